@@ -1,0 +1,239 @@
+/**
+ * Wire types of the collector's HTTP API: what the JSON bodies look like. The viewer imports
+ * these as types only. Times are ISO 8601 strings (millisecond precision) plus, where a
+ * waterfall needs more, nanoseconds since the epoch as decimal strings.
+ */
+import type { ExecutionStatus, NodeStatus } from '@flowtrace/instrumentation/conventions';
+
+export type { ExecutionStatus, NodeStatus };
+
+/** OTel span kind, lower case. */
+export type SpanKindName = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+/** One execution (trace) in a list. */
+export interface ExecutionSummary {
+  traceId: string;
+  /** flow.name, or the root span's name for traces from plain OTel SDKs (or the first span's name while the root is missing). */
+  flowName: string;
+  flowId: string | null;
+  flowVersion: string | null;
+  /** flow.execution.kind of the root span, null for plain OTel traces. */
+  executionKind: string | null;
+  serviceName: string;
+  status: ExecutionStatus;
+  startTime: string;
+  startTimeUnixNano: string;
+  /** null while running. */
+  endTime: string | null;
+  /** Duration of the root span, or of what was seen so far while running / incomplete. */
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  triggerType: string | null;
+  userId: string | null;
+  /** flow.error.node_id of the root span. */
+  errorNodeId: string | null;
+  /** The root span's status message or first exception message. */
+  errorMessage: string | null;
+  /** true once the root span (finished) has arrived. */
+  hasRoot: boolean;
+  /** Time the collector last received anything for this trace. */
+  lastSeenAt: string;
+}
+
+export interface ExecutionList {
+  executions: ExecutionSummary[];
+  /** Opaque; pass as `cursor` to get the next (older) page. null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface SpanEvent {
+  name: string;
+  time: string;
+  timeUnixNano: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  traceState: string | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface Span {
+  traceId: string;
+  spanId: string;
+  /** null for a root. */
+  parentSpanId: string | null;
+  name: string;
+  serviceName: string;
+  kind: SpanKindName;
+  startTime: string;
+  startTimeUnixNano: string;
+  /** null while the span is running (known only from its start mark). */
+  endTime: string | null;
+  endTimeUnixNano: string | null;
+  durationMs: number | null;
+  /** running, success, error, cancelled, timed_out, skipped (flow.node.status / flow.execution.status win over OTel status). */
+  status: NodeStatus;
+  /** OTel status code: unset | ok | error. */
+  statusCode: 'unset' | 'ok' | 'error';
+  statusMessage: string | null;
+  attributes: Record<string, unknown>;
+  resourceAttributes: Record<string, unknown>;
+  scopeName: string | null;
+  scopeVersion: string | null;
+  traceState: string | null;
+  events: SpanEvent[];
+  links: SpanLink[];
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+}
+
+export interface LogLine {
+  traceId: string;
+  spanId: string | null;
+  time: string;
+  timeUnixNano: string;
+  /** OTel severity text (INFO, WARN, …) or derived from the number. */
+  severity: string;
+  severityNumber: number;
+  body: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface ExecutionDetail {
+  execution: ExecutionSummary & {
+    /** Root present and every span's parent present. */
+    complete: boolean;
+    /** Spans whose parent is not in the trace (excluding the root). */
+    orphanCount: number;
+  };
+  spans: Span[];
+  logs: LogLine[];
+}
+
+export interface FlowStats {
+  flowName: string;
+  count: number;
+  successCount: number;
+  errorCount: number;
+  /** 0..1 */
+  successRate: number;
+  /** 0..1 */
+  errorRate: number;
+  avgMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  lastRunAt: string | null;
+}
+
+export interface FlowList {
+  flows: FlowStats[];
+}
+
+export interface FlowStatsBucket {
+  bucketStart: string;
+  count: number;
+  successCount: number;
+  errorCount: number;
+  avgMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+export interface NodeStats {
+  nodeId: string;
+  nodeName: string;
+  nodeType: string | null;
+  count: number;
+  errorCount: number;
+  errorRate: number;
+  avgMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+export interface FlowStatsSeries {
+  flowName: string;
+  from: string;
+  to: string;
+  /** Bucket width in seconds. */
+  bucketSeconds: number;
+  summary: FlowStats;
+  series: FlowStatsBucket[];
+  nodes: NodeStats[];
+}
+
+export interface ServiceInfo {
+  serviceName: string;
+  spanCount: number;
+  lastSeenAt: string | null;
+}
+
+export interface ServiceList {
+  services: ServiceInfo[];
+}
+
+export interface AttributeKeyInfo {
+  key: string;
+  /** How many spans carry it (approximate for large stores). */
+  count: number;
+  /** A few frequent values, for suggestions. */
+  topValues: string[];
+}
+
+export interface AttributeKeyList {
+  attributes: AttributeKeyInfo[];
+}
+
+export interface SqlRequest {
+  sql: string;
+}
+
+export interface SqlColumn {
+  name: string;
+  type: string;
+}
+
+export interface SqlResult {
+  columns: SqlColumn[];
+  rows: unknown[][];
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+/** The body of every error answer. */
+export interface ApiError {
+  code: string;
+  message: string;
+  statusCode: number;
+}
+
+export const LIVE_EVENT_TYPES = [
+  'execution.started',
+  'execution.completed',
+  'execution.failed',
+  'span.started',
+  'span.completed',
+  'span.failed',
+] as const;
+export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
+
+/** One event of GET /api/live (Server-Sent Events; `id:` is `seq`, `event:` is `type`, `data:` is this JSON). */
+export interface LiveEvent {
+  /** Monotonic sequence number; pass the last one seen as `since` or Last-Event-ID to catch up. */
+  seq: number;
+  type: LiveEventType;
+  traceId: string;
+  spanId: string | null;
+  /** For execution.* events. */
+  execution?: ExecutionSummary;
+  /** For span.* events (for span.started: endTime null, status running). */
+  span?: Span;
+}

@@ -1,0 +1,59 @@
+/**
+ * Every coded error the collector answers with, in one place: a code, an HTTP status and
+ * a message. Bodies are `{ code, message, statusCode }`. A test checks each key equals its code.
+ */
+
+export class FlowtraceError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  /** Seconds, for 429/503 answers. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: string, statusCode: number, message: string, retryAfterSeconds?: number) {
+    super(message);
+    this.name = 'FlowtraceError';
+    this.code = code;
+    this.statusCode = statusCode;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  toJSON(): { code: string; message: string; statusCode: number } {
+    return { code: this.code, message: this.message, statusCode: this.statusCode };
+  }
+}
+
+type ErrorFactory = (detail?: string) => FlowtraceError;
+
+function define(code: string, statusCode: number, message: string, retryAfterSeconds?: number): ErrorFactory {
+  return (detail?: string) =>
+    new FlowtraceError(code, statusCode, detail ? `${message}: ${detail}` : message, retryAfterSeconds);
+}
+
+/** The registry: each key is the error's code. */
+export const errors = {
+  FT_TRACE_NOT_FOUND: define('FT_TRACE_NOT_FOUND', 404, 'No execution with this trace id'),
+  FT_FLOW_NOT_FOUND: define('FT_FLOW_NOT_FOUND', 404, 'No executions of this flow'),
+  FT_ROUTE_NOT_FOUND: define('FT_ROUTE_NOT_FOUND', 404, 'No such route'),
+  FT_BAD_REQUEST: define('FT_BAD_REQUEST', 400, 'Invalid request'),
+  FT_BAD_CURSOR: define('FT_BAD_CURSOR', 400, 'Invalid cursor'),
+  FT_BAD_FILTER: define('FT_BAD_FILTER', 400, 'Invalid filter'),
+  FT_OTLP_UNDECODABLE: define('FT_OTLP_UNDECODABLE', 400, 'The OTLP body could not be decoded'),
+  FT_OTLP_INVALID: define('FT_OTLP_INVALID', 400, 'The OTLP request holds no valid data'),
+  FT_BAD_ENCODING: define('FT_BAD_ENCODING', 400, 'Unsupported or corrupt Content-Encoding'),
+  FT_BODY_TOO_LARGE: define('FT_BODY_TOO_LARGE', 413, 'The request body is larger than the cap'),
+  FT_UNSUPPORTED_MEDIA_TYPE: define(
+    'FT_UNSUPPORTED_MEDIA_TYPE',
+    415,
+    'Content-Type must be application/x-protobuf or application/json',
+  ),
+  FT_QUEUE_FULL: define('FT_QUEUE_FULL', 429, 'The write queue is full; retry later', 1),
+  FT_SHUTTING_DOWN: define('FT_SHUTTING_DOWN', 503, 'The collector is shutting down; retry later', 5),
+  FT_WRITE_FAILED: define('FT_WRITE_FAILED', 503, 'The spans could not be stored; retry later', 1),
+  FT_SQL_REFUSED: define('FT_SQL_REFUSED', 400, 'SQL refused'),
+  FT_SQL_ERROR: define('FT_SQL_ERROR', 400, 'SQL error'),
+  FT_SQL_TIMEOUT: define('FT_SQL_TIMEOUT', 400, 'The query ran past the time limit and was interrupted'),
+  FT_UNAUTHORIZED: define('FT_UNAUTHORIZED', 401, 'A valid bearer token is required'),
+  FT_INTERNAL: define('FT_INTERNAL', 500, 'Internal error'),
+} as const satisfies Record<string, ErrorFactory>;
+
+export type ErrorCode = keyof typeof errors;

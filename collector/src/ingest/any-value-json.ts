@@ -1,0 +1,178 @@
+/**
+ * OTLP attributes (KeyValue lists, AnyValue) → JSON text, written directly so that int64 values
+ * beyond 2^53 keep every digit. string → string, bool → bool, int → number token, double →
+ * number (NaN/±Infinity → string), array → array, kvlist → object, bytes → base64 string, an
+ * empty AnyValue → null. Accepts the protobuf objects and raw OTLP/JSON (camelCase or
+ * snake_case). Caps cut long values, long lists and deep nesting and record it in a CutState.
+ * A value of the wrong JSON type is undecodable: it throws the coded 400 error.
+ */
+import { TRUNCATION_MARKER } from '@flowtrace/instrumentation/conventions';
+import type { HotSpanFields } from '../storage/rows.js';
+import { setHotField } from './hot-fields.js';
+import type { IngestCaps } from './ingest-caps.js';
+import { ATTR_TRUNCATED } from './ingest-caps.js';
+import { undecodableError } from './ingest-errors.js';
+import { int64Token } from './ids-and-times.js';
+
+/** What the caps cut while writing one span (or record): values cut and entries dropped. */
+export interface CutState {
+  truncated: boolean;
+  dropped: number;
+}
+
+const MARKER_JSON = JSON.stringify(TRUNCATION_MARKER);
+const NUMBER_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const SNAKE: ReadonlyArray<readonly [string, string]> = [
+  ['string_value', 'stringValue'], ['bool_value', 'boolValue'], ['int_value', 'intValue'],
+  ['double_value', 'doubleValue'], ['array_value', 'arrayValue'], ['kvlist_value', 'kvlistValue'],
+  ['bytes_value', 'bytesValue'],
+];
+
+interface AnyValueShape {
+  stringValue?: unknown; boolValue?: unknown; intValue?: unknown; doubleValue?: unknown;
+  arrayValue?: unknown; kvlistValue?: unknown; bytesValue?: unknown;
+}
+
+function bad(key: string, what: string): never {
+  throw undecodableError(`attribute ${JSON.stringify(key)}: ${what}`);
+}
+
+/** A string value cut to the byte cap (on a character boundary), with the truncation marker. */
+export function capString(s: string, caps: IngestCaps, cut: CutState): string {
+  const max = caps.maxValueBytes;
+  if (s.length * 3 <= max || Buffer.byteLength(s, 'utf8') <= max) return s;
+  cut.truncated = true;
+  let head = Buffer.from(s, 'utf8').subarray(0, max).toString('utf8');
+  if (head.endsWith('\uFFFD')) head = head.slice(0, -1);
+  return head + TRUNCATION_MARKER;
+}
+
+function bytesJson(v: unknown, key: string, caps: IngestCaps, cut: CutState): string {
+  if (v instanceof Uint8Array) {
+    let len = v.length;
+    if (len > caps.maxValueBytes) { len = caps.maxValueBytes; cut.truncated = true; }
+    return '"' + Buffer.from(v.buffer, v.byteOffset, len).toString('base64') + '"';
+  }
+  if (typeof v !== 'string') bad(key, 'bytesValue must be base64 text');
+  const maxChars = Math.ceil(caps.maxValueBytes / 3) * 4;
+  if (v.length <= maxChars) return JSON.stringify(v);
+  cut.truncated = true;
+  return JSON.stringify(v.slice(0, maxChars));
+}
+
+function doubleJson(v: unknown, key: string): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+  if (typeof v === 'string') {
+    if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return '"' + v + '"';
+    if (NUMBER_RE.test(v)) { const n = Number(v); if (Number.isFinite(n)) return String(n); }
+  }
+  return bad(key, 'doubleValue must be a number');
+}
+
+function snakeCase(a: Record<string, unknown>): AnyValueShape | null {
+  for (let i = 0; i < SNAKE.length; i++) {
+    const [snake, camel] = SNAKE[i];
+    if (a[snake] != null) return { [camel]: a[snake] };
+  }
+  return null;
+}
+
+function listOf(v: unknown, key: string): unknown[] {
+  if (typeof v !== 'object' || v === null) bad(key, 'arrayValue/kvlistValue must be an object');
+  const values = (v as { values?: unknown }).values;
+  if (values == null) return [];
+  if (!Array.isArray(values)) bad(key, 'values must be an array');
+  return values;
+}
+
+/** One AnyValue as JSON text. `depth` is the nesting level of `value` (0 for an attribute's value). */
+export function anyValueToJson(value: unknown, key: string, caps: IngestCaps, cut: CutState, depth: number): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value !== 'object') bad(key, 'value must be an AnyValue object');
+  let a = value as AnyValueShape;
+  for (let pass = 0; pass < 2; pass++) {
+    let x: unknown;
+    if ((x = a.stringValue) != null) {
+      if (typeof x !== 'string') bad(key, 'stringValue must be a string');
+      return JSON.stringify(capString(x, caps, cut));
+    }
+    if ((x = a.intValue) != null) {
+      const tok = int64Token(x);
+      return tok !== null ? tok : bad(key, 'intValue must be a 64-bit integer');
+    }
+    if ((x = a.doubleValue) != null) return doubleJson(x, key);
+    if ((x = a.boolValue) != null) {
+      if (typeof x !== 'boolean') bad(key, 'boolValue must be true or false');
+      return x ? 'true' : 'false';
+    }
+    if ((x = a.arrayValue) != null) {
+      const items = listOf(x, key);
+      if (depth >= caps.maxDepth) { cut.truncated = true; return MARKER_JSON; }
+      let n = items.length;
+      if (n > caps.maxValueItems) { n = caps.maxValueItems; cut.truncated = true; }
+      let out = '[';
+      for (let i = 0; i < n; i++) {
+        if (i > 0) out += ',';
+        out += anyValueToJson(items[i], key, caps, cut, depth + 1);
+      }
+      return out + ']';
+    }
+    if ((x = a.kvlistValue) != null) {
+      const items = listOf(x, key);
+      if (depth >= caps.maxDepth) { cut.truncated = true; return MARKER_JSON; }
+      let n = items.length;
+      if (n > caps.maxValueItems) { n = caps.maxValueItems; cut.truncated = true; }
+      let out = '{';
+      for (let i = 0; i < n; i++) {
+        const kv = items[i] as { key?: unknown; value?: unknown } | null;
+        if (typeof kv !== 'object' || kv === null || typeof kv.key !== 'string') bad(key, 'kvlist entries need a string key');
+        if (i > 0) out += ',';
+        out += JSON.stringify(kv.key) + ':' + anyValueToJson(kv.value, key, caps, cut, depth + 1);
+      }
+      return out + '}';
+    }
+    if ((x = a.bytesValue) != null) return bytesJson(x, key, caps, cut);
+    if (pass === 0) {
+      const snake = snakeCase(value as Record<string, unknown>);
+      if (snake === null) break;
+      a = snake;
+    }
+  }
+  return 'null';
+}
+
+/**
+ * A KeyValue list as a JSON object text. Keeps the first of duplicate keys and at most
+ * `caps.maxAttributes` keys (the rest are counted in `cut.dropped`); copies hot fields into `hot`
+ * when given; leaves out the keys in `omit`.
+ */
+export function attributesToJson(
+  list: unknown, caps: IngestCaps, cut: CutState, hot: HotSpanFields | null, omit: ReadonlySet<string> | null,
+): string {
+  if (list == null) return '{}';
+  if (!Array.isArray(list)) throw undecodableError('attributes must be an array of KeyValue');
+  const seen = list.length > 1 ? new Set<string>() : null;
+  let out = '{';
+  let kept = 0;
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i] as { key?: unknown; value?: unknown } | null;
+    if (typeof kv !== 'object' || kv === null || typeof kv.key !== 'string') {
+      throw undecodableError('attributes must be KeyValue objects with a string key');
+    }
+    const key = kv.key;
+    if (omit !== null && omit.has(key)) continue;
+    if (kept >= caps.maxAttributes) { cut.dropped++; continue; }
+    if (seen !== null) { if (seen.has(key)) continue; seen.add(key); }
+    if (hot !== null) setHotField(hot, key, kv.value);
+    out += (kept === 0 ? '' : ',') + JSON.stringify(key) + ':' + anyValueToJson(kv.value, key, caps, cut, 0);
+    kept++;
+  }
+  return out + '}';
+}
+
+/** Adds `"flowtrace.truncated": true` to an attributes object text (once). */
+export function withTruncatedMark(json: string): string {
+  const mark = JSON.stringify(ATTR_TRUNCATED) + ':true';
+  if (json.includes(mark)) return json;
+  return json.length === 2 ? '{' + mark + '}' : json.slice(0, -1) + ',' + mark + '}';
+}

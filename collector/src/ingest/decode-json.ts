@@ -1,0 +1,216 @@
+/**
+ * OTLP/JSON request bodies → decoded messages (the shapes of otlp-model.ts), per the OTLP JSON
+ * rules: lowerCamelCase field names (snake_case accepted too), ids as hex text (checked later,
+ * per span), enums as integers or their names, 64-bit integers as numbers or decimal text,
+ * unknown fields ignored. A field of the wrong JSON type makes the body undecodable (coded
+ * 400 error naming the field). Attribute lists are passed through; the attribute writer checks them.
+ */
+import { undecodableError } from './ingest-errors.js';
+import type {
+  EventIn, LinkIn, LogRecordIn, LogsRequestIn, ResourceIn, ResourceLogsIn, ResourceSpansIn, ScopeIn,
+  ScopeLogsIn, ScopeSpansIn, SpanIn, TraceRequestIn,
+} from './otlp-model.js';
+
+type Obj = Record<string, unknown>;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const DIGITS = /^\d{1,20}$/;
+
+const SPAN_KINDS: Readonly<Record<string, number>> = {
+  SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2, SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5,
+};
+const STATUS_CODES: Readonly<Record<string, number>> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+const SEVERITIES: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
+['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].forEach((name, i) => {
+  for (let k = 0; k < 4; k++) SEVERITIES[`SEVERITY_NUMBER_${name}${k === 0 ? '' : k + 1}`] = i * 4 + k + 1;
+});
+
+function fail(path: string, what: string, field?: string): never {
+  throw undecodableError(`${field === undefined ? path : path + '.' + field} ${what}`);
+}
+
+function get(o: Obj, camel: string, snake: string): unknown {
+  const v = o[camel];
+  return v !== undefined ? v : o[snake];
+}
+
+function obj(v: unknown, path: string): Obj | null {
+  if (v == null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) fail(path, 'must be an object', field);
+  return v as Obj;
+}
+
+function arr(v: unknown, path: string, field?: string): unknown[] | null {
+  if (v == null) return null;
+  if (!Array.isArray(v)) fail(path, 'must be an array', field);
+  return v;
+}
+
+function str(v: unknown, path: string, field?: string): string | null {
+  if (v == null) return null;
+  if (typeof v !== 'string') fail(path, 'must be a string', field);
+  return v;
+}
+
+function u32(v: unknown, path: string, field?: string): number | null {
+  if (v == null) return null;
+  const n = typeof v === 'string' && DIGITS.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) fail(path, 'must be an unsigned 32-bit integer', field);
+  return n;
+}
+
+function u64(v: unknown, path: string, field?: string): number | string | null {
+  if (v == null) return null;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'string' && DIGITS.test(v)) return v;
+  return fail(path, 'must be an unsigned 64-bit integer (number or decimal text)', field);
+}
+
+function id(v: unknown, path: string, field?: string): string | null {
+  if (v == null) return null;
+  if (typeof v !== 'string') fail(path, 'must be hex text', field);
+  return v;
+}
+
+function enumOf(v: unknown, names: Readonly<Record<string, number>>, path: string, field?: string): number | null {
+  if (v == null) return null;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string') {
+    const n = Object.hasOwn(names, v) ? names[v] : DIGITS.test(v) ? Number(v) : undefined;
+    if (n !== undefined) return n;
+  }
+  return fail(path, 'must be an enum number or name', field);
+}
+
+function each<T>(list: unknown[] | null, path: string, one: (o: Obj, path: string) => T): T[] | null {
+  if (list === null) return null;
+  const out = new Array<T>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const p = `${path}[${i}]`;
+    out[i] = one(obj(list[i], p) ?? fail(p, 'must be an object'), p);
+  }
+  return out;
+}
+
+function resource(o: Obj | null, path: string): ResourceIn | null {
+  if (o === null) return null;
+  return {
+    attributes: arr(o.attributes, `${path}.attributes`),
+    droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+  };
+}
+
+function scope(o: Obj | null, path: string): ScopeIn | null {
+  return o === null ? null : { name: str(o.name, `${path}.name`), version: str(o.version, `${path}.version`) };
+}
+
+function event(o: Obj, p: string): EventIn {
+  return {
+    timeUnixNano: u64(get(o, 'timeUnixNano', 'time_unix_nano'), p, 'timeUnixNano'),
+    name: str(o.name, p, 'name'),
+    attributes: arr(o.attributes, p, 'attributes'),
+    droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
+  };
+}
+
+function link(o: Obj, p: string): LinkIn {
+  return {
+    traceId: id(get(o, 'traceId', 'trace_id'), p, 'traceId'),
+    spanId: id(get(o, 'spanId', 'span_id'), p, 'spanId'),
+    traceState: str(get(o, 'traceState', 'trace_state'), p, 'traceState'),
+    attributes: arr(o.attributes, p, 'attributes'),
+    droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
+  };
+}
+
+function span(o: Obj, p: string): SpanIn {
+  const status = obj(o.status, `${p}.status`);
+  return {
+    traceId: id(get(o, 'traceId', 'trace_id'), p, 'traceId'),
+    spanId: id(get(o, 'spanId', 'span_id'), p, 'spanId'),
+    traceState: str(get(o, 'traceState', 'trace_state'), p, 'traceState'),
+    parentSpanId: id(get(o, 'parentSpanId', 'parent_span_id'), p, 'parentSpanId'),
+    name: str(o.name, p, 'name'),
+    kind: enumOf(o.kind, SPAN_KINDS, p, 'kind'),
+    startTimeUnixNano: u64(get(o, 'startTimeUnixNano', 'start_time_unix_nano'), p, 'startTimeUnixNano'),
+    endTimeUnixNano: u64(get(o, 'endTimeUnixNano', 'end_time_unix_nano'), p, 'endTimeUnixNano'),
+    attributes: arr(o.attributes, p, 'attributes'),
+    droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
+    events: each(arr(o.events, p, 'events'), `${p}.events`, event),
+    droppedEventsCount: u32(get(o, 'droppedEventsCount', 'dropped_events_count'), p, 'droppedEventsCount'),
+    links: each(arr(o.links, p, 'links'), `${p}.links`, link),
+    droppedLinksCount: u32(get(o, 'droppedLinksCount', 'dropped_links_count'), p, 'droppedLinksCount'),
+    status: status === null ? null : {
+      code: enumOf(status.code, STATUS_CODES, p, 'status.code'),
+      message: str(status.message, p, 'status.message'),
+    },
+    flags: u32(o.flags, p, 'flags'),
+  };
+}
+
+function scopeSpans(o: Obj, p: string): ScopeSpansIn {
+  return { scope: scope(obj(o.scope, `${p}.scope`), `${p}.scope`), spans: each(arr(o.spans, p, 'spans'), `${p}.spans`, span) };
+}
+
+function resourceSpans(o: Obj, p: string): ResourceSpansIn {
+  const q = `${p}.scopeSpans`;
+  return {
+    resource: resource(obj(o.resource, `${p}.resource`), `${p}.resource`),
+    scopeSpans: each(arr(get(o, 'scopeSpans', 'scope_spans'), q), q, scopeSpans),
+  };
+}
+
+function logRecord(o: Obj, p: string): LogRecordIn {
+  return {
+    timeUnixNano: u64(get(o, 'timeUnixNano', 'time_unix_nano'), p, 'timeUnixNano'),
+    observedTimeUnixNano: u64(get(o, 'observedTimeUnixNano', 'observed_time_unix_nano'), p, 'observedTimeUnixNano'),
+    severityNumber: enumOf(get(o, 'severityNumber', 'severity_number'), SEVERITIES, p, 'severityNumber'),
+    severityText: str(get(o, 'severityText', 'severity_text'), p, 'severityText'),
+    body: obj(o.body, `${p}.body`),
+    attributes: arr(o.attributes, p, 'attributes'),
+    droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
+    flags: u32(o.flags, p, 'flags'),
+    traceId: id(get(o, 'traceId', 'trace_id'), p, 'traceId'),
+    spanId: id(get(o, 'spanId', 'span_id'), p, 'spanId'),
+  };
+}
+
+function scopeLogs(o: Obj, p: string): ScopeLogsIn {
+  const q = `${p}.logRecords`;
+  return { scope: scope(obj(o.scope, `${p}.scope`), `${p}.scope`), logRecords: each(arr(get(o, 'logRecords', 'log_records'), q), q, logRecord) };
+}
+
+function resourceLogs(o: Obj, p: string): ResourceLogsIn {
+  const q = `${p}.scopeLogs`;
+  return {
+    resource: resource(obj(o.resource, `${p}.resource`), `${p}.resource`),
+    scopeLogs: each(arr(get(o, 'scopeLogs', 'scope_logs'), q), q, scopeLogs),
+  };
+}
+
+/** Parses a JSON body (text or UTF-8 bytes) into a top-level object; undecodable otherwise. */
+function parseBody(body: string | Uint8Array, what: string): Obj {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof body === 'string' ? body : UTF8.decode(body));
+  } catch (err) {
+    throw undecodableError(`body is not OTLP/JSON ${what}: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('body', `must be a JSON object (${what})`);
+  return parsed as Obj;
+}
+
+/** Decodes an OTLP/JSON ExportTraceServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
+export function decodeTraceRequestJson(body: string | Uint8Array): TraceRequestIn {
+  const o = parseBody(body, 'ExportTraceServiceRequest');
+  const p = 'resourceSpans';
+  return { resourceSpans: each(arr(get(o, 'resourceSpans', 'resource_spans'), p), p, resourceSpans) };
+}
+
+/** Decodes an OTLP/JSON ExportLogsServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
+export function decodeLogsRequestJson(body: string | Uint8Array): LogsRequestIn {
+  const o = parseBody(body, 'ExportLogsServiceRequest');
+  const p = 'resourceLogs';
+  return { resourceLogs: each(arr(get(o, 'resourceLogs', 'resource_logs'), p), p, resourceLogs) };
+}

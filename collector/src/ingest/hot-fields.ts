@@ -1,0 +1,71 @@
+/**
+ * The hot span fields (real columns) copied out of attributes, keyed by the attribute names of
+ * the instrumentation conventions. Values are taken from scalar AnyValues: strings as they are,
+ * numbers and booleans as text (flow.node.index as an integer).
+ */
+import {
+  ATTR_ENDUSER_ID, ATTR_ERROR_NODE_ID, ATTR_EXECUTION_KIND, ATTR_EXECUTION_STATUS, ATTR_FLOW_ID,
+  ATTR_FLOW_NAME, ATTR_FLOW_VERSION, ATTR_NODE_ID, ATTR_NODE_INDEX, ATTR_NODE_NAME, ATTR_NODE_STATUS,
+  ATTR_NODE_TYPE, ATTR_TRIGGER_TYPE,
+} from '@flowtrace/instrumentation/conventions';
+import type { HotSpanFields } from '../storage/rows.js';
+import { int64ToSafeNumber } from './ids-and-times.js';
+
+type StringHotKey = Exclude<keyof HotSpanFields, 'nodeIndex'>;
+
+const HOT_STRING_KEYS = new Map<string, StringHotKey>([
+  [ATTR_EXECUTION_KIND, 'executionKind'],
+  [ATTR_FLOW_ID, 'flowId'],
+  [ATTR_FLOW_NAME, 'flowName'],
+  [ATTR_FLOW_VERSION, 'flowVersion'],
+  [ATTR_TRIGGER_TYPE, 'triggerType'],
+  [ATTR_ENDUSER_ID, 'userId'],
+  [ATTR_NODE_ID, 'nodeId'],
+  [ATTR_NODE_NAME, 'nodeName'],
+  [ATTR_NODE_TYPE, 'nodeType'],
+  [ATTR_EXECUTION_STATUS, 'flowStatus'],
+  [ATTR_NODE_STATUS, 'flowStatus'],
+  [ATTR_ERROR_NODE_ID, 'errorNodeId'],
+]);
+
+/** Hot fields, all null. */
+export function emptyHotFields(): HotSpanFields {
+  return {
+    executionKind: null, flowId: null, flowName: null, flowVersion: null, triggerType: null,
+    userId: null, nodeId: null, nodeName: null, nodeType: null, nodeIndex: null, flowStatus: null,
+    errorNodeId: null,
+  };
+}
+
+/** True when `key` is copied into a hot column. */
+export function isHotKey(key: string): boolean {
+  return key === ATTR_NODE_INDEX || HOT_STRING_KEYS.has(key);
+}
+
+/** Reads a scalar AnyValue (camelCase or snake_case) as a string or number; null otherwise. */
+export function scalarOf(value: unknown): string | number | boolean | null {
+  if (value === null || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  const s = v.stringValue ?? v.string_value;
+  if (typeof s === 'string') return s;
+  const i = v.intValue ?? v.int_value;
+  if (i != null) return int64ToSafeNumber(i);
+  const d = v.doubleValue ?? v.double_value;
+  if (typeof d === 'number') return d;
+  const b = v.boolValue ?? v.bool_value;
+  if (typeof b === 'boolean') return b;
+  return null;
+}
+
+/** Copies the attribute `key` = `value` into `hot` when the key is a hot key (first one wins). */
+export function setHotField(hot: HotSpanFields, key: string, value: unknown): void {
+  if (key === ATTR_NODE_INDEX) {
+    const n = scalarOf(value);
+    if (hot.nodeIndex === null && typeof n === 'number' && Number.isInteger(n)) hot.nodeIndex = n;
+    return;
+  }
+  const field = HOT_STRING_KEYS.get(key);
+  if (field === undefined || hot[field] !== null) return;
+  const s = scalarOf(value);
+  if (s !== null) hot[field] = String(s);
+}

@@ -1,0 +1,189 @@
+/**
+ * ExportLogsServiceRequest (ResourceLogs → ScopeLogs → LogRecord) → rows. A record whose
+ * attribute `flowtrace.mark` is `span.start` becomes a running SpanRow (endTimeUnixNano null)
+ * in batch.starts; every other record becomes a LogRow (console lines carry their span's ids).
+ * Invalid records are rejected one by one with a reason.
+ */
+import {
+  ATTR_MARK, ATTR_MARK_PARENT_SPAN_ID, ATTR_MARK_SPAN_KIND, ATTR_MARK_SPAN_NAME, MARK_SPAN_START,
+} from '@flowtrace/instrumentation/conventions';
+import type { LogRow, SpanRow } from '../storage/rows.js';
+import { anyValueToJson, attributesToJson, capString, withTruncatedMark, type CutState } from './any-value-json.js';
+import {
+  addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
+  type ConvertResult, type ResourceContext,
+} from './convert-common.js';
+import { emptyHotFields, scalarOf } from './hot-fields.js';
+import { idToHex, isZeroHex, toUint64 } from './ids-and-times.js';
+import { resolveCaps, type IngestCaps } from './ingest-caps.js';
+import type { LogRecordIn, LogsRequestIn } from './otlp-model.js';
+
+const MARK_KEYS: ReadonlySet<string> = new Set([ATTR_MARK, ATTR_MARK_SPAN_NAME, ATTR_MARK_PARENT_SPAN_ID, ATTR_MARK_SPAN_KIND]);
+const SEVERITY_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+/** Converts a decoded logs request to log rows and running spans; invalid records are explained. */
+export function convertLogsRequest(request: LogsRequestIn, options?: Partial<IngestCaps>): ConvertResult {
+  const caps = resolveCaps(options);
+  const result = emptyResult();
+  const resourceLogs = request.resourceLogs ?? [];
+  for (let r = 0; r < resourceLogs.length; r++) {
+    const rl = resourceLogs[r];
+    const res = resourceContext(rl.resource, caps);
+    const scopeLogs = rl.scopeLogs ?? [];
+    for (let s = 0; s < scopeLogs.length; s++) {
+      const sl = scopeLogs[s];
+      const scopeName = textOrNull(sl.scope?.name);
+      const scopeVersion = textOrNull(sl.scope?.version);
+      const records = sl.logRecords ?? [];
+      for (let i = 0; i < records.length; i++) {
+        const rec = records[i];
+        const marks = markAttributes(rec.attributes);
+        const row = marks !== null && marks.mark === MARK_SPAN_START
+          ? startMarkToSpan(rec, marks, res, scopeName, scopeVersion, caps)
+          : recordToLog(rec, res, scopeName, caps);
+        if (typeof row === 'string') {
+          result.rejectedLogRecords++;
+          addError(result, `resourceLogs[${r}].scopeLogs[${s}].logRecords[${i}]: ${row}`);
+        } else if ('body' in row) {
+          result.batch.logs.push(row);
+        } else {
+          result.batch.starts.push(row);
+        }
+      }
+    }
+  }
+  return finishErrors(result);
+}
+
+interface Marks { mark: unknown; name: unknown; parent: unknown; kind: unknown }
+
+/** The mark attributes of a record, or null when it has no `flowtrace.mark`. */
+function markAttributes(attributes: unknown): Marks | null {
+  if (!Array.isArray(attributes)) return null;
+  let marks: Marks | null = null;
+  for (let i = 0; i < attributes.length; i++) {
+    const kv = attributes[i] as { key?: unknown; value?: unknown } | null;
+    if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string' || !MARK_KEYS.has(kv.key)) continue;
+    marks ??= { mark: null, name: null, parent: null, kind: null };
+    const v = scalarOf(kv.value);
+    if (kv.key === ATTR_MARK) marks.mark = v;
+    else if (kv.key === ATTR_MARK_SPAN_NAME) marks.name = v;
+    else if (kv.key === ATTR_MARK_PARENT_SPAN_ID) marks.parent = v;
+    else marks.kind = v;
+  }
+  return marks !== null && marks.mark !== null ? marks : null;
+}
+
+/** The record's time: timeUnixNano, or observedTimeUnixNano when that is 0; null when neither. */
+function recordTime(rec: LogRecordIn): bigint | null {
+  const t = toUint64(rec.timeUnixNano);
+  if (t !== null && t !== 0n) return t;
+  const o = toUint64(rec.observedTimeUnixNano);
+  return o !== null && o !== 0n ? o : null;
+}
+
+/** A start mark → running span row, or the reason it is rejected. */
+function startMarkToSpan(
+  rec: LogRecordIn, marks: Marks, res: ResourceContext, scopeName: string | null, scopeVersion: string | null,
+  caps: IngestCaps,
+): SpanRow | string {
+  const traceId = requiredId(rec.traceId, 16, 'traceId');
+  if (typeof traceId === 'string') return `start mark: ${traceId}`;
+  const spanId = requiredId(rec.spanId, 8, 'spanId');
+  if (typeof spanId === 'string') return `start mark: ${spanId}`;
+  let parentSpanId: string | null = null;
+  if (typeof marks.parent === 'string' && marks.parent !== '') {
+    const hex = idToHex(marks.parent);
+    if (hex === null || hex.length !== 16) return `start mark: ${ATTR_MARK_PARENT_SPAN_ID} must be 8 bytes of hex`;
+    if (!isZeroHex(hex)) parentSpanId = hex;
+  }
+  const start = recordTime(rec);
+  if (start === null) return 'start mark: timeUnixNano is missing';
+  if (start > INT64_MAX) return 'start mark: timeUnixNano is out of range';
+  const kind = typeof marks.kind === 'number' && Number.isInteger(marks.kind) && marks.kind >= 0 && marks.kind <= 5 ? marks.kind : 0;
+
+  const cut: CutState = { truncated: false, dropped: 0 };
+  const hot = emptyHotFields();
+  let attributes = attributesToJson(rec.attributes, caps, cut, hot, MARK_KEYS);
+  if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
+  return {
+    ...hot,
+    traceId: traceId.hex,
+    spanId: spanId.hex,
+    parentSpanId,
+    traceState: null,
+    name: typeof marks.name === 'string' ? marks.name : '',
+    kind,
+    serviceName: res.serviceName,
+    startTimeUnixNano: start,
+    endTimeUnixNano: null,
+    statusCode: 0,
+    statusMessage: null,
+    exceptionMessage: null,
+    attributes,
+    resourceAttributes: res.resourceAttributes,
+    scopeName,
+    scopeVersion,
+    events: '[]',
+    links: '[]',
+    flags: typeof rec.flags === 'number' ? rec.flags >>> 0 : 0,
+    droppedAttributesCount: count(rec.droppedAttributesCount) + cut.dropped,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  };
+}
+
+/** SeverityText from a SeverityNumber (9 → INFO, 10 → INFO2 …); null for 0 or out of range. */
+export function severityTextOf(n: number): string | null {
+  if (!Number.isInteger(n) || n < 1 || n > 24) return null;
+  const base = Math.floor((n - 1) / 4);
+  const step = (n - 1) % 4;
+  return SEVERITY_NAMES[base] + (step === 0 ? '' : String(step + 1));
+}
+
+/** An optional id: '' when absent; a string reason when present but invalid. */
+function optionalId(id: LogRecordIn['traceId'], bytes: number, field: string): { hex: string } | string {
+  const hex = idToHex(id);
+  if (hex === null) return `${field} is not hex`;
+  if (hex === '' || isZeroHex(hex)) return { hex: '' };
+  return hex.length === bytes * 2 ? { hex } : `${field} must be ${bytes} bytes, got ${hex.length / 2}`;
+}
+
+/** A log record → LogRow, or the reason it is rejected. */
+function recordToLog(rec: LogRecordIn, res: ResourceContext, scopeName: string | null, caps: IngestCaps): LogRow | string {
+  const traceId = optionalId(rec.traceId, 16, 'traceId');
+  if (typeof traceId === 'string') return traceId;
+  const spanId = optionalId(rec.spanId, 8, 'spanId');
+  if (typeof spanId === 'string') return spanId;
+  const time = toUint64(rec.timeUnixNano) ?? 0n;
+  const observed = toUint64(rec.observedTimeUnixNano) ?? 0n;
+  if (time > INT64_MAX || observed > INT64_MAX) return 'timeUnixNano is out of range';
+  if (time === 0n && observed === 0n) return 'timeUnixNano and observedTimeUnixNano are both missing';
+
+  const cut: CutState = { truncated: false, dropped: 0 };
+  let body = '';
+  const b = rec.body as { stringValue?: unknown; string_value?: unknown } | null | undefined;
+  if (b != null && typeof b === 'object') {
+    const s = b.stringValue ?? b.string_value;
+    body = typeof s === 'string' ? capString(s, caps, cut) : anyValueToJson(b, 'body', caps, cut, 0);
+    if (body === 'null') body = '';
+  }
+  let attributes = attributesToJson(rec.attributes, caps, cut, null, null);
+  if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
+  const severityNumber = typeof rec.severityNumber === 'number' ? rec.severityNumber : 0;
+  return {
+    traceId: traceId.hex,
+    spanId: spanId.hex,
+    timeUnixNano: time,
+    observedTimeUnixNano: observed,
+    severityNumber,
+    severityText: textOrNull(rec.severityText) ?? severityTextOf(severityNumber),
+    body,
+    attributes,
+    resourceAttributes: res.resourceAttributes,
+    serviceName: res.serviceName,
+    scopeName,
+    flags: typeof rec.flags === 'number' ? rec.flags >>> 0 : 0,
+    droppedAttributesCount: count(rec.droppedAttributesCount) + cut.dropped,
+  };
+}

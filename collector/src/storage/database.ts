@@ -1,0 +1,77 @@
+/**
+ * Opens the DuckDB database and hands out the connections storage uses: one for the
+ * writer and a pool for API reads (the SQL console gets a pool of its own; a running
+ * statement is interrupted by a second one on the same connection, so each role has its
+ * own). No connection leaves storage/.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ConnectionPool } from './connection-pool.js';
+import { applySchema } from './schema.js';
+
+export interface Database {
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  readonly writer: DuckDBConnection;
+  /** Connections for API reads. */
+  readonly readers: ConnectionPool;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /** DuckDB memory_limit, e.g. '2GB'. */
+  memoryLimit?: string;
+  /** DuckDB worker threads. */
+  threads?: number;
+  /** Read connections for the API (default 4). */
+  readConnections?: number;
+  /** Executions silent for longer than this are abandoned (default 10 minutes). */
+  abandonAfterMs?: number;
+}
+
+/** Opens (creating if needed) the database, applies the schema, and locks down settings. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const { path } = options;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const config: Record<string, string> = {};
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  if (options.threads) config.threads = String(options.threads);
+  const instance = await DuckDBInstance.create(path, config);
+  const writer = await instance.connect();
+  await applySchema(writer);
+  await writer.run(
+    `INSERT INTO flowtrace_meta VALUES ('abandon_after_ms', $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    { v: String(options.abandonAfterMs ?? 600_000) },
+  );
+  // Defence in depth for the SQL console: no file, network or extension access, and no
+  // setting can be changed afterwards (DuckDB blocks these once set; order matters).
+  await writer.run(`SET autoinstall_known_extensions = false`);
+  await writer.run(`SET autoload_known_extensions = false`);
+  await writer.run(`SET enable_external_access = false`);
+  await writer.run(`SET lock_configuration = true`);
+  const readers = await ConnectionPool.create(instance, options.readConnections ?? 4);
+  let closed = false;
+  return {
+    path,
+    instance,
+    writer,
+    readers,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (path !== ':memory:') {
+        try {
+          await writer.run('CHECKPOINT');
+        } catch {
+          // A failed checkpoint leaves the WAL, which DuckDB replays on the next open.
+        }
+      }
+      readers.closeAll();
+      writer.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Builds the SQL of the execution list from a filter: a pure function with golden tests.
+ * User text only ever travels as a bound parameter; the SQL text depends only on which
+ * filters are present (and on the limit, a validated integer).
+ */
+
+export interface ExecutionCursor {
+  startNs: bigint;
+  traceId: string;
+}
+
+export interface ExecutionFilter {
+  flow?: string[];
+  service?: string[];
+  status?: string[];
+  user?: string[];
+  trigger?: string[];
+  fromNs?: bigint;
+  toNs?: bigint;
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  /** attribute key = value, matched on any span's attributes or resource attributes. */
+  attributes?: Array<{ key: string; value: string }>;
+  /** Text in flow / span names and attribute values (case-insensitive), or a trace id. */
+  text?: string;
+  cursor?: ExecutionCursor;
+  /** Rows to return; the reader asks for one more to know whether a next page exists. */
+  limit: number;
+}
+
+export interface BuiltQuery {
+  sql: string;
+  params: Record<string, string | number | bigint>;
+}
+
+/** The derived status of an execution_data row; $abandon_before is a ns timestamp. */
+export const STATUS_EXPR =
+  'execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before)';
+
+/** A JSON path for one attribute key, quoted so dotted keys stay one key. */
+export function jsonPathForKey(key: string): string {
+  return `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** SQL + parameters for one page of executions, newest first. */
+export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs: bigint): BuiltQuery {
+  const where: string[] = [];
+  const params: BuiltQuery['params'] = { abandon_before: abandonBeforeNs };
+  const inList = (column: string, name: string, values: string[] | undefined): void => {
+    if (!values || values.length === 0) return;
+    const names = values.map((value, i) => {
+      params[`${name}${i}`] = value;
+      return `$${name}${i}`;
+    });
+    where.push(`${column} IN (${names.join(', ')})`);
+  };
+  inList('coalesce(flow_name, root_name)', 'flow', filter.flow);
+  inList('service_name', 'service', filter.service);
+  inList(STATUS_EXPR, 'status', filter.status);
+  inList('user_id', 'user', filter.user);
+  inList('trigger_type', 'trigger', filter.trigger);
+  if (filter.fromNs !== undefined) {
+    where.push('start_ns >= $from_ns');
+    params.from_ns = filter.fromNs;
+  }
+  if (filter.toNs !== undefined) {
+    where.push('start_ns <= $to_ns');
+    params.to_ns = filter.toNs;
+  }
+  if (filter.minDurationMs !== undefined) {
+    where.push('(coalesce(end_ns, start_ns) - start_ns) >= $min_duration_ns');
+    params.min_duration_ns = BigInt(Math.round(filter.minDurationMs * 1e6));
+  }
+  if (filter.maxDurationMs !== undefined) {
+    where.push('(coalesce(end_ns, start_ns) - start_ns) <= $max_duration_ns');
+    params.max_duration_ns = BigInt(Math.round(filter.maxDurationMs * 1e6));
+  }
+  (filter.attributes ?? []).forEach(({ key, value }, i) => {
+    params[`attr_path${i}`] = jsonPathForKey(key);
+    params[`attr_value${i}`] = value;
+    where.push(
+      `trace_id IN (SELECT trace_id FROM span_data WHERE json_extract_string(attributes, $attr_path${i}) = $attr_value${i}` +
+        ` OR json_extract_string(resource_attributes, $attr_path${i}) = $attr_value${i}` +
+        ` UNION ALL SELECT trace_id FROM span_starts WHERE json_extract_string(attributes, $attr_path${i}) = $attr_value${i})`,
+    );
+  });
+  if (filter.text !== undefined && filter.text !== '') {
+    params.text = filter.text.toLowerCase();
+    where.push(
+      `(trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text)` +
+        ` OR trace_id IN (SELECT trace_id FROM span_data WHERE contains(lower(name), $text)` +
+        ` OR contains(lower(CAST(attributes AS VARCHAR)), $text)))`,
+    );
+  }
+  if (filter.cursor) {
+    where.push('(start_ns < $cursor_start OR (start_ns = $cursor_start AND trace_id < $cursor_trace))');
+    params.cursor_start = filter.cursor.startNs;
+    params.cursor_trace = filter.cursor.traceId;
+  }
+  const limit = Math.max(1, Math.min(1001, Math.trunc(filter.limit)));
+  const sql = [
+    `SELECT *, ${STATUS_EXPR} AS status`,
+    'FROM execution_data',
+    where.length > 0 ? `WHERE ${where.join('\n  AND ')}` : '',
+    'ORDER BY start_ns DESC, trace_id DESC',
+    `LIMIT ${limit}`,
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+  return { sql, params };
+}

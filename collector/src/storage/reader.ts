@@ -1,0 +1,205 @@
+/**
+ * Every read the API makes, on pooled read connections. Not-found is `undefined`, never an
+ * empty result pretending to be one. Trace lookups first find the execution, then read its
+ * spans only inside its start_ns range, which DuckDB prunes by zone maps.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ConnectionPool } from './connection-pool.js';
+import { buildExecutionListQuery, STATUS_EXPR, type ExecutionFilter } from './execution-list-sql.js';
+import {
+  executionRecordFromRow, logRecordFromRow, spanRecordFromRow,
+  type ExecutionRecord, type LogRecord, type SpanRecord,
+} from './records.js';
+import { FLOW_LIST_SQL, FLOW_SERIES_SQL, FLOW_SUMMARY_SQL, NODE_STATS_SQL } from './stats-sql.js';
+
+export interface TraceRecord {
+  execution: ExecutionRecord;
+  spans: SpanRecord[];
+  logs: LogRecord[];
+}
+
+export interface StatsRow {
+  key: string | number | bigint;
+  count: number;
+  successCount: number;
+  errorCount: number;
+  finishedCount: number;
+  avgMs: number | null;
+  quantiles: [number, number, number] | null;
+  lastStartNs: bigint | null;
+}
+
+export interface NodeStatsRow {
+  nodeId: string;
+  nodeName: string | null;
+  nodeType: string | null;
+  count: number;
+  errorCount: number;
+  avgMs: number | null;
+  quantiles: [number, number, number] | null;
+}
+
+export interface TimeRange {
+  fromNs: bigint;
+  toNs: bigint;
+}
+
+type Row = Record<string, unknown>;
+
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+export class Reader {
+  constructor(
+    private readonly pool: ConnectionPool,
+    private readonly abandonAfterMs: number,
+  ) {}
+
+  private abandonBefore(): bigint {
+    return nowNs() - BigInt(this.abandonAfterMs) * 1_000_000n;
+  }
+
+  private rows(sql: string, params: Record<string, string | number | bigint> = {}): Promise<Row[]> {
+    return this.pool.use(async (c: DuckDBConnection) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Row[]);
+  }
+
+  /** A page of executions, newest first, and whether older ones follow. */
+  async listExecutions(filter: ExecutionFilter): Promise<{ executions: ExecutionRecord[]; hasMore: boolean }> {
+    const { sql, params } = buildExecutionListQuery({ ...filter, limit: filter.limit + 1 }, this.abandonBefore());
+    const rows = await this.rows(sql, params);
+    return { executions: rows.slice(0, filter.limit).map(executionRecordFromRow), hasMore: rows.length > filter.limit };
+  }
+
+  /** One execution, or undefined. */
+  async getExecution(traceId: string): Promise<ExecutionRecord | undefined> {
+    const rows = await this.rows(
+      `SELECT *, ${STATUS_EXPR} AS status FROM execution_data WHERE trace_id = $trace_id`,
+      { trace_id: traceId, abandon_before: this.abandonBefore() },
+    );
+    return rows.length === 0 ? undefined : executionRecordFromRow(rows[0]);
+  }
+
+  /** An execution with its spans (finished and running) and console lines, or undefined. */
+  async getTrace(traceId: string): Promise<TraceRecord | undefined> {
+    const execution = await this.getExecution(traceId);
+    if (!execution) return undefined;
+    const range = { trace_id: traceId, lo: execution.minStartNs, hi: execution.maxStartNs };
+    const [finished, running, logs] = await Promise.all([
+      this.rows(
+        `SELECT * FROM span_data WHERE start_ns BETWEEN $lo AND $hi AND trace_id = $trace_id ORDER BY start_ns, span_id`,
+        range,
+      ),
+      this.rows(`SELECT * FROM span_starts WHERE trace_id = $trace_id ORDER BY start_ns, span_id`, { trace_id: traceId }),
+      this.rows(
+        `SELECT * FROM log_data WHERE time_ns >= $lo AND trace_id = $trace_id ORDER BY time_ns`,
+        { trace_id: traceId, lo: execution.minStartNs - 60_000_000_000n },
+      ),
+    ]);
+    const spans = [...finished, ...running].map(spanRecordFromRow);
+    spans.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+    return { execution, spans, logs: logs.map(logRecordFromRow) };
+  }
+
+  /** Trace ids of a flow's executions (for deletion). */
+  async traceIdsOfFlow(flowName: string): Promise<string[]> {
+    const rows = await this.rows(`SELECT trace_id FROM execution_data WHERE coalesce(flow_name, root_name) = $flow`, {
+      flow: flowName,
+    });
+    return rows.map((r) => String(r.trace_id));
+  }
+
+  /** Statistics per flow in a time range. */
+  async flowList(range: TimeRange): Promise<StatsRow[]> {
+    const rows = await this.rows(FLOW_LIST_SQL, this.rangeParams(range));
+    return rows.map((r) => statsRow(r, r.flow));
+  }
+
+  /** One flow's statistics, or undefined when it has no executions in the range. */
+  async flowSummary(flow: string, range: TimeRange): Promise<StatsRow | undefined> {
+    const rows = await this.rows(FLOW_SUMMARY_SQL, { ...this.rangeParams(range), flow });
+    return rows.length === 0 ? undefined : statsRow(rows[0], rows[0].flow);
+  }
+
+  /** One flow's statistics per time bucket. */
+  async flowSeries(flow: string, range: TimeRange, bucketNs: bigint): Promise<StatsRow[]> {
+    const rows = await this.rows(FLOW_SERIES_SQL, { ...this.rangeParams(range), flow, bucket_ns: bucketNs });
+    return rows.map((r) => statsRow(r, r.bucket_ns as bigint));
+  }
+
+  /** Per-node statistics of one flow. */
+  async nodeStats(flow: string, range: TimeRange): Promise<NodeStatsRow[]> {
+    const rows = await this.rows(NODE_STATS_SQL, { flow, from_ns: range.fromNs, to_ns: range.toNs });
+    return rows.map((r) => ({
+      nodeId: String(r.node_id),
+      nodeName: r.node_name == null ? null : String(r.node_name),
+      nodeType: r.node_type == null ? null : String(r.node_type),
+      count: Number(r.count),
+      errorCount: Number(r.error_count),
+      avgMs: r.avg_ms == null ? null : Number(r.avg_ms),
+      quantiles: quantiles(r.quantiles),
+    }));
+  }
+
+  /** Services seen, with span counts and the last time each sent a span. */
+  async services(): Promise<Array<{ serviceName: string; spanCount: number; lastSeenNs: bigint | null }>> {
+    const rows = await this.rows(
+      `SELECT service_name, count(*) AS span_count, max(end_ns) AS last_ns FROM span_data GROUP BY service_name
+       UNION ALL
+       SELECT service_name, 0, max(start_ns) FROM span_starts GROUP BY service_name`,
+    );
+    const merged = new Map<string, { serviceName: string; spanCount: number; lastSeenNs: bigint | null }>();
+    for (const r of rows) {
+      const name = String(r.service_name);
+      const last = r.last_ns == null ? null : BigInt(r.last_ns as bigint);
+      const prev = merged.get(name) ?? { serviceName: name, spanCount: 0, lastSeenNs: null };
+      prev.spanCount += Number(r.span_count);
+      if (last !== null && (prev.lastSeenNs === null || last > prev.lastSeenNs)) prev.lastSeenNs = last;
+      merged.set(name, prev);
+    }
+    return [...merged.values()].sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+  }
+
+  /** Attribute keys of the most recent spans, with counts and frequent values. */
+  async attributeKeys(sampleSize = 20_000): Promise<Array<{ key: string; count: number; topValues: string[] }>> {
+    const rows = await this.rows(
+      `WITH recent AS (
+         SELECT attributes FROM span_data WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM span_data) - $n
+       ), pairs AS (
+         SELECT k AS key, json_extract_string(attributes, '$."' || replace(k, '"', '\\"') || '"') AS value
+         FROM (SELECT attributes, unnest(json_keys(attributes)) AS k FROM recent)
+       ), counted AS (
+         SELECT key, value, count(*) AS n FROM pairs GROUP BY key, value
+       )
+       SELECT key, sum(n) AS count,
+              list(value ORDER BY n DESC) FILTER (WHERE length(value) <= 80) AS values
+       FROM counted GROUP BY key ORDER BY count DESC, key LIMIT 500`,
+      { n: sampleSize },
+    );
+    return rows.map((r) => ({
+      key: String(r.key),
+      count: Number(r.count),
+      topValues: Array.isArray(r.values) ? (r.values as unknown[]).slice(0, 10).map(String) : [],
+    }));
+  }
+
+  private rangeParams(range: TimeRange): Record<string, bigint> {
+    return { from_ns: range.fromNs, to_ns: range.toNs, abandon_before: this.abandonBefore() };
+  }
+}
+
+function quantiles(value: unknown): [number, number, number] | null {
+  if (!Array.isArray(value) || value.length !== 3 || value.some((v) => v === null)) return null;
+  return [Number(value[0]), Number(value[1]), Number(value[2])];
+}
+
+function statsRow(r: Row, key: unknown): StatsRow {
+  return {
+    key: key as string | bigint,
+    count: Number(r.count),
+    successCount: Number(r.success_count),
+    errorCount: Number(r.error_count),
+    finishedCount: Number(r.finished_count),
+    avgMs: r.avg_ms == null ? null : Number(r.avg_ms),
+    quantiles: quantiles(r.quantiles),
+    lastStartNs: r.last_start_ns == null ? null : BigInt(r.last_start_ns as bigint),
+  };
+}

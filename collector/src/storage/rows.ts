@@ -1,0 +1,97 @@
+/**
+ * The rows storage keeps: what ingest produces from OTLP and the writer appends.
+ * Ids are lower-case hex; times are nanoseconds since the epoch; attribute collections are
+ * JSON text (objects for attributes, arrays for events and links) so every attribute stays
+ * queryable from SQL. The hot fields are copied out of the attributes into real columns.
+ */
+
+/** Fields copied out of span attributes into real columns (see instrumentation conventions). */
+export interface HotSpanFields {
+  /** flow.execution.kind */
+  executionKind: string | null;
+  /** flow.id */
+  flowId: string | null;
+  /** flow.name */
+  flowName: string | null;
+  /** flow.version */
+  flowVersion: string | null;
+  /** flow.trigger.type */
+  triggerType: string | null;
+  /** enduser.id */
+  userId: string | null;
+  /** flow.node.id */
+  nodeId: string | null;
+  /** flow.node.name */
+  nodeName: string | null;
+  /** flow.node.type */
+  nodeType: string | null;
+  /** flow.node.index */
+  nodeIndex: number | null;
+  /** flow.execution.status on a root, flow.node.status on a node (cancelled, timed_out, skipped …). */
+  flowStatus: string | null;
+  /** flow.error.node_id */
+  errorNodeId: string | null;
+}
+
+export interface SpanRow extends HotSpanFields {
+  traceId: string;
+  spanId: string;
+  /** null for a root span. */
+  parentSpanId: string | null;
+  traceState: string | null;
+  name: string;
+  /** OTLP SpanKind number 0..5. */
+  kind: number;
+  serviceName: string;
+  startTimeUnixNano: bigint;
+  /** null only for running spans built from start marks. */
+  endTimeUnixNano: bigint | null;
+  /** OTLP status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+  statusMessage: string | null;
+  /** First exception.message of the span's events, or null. */
+  exceptionMessage: string | null;
+  /** JSON object text of all span attributes. */
+  attributes: string;
+  /** JSON object text of the resource attributes. */
+  resourceAttributes: string;
+  scopeName: string | null;
+  scopeVersion: string | null;
+  /** JSON array text: [{ name, timeUnixNano (string), attributes, droppedAttributesCount }]. */
+  events: string;
+  /** JSON array text: [{ traceId, spanId, traceState, attributes, droppedAttributesCount }]. */
+  links: string;
+  flags: number;
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+}
+
+export interface LogRow {
+  /** '' when the record carries no trace context. */
+  traceId: string;
+  /** '' when the record carries no span id. */
+  spanId: string;
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  severityNumber: number;
+  severityText: string | null;
+  /** String bodies as they are; other AnyValues as JSON text. */
+  body: string;
+  attributes: string;
+  resourceAttributes: string;
+  serviceName: string;
+  scopeName: string | null;
+  flags: number;
+  droppedAttributesCount: number;
+}
+
+/** A decoded, validated ingest batch, ready for the writer. */
+export interface IngestBatch {
+  /** Finished spans (from /v1/traces). */
+  spans: SpanRow[];
+  /** Running spans from start marks (from /v1/logs); endTimeUnixNano is null. */
+  starts: SpanRow[];
+  /** Console lines and other log records (from /v1/logs). */
+  logs: LogRow[];
+}

@@ -1,0 +1,61 @@
+/**
+ * Applies the schema files in `schema/order.txt` to a database and checks its version:
+ * a fresh database gets every file, an older one the files it lacks, and one written by a
+ * newer flowtrace is refused rather than misread.
+ */
+import { readFileSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+const schemaDir = new URL('./schema/', import.meta.url);
+
+/** The schema files in the order they apply. */
+export function schemaFiles(): string[] {
+  return readFileSync(new URL('order.txt', schemaDir), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/** The version this build writes: the number of schema files. */
+export function currentSchemaVersion(): number {
+  return schemaFiles().length;
+}
+
+export class SchemaVersionError extends Error {}
+
+/** Brings the database up to the current schema; throws SchemaVersionError on a newer one. */
+export async function applySchema(connection: DuckDBConnection): Promise<number> {
+  const files = schemaFiles();
+  const version = await storedVersion(connection);
+  if (version > files.length) {
+    throw new SchemaVersionError(
+      `database schema version ${version} is newer than this flowtrace (${files.length}); upgrade flowtrace`,
+    );
+  }
+  if (version === files.length) return version;
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    for (const file of files.slice(version)) {
+      await connection.run(readFileSync(new URL(file, schemaDir), 'utf8'));
+    }
+    await connection.run(
+      `INSERT INTO flowtrace_meta VALUES ('schema_version', $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      { v: String(files.length) },
+    );
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+  return files.length;
+}
+
+async function storedVersion(connection: DuckDBConnection): Promise<number> {
+  const exists = await connection.runAndReadAll(
+    `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'flowtrace_meta'`,
+  );
+  if (Number(exists.getRowObjectsJS()[0]?.n ?? 0) === 0) return 0;
+  const rows = await connection.runAndReadAll(`SELECT value FROM flowtrace_meta WHERE key = 'schema_version'`);
+  const value = rows.getRowObjectsJS()[0]?.value;
+  return value === undefined ? 0 : Number(value);
+}

@@ -1,0 +1,40 @@
+-- Finished spans, one row each, appended in arrival order (so start_ns zone maps prune well).
+-- Hot fields are real columns; every attribute stays queryable as JSON.
+-- No primary key: (trace_id, span_id) uniqueness is kept by the writer's anti-join, which
+-- costs far less than an ART index over every span (see storage/writer.ts).
+CREATE TABLE IF NOT EXISTS span_data (
+  trace_id                 VARCHAR  NOT NULL,
+  span_id                  VARCHAR  NOT NULL,
+  parent_span_id           VARCHAR,
+  trace_state              VARCHAR,
+  name                     VARCHAR  NOT NULL,
+  kind                     UTINYINT NOT NULL,
+  service_name             VARCHAR  NOT NULL,
+  start_ns                 BIGINT   NOT NULL,
+  end_ns                   BIGINT   NOT NULL,
+  status_code              UTINYINT NOT NULL,
+  status_message           VARCHAR,
+  exception_message        VARCHAR,
+  execution_kind           VARCHAR,
+  flow_id                  VARCHAR,
+  flow_name                VARCHAR,
+  flow_version             VARCHAR,
+  trigger_type             VARCHAR,
+  user_id                  VARCHAR,
+  node_id                  VARCHAR,
+  node_name                VARCHAR,
+  node_type                VARCHAR,
+  node_index               INTEGER,
+  flow_status              VARCHAR,
+  error_node_id            VARCHAR,
+  attributes               JSON     NOT NULL,
+  resource_attributes      JSON     NOT NULL,
+  scope_name               VARCHAR,
+  scope_version            VARCHAR,
+  events                   JSON     NOT NULL,
+  links                    JSON     NOT NULL,
+  flags                    UINTEGER NOT NULL,
+  dropped_attributes_count UINTEGER NOT NULL,
+  dropped_events_count     UINTEGER NOT NULL,
+  dropped_links_count      UINTEGER NOT NULL
+);

@@ -1,0 +1,101 @@
+/**
+ * Runs user SQL from the console: one read statement at a time (SELECT, or EXPLAIN of one),
+ * on connections of its own, interrupted at a time limit, and cut at a row cap. The
+ * database refuses file, network and extension access and settings changes as well
+ * (see database.ts); DuckDB itself calls untrusted SQL unsafe, so both layers stay.
+ */
+import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
+import { errors } from '../errors.js';
+import type { ConnectionPool } from './connection-pool.js';
+
+export interface SqlConsoleOptions {
+  timeoutMs: number;
+  maxRows: number;
+}
+
+export interface SqlConsoleResult {
+  columns: Array<{ name: string; type: string }>;
+  rows: unknown[][];
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+// DuckDB StatementType values that only read.
+const SELECT_STATEMENT = 1;
+const EXPLAIN_STATEMENT = 4;
+
+/** Table functions that reach outside the database, refused by name before DuckDB sees them. */
+const REFUSED_FUNCTIONS =
+  /\b(read_\w+|glob|parquet_\w+|sniff_csv|getenv|duckdb_secrets|query_table|query|iceberg_\w+|delta_scan|sqlite_\w+|postgres_\w+|mysql_\w+)\s*\(/i;
+
+export class SqlConsole {
+  constructor(
+    private readonly pool: ConnectionPool,
+    private readonly options: SqlConsoleOptions,
+  ) {}
+
+  /** Runs one read statement; throws FT_SQL_REFUSED / FT_SQL_ERROR / FT_SQL_TIMEOUT. */
+  async run(sql: string): Promise<SqlConsoleResult> {
+    const text = sql.trim();
+    if (text === '') throw errors.FT_SQL_REFUSED('the statement is empty');
+    const refused = REFUSED_FUNCTIONS.exec(text);
+    if (refused) throw errors.FT_SQL_REFUSED(`${refused[1]}() reads outside the database and is not allowed`);
+    return this.pool.use((connection) => this.runOn(connection, text));
+  }
+
+  private async runOn(connection: DuckDBConnection, sql: string): Promise<SqlConsoleResult> {
+    const started = performance.now();
+    let statements;
+    try {
+      statements = await connection.extractStatements(sql);
+    } catch (error) {
+      throw errors.FT_SQL_ERROR(messageOf(error));
+    }
+    if (statements.count !== 1) {
+      throw errors.FT_SQL_REFUSED(`send one statement at a time (got ${statements.count})`);
+    }
+    let prepared;
+    try {
+      prepared = await statements.prepare(0);
+    } catch (error) {
+      throw errors.FT_SQL_ERROR(messageOf(error));
+    }
+    const type = prepared.statementType;
+    if (type !== SELECT_STATEMENT && type !== EXPLAIN_STATEMENT) {
+      prepared.destroySync();
+      throw errors.FT_SQL_REFUSED('only read statements (SELECT, WITH … SELECT, EXPLAIN) are allowed');
+    }
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.interrupt();
+    }, this.options.timeoutMs);
+    try {
+      const result = await prepared.stream();
+      const { rows, truncated } = await readCapped(result, this.options.maxRows);
+      const columns = result.columnNames().map((name, i) => ({ name, type: result.columnType(i).toString() }));
+      return { columns, rows, truncated, elapsedMs: performance.now() - started };
+    } catch (error) {
+      if (timedOut) throw errors.FT_SQL_TIMEOUT(`limit ${this.options.timeoutMs} ms`);
+      throw errors.FT_SQL_ERROR(messageOf(error));
+    } finally {
+      clearTimeout(timer);
+      prepared.destroySync();
+    }
+  }
+}
+
+async function readCapped(result: DuckDBResult, maxRows: number): Promise<{ rows: unknown[][]; truncated: boolean }> {
+  const rows: unknown[][] = [];
+  for await (const chunk of result.yieldRowsJson()) {
+    for (const row of chunk) {
+      if (rows.length >= maxRows) return { rows, truncated: true };
+      rows.push(row as unknown[]);
+    }
+  }
+  return { rows, truncated: false };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

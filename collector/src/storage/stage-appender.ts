@@ -1,0 +1,96 @@
+/**
+ * Appends ingest rows to the writer's staging tables with DuckDB's appender, column by
+ * column in the tables' declared order (schema/002–004). The staging tables live in the
+ * writer's temp catalog and are emptied after every group commit.
+ */
+import type { DuckDBAppender } from '@duckdb/node-api';
+import type { LogRow, SpanRow } from './rows.js';
+
+function varcharOrNull(appender: DuckDBAppender, value: string | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
+function integerOrNull(appender: DuckDBAppender, value: number | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendInteger(value);
+}
+
+/** One row of temp.stage_spans: span_data's columns, then replaces_start. */
+export function appendSpan(appender: DuckDBAppender, row: SpanRow): void {
+  appender.appendVarchar(row.traceId);
+  appender.appendVarchar(row.spanId);
+  varcharOrNull(appender, row.parentSpanId);
+  varcharOrNull(appender, row.traceState);
+  appender.appendVarchar(row.name);
+  appender.appendUTinyInt(row.kind);
+  appender.appendVarchar(row.serviceName);
+  appender.appendBigInt(row.startTimeUnixNano);
+  appender.appendBigInt(row.endTimeUnixNano ?? row.startTimeUnixNano);
+  appender.appendUTinyInt(row.statusCode);
+  varcharOrNull(appender, row.statusMessage);
+  varcharOrNull(appender, row.exceptionMessage);
+  appendHotFields(appender, row);
+  varcharOrNull(appender, row.flowStatus);
+  varcharOrNull(appender, row.errorNodeId);
+  appender.appendVarchar(row.attributes);
+  appender.appendVarchar(row.resourceAttributes);
+  varcharOrNull(appender, row.scopeName);
+  varcharOrNull(appender, row.scopeVersion);
+  appender.appendVarchar(row.events);
+  appender.appendVarchar(row.links);
+  appender.appendUInteger(row.flags);
+  appender.appendUInteger(row.droppedAttributesCount);
+  appender.appendUInteger(row.droppedEventsCount);
+  appender.appendUInteger(row.droppedLinksCount);
+  appender.appendBoolean(false);
+  appender.endRow();
+}
+
+/** One row of temp.stage_starts: span_starts' columns. */
+export function appendStart(appender: DuckDBAppender, row: SpanRow): void {
+  appender.appendVarchar(row.traceId);
+  appender.appendVarchar(row.spanId);
+  varcharOrNull(appender, row.parentSpanId);
+  appender.appendVarchar(row.name);
+  appender.appendUTinyInt(row.kind);
+  appender.appendVarchar(row.serviceName);
+  appender.appendBigInt(row.startTimeUnixNano);
+  appendHotFields(appender, row);
+  appender.appendVarchar(row.attributes);
+  appender.appendVarchar(row.resourceAttributes);
+  varcharOrNull(appender, row.scopeName);
+  varcharOrNull(appender, row.scopeVersion);
+  appender.endRow();
+}
+
+/** One row of temp.stage_logs: log_data's columns. */
+export function appendLog(appender: DuckDBAppender, row: LogRow): void {
+  appender.appendVarchar(row.traceId);
+  appender.appendVarchar(row.spanId);
+  appender.appendBigInt(row.timeUnixNano);
+  appender.appendBigInt(row.observedTimeUnixNano);
+  appender.appendUTinyInt(row.severityNumber);
+  varcharOrNull(appender, row.severityText);
+  appender.appendVarchar(row.body);
+  appender.appendVarchar(row.attributes);
+  appender.appendVarchar(row.resourceAttributes);
+  appender.appendVarchar(row.serviceName);
+  varcharOrNull(appender, row.scopeName);
+  appender.appendUInteger(row.flags);
+  appender.appendUInteger(row.droppedAttributesCount);
+  appender.endRow();
+}
+
+function appendHotFields(appender: DuckDBAppender, row: SpanRow): void {
+  varcharOrNull(appender, row.executionKind);
+  varcharOrNull(appender, row.flowId);
+  varcharOrNull(appender, row.flowName);
+  varcharOrNull(appender, row.flowVersion);
+  varcharOrNull(appender, row.triggerType);
+  varcharOrNull(appender, row.userId);
+  varcharOrNull(appender, row.nodeId);
+  varcharOrNull(appender, row.nodeName);
+  varcharOrNull(appender, row.nodeType);
+  integerOrNull(appender, row.nodeIndex);
+}

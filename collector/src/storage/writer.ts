@@ -1,0 +1,272 @@
+/**
+ * The one writer. Ingest hands it batches; it groups every batch that arrives while a
+ * commit runs into the next commit (group commit), so many concurrent requests share one
+ * transaction, and it resolves each batch's promise only after COMMIT: a resolved write is
+ * durable. Writes are idempotent: a span or log line stored before is not stored again.
+ *
+ * The queue is bounded in rows; past the bound `write` fails at once with FT_QUEUE_FULL
+ * (429 + Retry-After) instead of holding memory. Other writes to the database (deletes,
+ * retention) run through `exclusive` so they never interleave with a group commit.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { errors } from '../errors.js';
+import {
+  BUILD_STAGE_EXECUTIONS, CLEAR_STAGING, CREATE_STAGING, DROP_KNOWN_STARTS, DROP_STORED_SPANS,
+  MARK_REPLACED_STARTS, MOVE_LOGS, MOVE_SPANS, READ_TOUCHED_EXECUTIONS, UPSERT_EXECUTIONS,
+} from './group-commit-sql.js';
+import { executionRecordFromRow, type ExecutionRecord } from './records.js';
+import type { IngestBatch, LogRow, SpanRow } from './rows.js';
+import { appendLog, appendSpan, appendStart } from './stage-appender.js';
+
+/** What one group commit stored, for live events and metrics. */
+export interface CommitNotice {
+  spans: SpanRow[];
+  starts: SpanRow[];
+  logCount: number;
+  /** Executions touched by the commit, as stored after it. */
+  executions: Array<ExecutionRecord & { created: boolean; rootFinishedNow: boolean; rootStartedNow: boolean }>;
+}
+
+export interface WriterOptions {
+  /** Rows (spans + starts + logs) waiting at most; past it writes are refused. */
+  maxQueueRows?: number;
+  /** Rows per group commit at most. */
+  maxGroupRows?: number;
+  onCommit?: (notice: CommitNotice) => void;
+  onError?: (error: unknown) => void;
+}
+
+interface Pending {
+  batch: IngestBatch;
+  rows: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface WriterStats {
+  queuedRows: number;
+  commits: number;
+  committedSpans: number;
+  committedLogs: number;
+  failedCommits: number;
+  lastCommitMs: number;
+}
+
+export class SpanWriter {
+  private readonly queue: Pending[] = [];
+  private readonly jobs: Array<() => Promise<void>> = [];
+  private queuedRows = 0;
+  private running = false;
+  private closing = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+  private readonly maxQueueRows: number;
+  private readonly maxGroupRows: number;
+  readonly stats: WriterStats = {
+    queuedRows: 0, commits: 0, committedSpans: 0, committedLogs: 0, failedCommits: 0, lastCommitMs: 0,
+  };
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly options: WriterOptions = {},
+  ) {
+    this.maxQueueRows = options.maxQueueRows ?? 200_000;
+    this.maxGroupRows = options.maxGroupRows ?? 20_000;
+  }
+
+  /** Creates the staging tables; call once before writing. */
+  async init(): Promise<void> {
+    for (const sql of CREATE_STAGING) await this.connection.run(sql);
+  }
+
+  /** Rows waiting to be committed. */
+  get queued(): number {
+    return this.queuedRows;
+  }
+
+  /** Whether a batch of this many rows would be refused right now. */
+  wouldRefuse(rows: number): boolean {
+    return this.closing || (this.queuedRows > 0 && this.queuedRows + rows > this.maxQueueRows);
+  }
+
+  /** Stores a batch; resolves once it is committed. Rejects with FT_QUEUE_FULL / FT_SHUTTING_DOWN / FT_WRITE_FAILED. */
+  write(batch: IngestBatch): Promise<void> {
+    const rows = batch.spans.length + batch.starts.length + batch.logs.length;
+    if (this.closing) return Promise.reject(errors.FT_SHUTTING_DOWN());
+    if (rows === 0) return Promise.resolve();
+    if (this.queuedRows > 0 && this.queuedRows + rows > this.maxQueueRows) {
+      return Promise.reject(errors.FT_QUEUE_FULL(`${this.queuedRows} rows are waiting`));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, rows, resolve, reject });
+      this.queuedRows += rows;
+      this.stats.queuedRows = this.queuedRows;
+      this.kick();
+    });
+  }
+
+  /** Runs a write job (delete, retention) between group commits, on the writer's connection. */
+  exclusive<T>(job: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(errors.FT_SHUTTING_DOWN());
+    return new Promise<T>((resolve, reject) => {
+      this.jobs.push(async () => {
+        try {
+          resolve(await job(this.connection));
+        } catch (error) {
+          reject(error);
+        }
+      });
+      this.kick();
+    });
+  }
+
+  /** Refuses new writes, commits everything already queued, and resolves when done. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.idle;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    this.idle = new Promise((resolve) => (this.markIdle = resolve));
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length > 0 || this.jobs.length > 0) {
+        const job = this.jobs.shift();
+        if (job) await job();
+        if (this.queue.length > 0) await this.commitNextGroup();
+      }
+    } finally {
+      this.running = false;
+      this.markIdle();
+    }
+  }
+
+  private takeGroup(): Pending[] {
+    const group: Pending[] = [];
+    let rows = 0;
+    while (this.queue.length > 0 && (group.length === 0 || rows + this.queue[0].rows <= this.maxGroupRows)) {
+      const next = this.queue.shift()!;
+      rows += next.rows;
+      group.push(next);
+    }
+    return group;
+  }
+
+  private async commitNextGroup(): Promise<void> {
+    const group = this.takeGroup();
+    const groupRows = group.reduce((sum, p) => sum + p.rows, 0);
+    const started = performance.now();
+    try {
+      const notice = await this.commit(group.map((p) => p.batch));
+      this.stats.commits += 1;
+      this.stats.committedSpans += notice.spans.length;
+      this.stats.committedLogs += notice.logCount;
+      this.stats.lastCommitMs = performance.now() - started;
+      for (const p of group) p.resolve();
+      this.options.onCommit?.(notice);
+    } catch (error) {
+      this.stats.failedCommits += 1;
+      this.options.onError?.(error);
+      const failure = errors.FT_WRITE_FAILED(error instanceof Error ? error.message : String(error));
+      for (const p of group) p.reject(failure);
+    } finally {
+      this.queuedRows -= groupRows;
+      this.stats.queuedRows = this.queuedRows;
+    }
+  }
+
+  private async commit(batches: IngestBatch[]): Promise<CommitNotice> {
+    const spans = uniqueSpans(batches.flatMap((b) => b.spans));
+    const finished = new Set(spans.map(spanKey));
+    const starts = uniqueSpans(batches.flatMap((b) => b.starts)).filter((s) => !finished.has(spanKey(s)));
+    const logs = batches.flatMap((b) => b.logs);
+    const c = this.connection;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      await appendAll(c, 'stage_spans', spans, appendSpan);
+      await appendAll(c, 'stage_starts', starts, appendStart);
+      await appendAll(c, 'stage_logs', logs, appendLog);
+      if (spans.length > 0) await c.run(DROP_STORED_SPANS, range(spans.map((s) => s.startTimeUnixNano)));
+      if (starts.length > 0) await c.run(DROP_KNOWN_STARTS, range(starts.map((s) => s.startTimeUnixNano)));
+      let executions: CommitNotice['executions'] = [];
+      if (spans.length + starts.length > 0) {
+        await c.run(MARK_REPLACED_STARTS);
+        await c.run(BUILD_STAGE_EXECUTIONS);
+        await c.run(UPSERT_EXECUTIONS, { now: BigInt(Date.now()) * 1_000_000n });
+        for (const sql of MOVE_SPANS) await c.run(sql);
+        const touched = await c.runAndReadAll(READ_TOUCHED_EXECUTIONS);
+        executions = touched.getRowObjectsJS().map((row) => ({
+          ...executionRecordFromRow(row),
+          created: row.created === true,
+          rootFinishedNow: row.group_root_finished === true,
+          rootStartedNow: row.group_root_started === true,
+        }));
+      }
+      if (logs.length > 0) {
+        const [lo, hi] = minMax(logs.map((l) => l.timeUnixNano));
+        await c.run(MOVE_LOGS[0], { lo, hi });
+        await c.run(MOVE_LOGS[1]);
+      }
+      for (const sql of CLEAR_STAGING) await c.run(sql);
+      await c.run('COMMIT');
+      return { spans, starts, logCount: logs.length, executions };
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      for (const sql of CLEAR_STAGING) await c.run(sql).catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+function spanKey(row: SpanRow): string {
+  return row.traceId + row.spanId;
+}
+
+/** Keeps the first of each (trace id, span id) in the group. */
+function uniqueSpans(rows: SpanRow[]): SpanRow[] {
+  const seen = new Set<string>();
+  const out: SpanRow[] = [];
+  for (const row of rows) {
+    const key = spanKey(row);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(row);
+  }
+  return out;
+}
+
+async function appendAll<R extends SpanRow | LogRow>(
+  c: DuckDBConnection,
+  table: string,
+  rows: R[],
+  append: (appender: import('@duckdb/node-api').DuckDBAppender, row: R) => void,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const appender = await c.createAppender(table, 'main', 'temp');
+  try {
+    for (const row of rows) append(appender, row);
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+function minMax(values: bigint[]): [bigint, bigint] {
+  let lo = values[0];
+  let hi = values[0];
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+function range(values: bigint[]): { lo: bigint; hi: bigint } {
+  const [lo, hi] = minMax(values);
+  return { lo, hi };
+}

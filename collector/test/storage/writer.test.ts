@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStorage, type Storage } from '../../src/storage/index.js';
+import { makeExecutionRows, makeLogRow, makeSpanRow, newSpanId, newTraceId, ns } from '../fixtures/rows.js';
+
+const batch = (spans = [] as ReturnType<typeof makeExecutionRows>, starts = [] as typeof spans, logs = [] as ReturnType<typeof makeLogRow>[]) => ({
+  spans,
+  starts,
+  logs,
+});
+
+describe('storage writer', () => {
+  let storage: Storage;
+  beforeEach(async () => {
+    storage = await openStorage({ path: ':memory:' });
+  });
+  afterEach(async () => {
+    await storage.close();
+  });
+
+  it('stores an execution and reads it back with its spans', async () => {
+    const rows = makeExecutionRows({ nodes: 3 });
+    await storage.writer.write(batch(rows));
+    const trace = await storage.reader.getTrace(rows[0].traceId);
+    expect(trace?.spans).toHaveLength(4);
+    expect(trace?.execution.status).toBe('success');
+    expect(trace?.execution.flowName).toBe('order-flow');
+    expect(trace?.execution.spanCount).toBe(4);
+  });
+
+  it('keeps one row when the same batch is sent twice', async () => {
+    const rows = makeExecutionRows({ nodes: 5 });
+    await storage.writer.write(batch(rows));
+    await storage.writer.write(batch(rows));
+    await Promise.all([storage.writer.write(batch(rows)), storage.writer.write(batch(rows))]);
+    const trace = await storage.reader.getTrace(rows[0].traceId);
+    expect(trace?.spans).toHaveLength(6);
+    expect(trace?.execution.spanCount).toBe(6);
+  });
+
+  it('builds the execution when children arrive before the root', async () => {
+    const rows = makeExecutionRows({ nodes: 2, failNode: 1 });
+    const root = rows[rows.length - 1];
+    await storage.writer.write(batch(rows.slice(0, 1)));
+    let execution = await storage.reader.getExecution(root.traceId);
+    expect(execution?.status).toBe('running');
+    expect(execution?.rootFinished).toBe(false);
+    await storage.writer.write(batch(rows.slice(1, 2)));
+    await storage.writer.write(batch([root]));
+    execution = await storage.reader.getExecution(root.traceId);
+    expect(execution).toMatchObject({ status: 'error', rootFinished: true, spanCount: 3, errorCount: 2, errorNodeId: 'n1' });
+    expect(execution?.startNs).toBe(root.startTimeUnixNano);
+    expect(execution?.endNs).toBe(root.endTimeUnixNano);
+  });
+
+  it('shows a running span from its start mark and replaces it when the span ends', async () => {
+    const traceId = newTraceId();
+    const rootId = newSpanId();
+    const start = makeSpanRow({ traceId, spanId: rootId, name: 'flow', flowName: 'live-flow', executionKind: 'flow', endTimeUnixNano: null });
+    await storage.writer.write(batch([], [start]));
+    let trace = await storage.reader.getTrace(traceId);
+    expect(trace?.execution.status).toBe('running');
+    expect(trace?.execution.flowName).toBe('live-flow');
+    expect(trace?.spans[0].endTimeUnixNano).toBeNull();
+    const finished = { ...start, endTimeUnixNano: start.startTimeUnixNano + ns(50), statusCode: 1 };
+    await storage.writer.write(batch([finished]));
+    trace = await storage.reader.getTrace(traceId);
+    expect(trace?.spans).toHaveLength(1);
+    expect(trace?.spans[0].endTimeUnixNano).toBe(finished.endTimeUnixNano);
+    expect(trace?.execution).toMatchObject({ status: 'success', spanCount: 1 });
+  });
+
+  it('ignores a start mark that arrives after its finished span', async () => {
+    const rows = makeExecutionRows({ nodes: 1 });
+    await storage.writer.write(batch(rows));
+    await storage.writer.write(batch([], [{ ...rows[1], endTimeUnixNano: null }]));
+    const trace = await storage.reader.getTrace(rows[0].traceId);
+    expect(trace?.spans).toHaveLength(2);
+    expect(trace?.spans.every((s) => s.endTimeUnixNano !== null)).toBe(true);
+  });
+
+  it('stores console lines once and returns them with the trace', async () => {
+    const rows = makeExecutionRows({ nodes: 1 });
+    const line = makeLogRow({ traceId: rows[0].traceId, spanId: rows[0].spanId, body: 'charging card' });
+    await storage.writer.write(batch(rows, [], [line]));
+    await storage.writer.write(batch([], [], [line]));
+    const trace = await storage.reader.getTrace(rows[0].traceId);
+    expect(trace?.logs.map((l) => l.body)).toEqual(['charging card']);
+  });
+
+  it('deletes an execution with everything in it', async () => {
+    const keep = makeExecutionRows();
+    const drop = makeExecutionRows();
+    await storage.writer.write(batch([...keep, ...drop]));
+    expect(await storage.deleteExecutions([drop[0].traceId])).toBe(1);
+    expect(await storage.reader.getTrace(drop[0].traceId)).toBeUndefined();
+    expect(await storage.reader.getTrace(keep[0].traceId)).toBeDefined();
+  });
+
+  it('refuses writes past the queue bound with a retryable error', async () => {
+    await storage.close();
+    storage = await openStorage({ path: ':memory:', maxQueueRows: 10 });
+    const first = storage.writer.write(batch(makeExecutionRows({ nodes: 8 })));
+    await expect(storage.writer.write(batch(makeExecutionRows({ nodes: 8 })))).rejects.toMatchObject({
+      code: 'FT_QUEUE_FULL',
+      statusCode: 429,
+    });
+    await first;
+  });
+});

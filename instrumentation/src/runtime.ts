@@ -1,0 +1,95 @@
+/**
+ * Process-wide instrumentation state: which tracer and logger to write to and what to
+ * capture. Defaults to the global OpenTelemetry providers, so the library works under any
+ * SDK setup; `setupTracing()` or tests point it at their own providers. Also counts the
+ * library's own failures, which are swallowed (they must never reach user code).
+ */
+import { diag, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { logs, type Logger, type LoggerProvider } from '@opentelemetry/api-logs';
+import { Redactor, type RedactionOptions } from './capture/redact.js';
+
+export const INSTRUMENTATION_NAME = '@flowtrace/instrumentation';
+export const INSTRUMENTATION_VERSION = '0.1.0';
+
+/** What is captured besides timing and identity. */
+export interface CaptureOptions {
+  /** Inputs and outputs of executions and nodes (JSON work happens only when true). Default true. */
+  payloads: boolean;
+  /** console.* lines inside executions as log records. Default true. */
+  console: boolean;
+  /** Start marks for root and node spans (executions in flight). Default true. */
+  startMarks: boolean;
+  /** Cap of a serialised payload, in characters. Default 16 384. */
+  maxPayloadLength: number;
+  /** Cap of one console line, in characters. Default 8 192. */
+  maxConsoleLength: number;
+}
+
+/** Options of {@link configureInstrumentation}. */
+export interface InstrumentationOptions {
+  tracerProvider?: TracerProvider;
+  loggerProvider?: LoggerProvider;
+  capture?: Partial<CaptureOptions>;
+  redaction?: RedactionOptions;
+}
+
+interface Runtime {
+  tracer: Tracer;
+  logger: Logger;
+  capture: CaptureOptions;
+  redactor: Redactor;
+}
+
+const DEFAULT_CAPTURE: CaptureOptions = {
+  payloads: true,
+  console: true,
+  startMarks: true,
+  maxPayloadLength: 16_384,
+  maxConsoleLength: 8_192,
+};
+
+let runtime: Runtime = {
+  tracer: trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
+  logger: logs.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
+  capture: { ...DEFAULT_CAPTURE },
+  redactor: new Redactor(),
+};
+
+/** Points the instrumentation at providers and sets capture and redaction options. */
+export function configureInstrumentation(options: InstrumentationOptions = {}): void {
+  const tp = options.tracerProvider;
+  const lp = options.loggerProvider;
+  runtime = {
+    tracer: tp ? tp.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION) : trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
+    logger: lp ? lp.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION) : logs.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
+    capture: { ...DEFAULT_CAPTURE, ...options.capture },
+    redactor: new Redactor(options.redaction),
+  };
+}
+
+/** The current state; read it per call, it may be replaced by configureInstrumentation. */
+export function rt(): Runtime {
+  return runtime;
+}
+
+// ── the library's own failures ───────────────────────────────────────────────
+let internalErrors = 0;
+let lastReport = 0;
+
+/** Counts a failure of the instrumentation itself and reports it (throttled) through diag. */
+export function internalError(where: string, error: unknown): void {
+  internalErrors++;
+  const now = Date.now();
+  if (now - lastReport < 10_000) return;
+  lastReport = now;
+  try {
+    diag.warn(`flowtrace: instrumentation failure in ${where} (${internalErrors} so far): ${String(error)}`);
+  } catch {
+    // diag itself failed; the count above still records it
+  }
+}
+
+/** How many instrumentation failures were swallowed so far. */
+export function internalErrorCount(): number {
+  return internalErrors;
+}

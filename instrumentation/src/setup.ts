@@ -1,0 +1,128 @@
+/**
+ * One call to start tracing: a Node tracer provider and a logger provider on the official
+ * OTLP/HTTP protobuf exporters, batching tuned so spans reach the collector within about a
+ * second, bounded queues whose drops are counted and reported through `diag`, and console
+ * capture. Explicit options win; the standard OTEL_* environment variables fill in what the
+ * options leave out; the defaults fill in the rest. Nothing here ever throws into the caller
+ * once it has returned, and `shutdown()` flushes what is queued.
+ */
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { getNumberFromEnv, getStringFromEnv } from '@opentelemetry/core';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_DEPLOYMENT_ENVIRONMENT, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './conventions.js';
+import { installConsoleCapture, uninstallConsoleCapture } from './capture/console.js';
+import type { RedactionOptions } from './capture/redact.js';
+import {
+  BoundedLogProcessor, BoundedSpanProcessor, CountingLogExporter, CountingSpanExporter, ExportAccount, type ExportStats,
+} from './export/bounded.js';
+import { configureInstrumentation, internalErrorCount, type CaptureOptions } from './runtime.js';
+
+/** Options of {@link setupTracing}. */
+export interface SetupOptions {
+  /** service.name; else OTEL_SERVICE_NAME; else `unknown_service:node`. */
+  serviceName?: string;
+  serviceVersion?: string;
+  /** deployment.environment.name */
+  environment?: string;
+  /** Base OTLP/HTTP endpoint; else OTEL_EXPORTER_OTLP_(TRACES|LOGS_)ENDPOINT; else http://127.0.0.1:4318. */
+  endpoint?: string;
+  /** Extra HTTP headers for the exporters (OTEL_EXPORTER_OTLP_HEADERS is honoured too). */
+  headers?: Record<string, string>;
+  /** Milliseconds between batch exports (OTEL_BSP_SCHEDULE_DELAY / OTEL_BLRP_SCHEDULE_DELAY). Default 500. */
+  exportIntervalMs?: number;
+  /** Bound of each queue, spans and log records (OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BLRP_MAX_QUEUE_SIZE). Default 4096. */
+  maxQueueSize?: number;
+  /** Items per export request. Default 512. */
+  maxExportBatchSize?: number;
+  /** Timeout of one export request. Default 5000 ms. */
+  exportTimeoutMs?: number;
+  capture?: Partial<CaptureOptions>;
+  redaction?: RedactionOptions;
+  /** Level of the console diagnostics logger installed for the OTel SDK; `none` installs none. Default `warn` (OTEL_LOG_LEVEL). */
+  diagLogLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+}
+
+/** What setupTracing returns. */
+export interface TracingHandle {
+  /** Flushes everything queued and stops the providers. Safe to call twice; never rejects. */
+  shutdown(): Promise<void>;
+  /** Sends everything queued now. Never rejects. */
+  forceFlush(): Promise<void>;
+  /** Queue, drop and failure counters. */
+  stats(): { spans: ExportStats; logs: ExportStats; instrumentationErrors: number };
+}
+
+const DIAG_LEVELS: Record<string, DiagLogLevel> = {
+  none: DiagLogLevel.NONE, error: DiagLogLevel.ERROR, warn: DiagLogLevel.WARN, info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG, verbose: DiagLogLevel.VERBOSE, all: DiagLogLevel.ALL,
+};
+
+function signalUrl(options: SetupOptions, signal: 'traces' | 'logs'): string | undefined {
+  const base = options.endpoint;
+  if (base) return `${base.replace(/\/+$/, '')}/v1/${signal}`;
+  const specific = getStringFromEnv(signal === 'traces' ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
+  if (specific) return specific;
+  const general = getStringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT');
+  return `${(general ?? 'http://127.0.0.1:4318').replace(/\/+$/, '')}/v1/${signal}`;
+}
+
+/** Starts tracing for this process and returns a handle to flush and stop it. */
+export function setupTracing(options: SetupOptions = {}): TracingHandle {
+  const level = options.diagLogLevel ?? (getStringFromEnv('OTEL_LOG_LEVEL')?.toLowerCase() as SetupOptions['diagLogLevel']) ?? 'warn';
+  if (level !== 'none') diag.setLogger(new DiagConsoleLogger(), { logLevel: DIAG_LEVELS[level] ?? DiagLogLevel.WARN, suppressOverrideMessage: true });
+
+  const serviceName = options.serviceName ?? getStringFromEnv('OTEL_SERVICE_NAME') ?? 'unknown_service:node';
+  const attrs: Record<string, string> = { [ATTR_SERVICE_NAME]: serviceName };
+  if (options.serviceVersion) attrs[ATTR_SERVICE_VERSION] = options.serviceVersion;
+  if (options.environment) attrs[ATTR_DEPLOYMENT_ENVIRONMENT] = options.environment;
+  const resource = detectResources({ detectors: [hostDetector, processDetector, envDetector] }).merge(resourceFromAttributes(attrs));
+
+  const interval = options.exportIntervalMs;
+  const batch = options.maxExportBatchSize ?? 512;
+  const timeout = options.exportTimeoutMs ?? 5000;
+  const spanQueue = options.maxQueueSize ?? getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE') ?? 4096;
+  const logQueue = options.maxQueueSize ?? getNumberFromEnv('OTEL_BLRP_MAX_QUEUE_SIZE') ?? 4096;
+  const exporterConfig = { headers: options.headers, timeoutMillis: timeout };
+
+  const spanAccount = new ExportAccount('spans', spanQueue);
+  const spanExporter = new CountingSpanExporter(new OTLPTraceExporter({ ...exporterConfig, url: signalUrl(options, 'traces') }), spanAccount);
+  const spanBatch = new BatchSpanProcessor(spanExporter, {
+    scheduledDelayMillis: interval ?? getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY') ?? 500,
+    maxQueueSize: spanQueue,
+    maxExportBatchSize: Math.min(batch, spanQueue),
+    exportTimeoutMillis: timeout,
+  });
+  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [new BoundedSpanProcessor(spanBatch, spanAccount)] });
+  tracerProvider.register();
+
+  const logAccount = new ExportAccount('log records', logQueue);
+  const logExporter = new CountingLogExporter(new OTLPLogExporter({ ...exporterConfig, url: signalUrl(options, 'logs') }), logAccount);
+  const logBatch = new BatchLogRecordProcessor(logExporter, {
+    scheduledDelayMillis: interval ?? getNumberFromEnv('OTEL_BLRP_SCHEDULE_DELAY') ?? 250,
+    maxQueueSize: logQueue,
+    maxExportBatchSize: Math.min(batch, logQueue),
+    exportTimeoutMillis: timeout,
+  });
+  const loggerProvider = new LoggerProvider({ resource, processors: [new BoundedLogProcessor(logBatch, logAccount)] });
+  logs.setGlobalLoggerProvider(loggerProvider);
+
+  configureInstrumentation({ tracerProvider, loggerProvider, capture: options.capture, redaction: options.redaction });
+  if (options.capture?.console !== false) installConsoleCapture();
+
+  let stopped: Promise<void> | undefined;
+  const quietly = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, (e: unknown) => diag.warn(`flowtrace: ${String(e)}`));
+  return {
+    forceFlush: () => quietly(Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush()])),
+    shutdown: () => {
+      stopped ??= quietly(Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown()])).then(() => uninstallConsoleCapture());
+      return stopped;
+    },
+    stats: () => ({ spans: { ...spanAccount.stats }, logs: { ...logAccount.stats }, instrumentationErrors: internalErrorCount() }),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The HTTP client for the collector's /api: JSON in and out, the bearer token on every
+ * request, and every failure turned into an ApiRequestError carrying the API's own
+ * `{code, message, statusCode}` so pages can show errors as the API says them.
+ */
+import type { ApiError } from '@flowtrace/collector/api';
+
+export class ApiRequestError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  constructor(body: ApiError) {
+    super(body.message);
+    this.name = 'ApiRequestError';
+    this.code = body.code;
+    this.statusCode = body.statusCode;
+  }
+}
+
+export type QueryValue = string | number | null | undefined | readonly string[];
+
+export interface ClientOptions {
+  baseUrl?: string;
+  getToken?: () => string | null;
+  /** Called on a 401 so the app can ask for a token. */
+  onUnauthorized?: () => void;
+  fetch?: typeof fetch;
+}
+
+/** Builds `path?query`, skipping empty values and repeating array values. */
+export function buildUrl(path: string, query: Record<string, QueryValue> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === null || value === undefined || value === '') continue;
+    if (Array.isArray(value)) for (const v of value as readonly string[]) params.append(key, v);
+    else params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export class ApiClient {
+  private readonly options: ClientOptions;
+  constructor(options: ClientOptions = {}) {
+    this.options = options;
+  }
+
+  get<T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', buildUrl(path, query), undefined, signal);
+  }
+
+  post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('POST', path, body, signal);
+  }
+
+  delete(path: string): Promise<void> {
+    return this.request<void>('DELETE', path);
+  }
+
+  /** The URL of the live stream; EventSource cannot send headers, so the token goes in the query. */
+  liveUrl(query: Record<string, QueryValue>): string {
+    const token = this.options.getToken?.() ?? null;
+    return (this.options.baseUrl ?? '') + buildUrl('/api/live', { ...query, access_token: token ?? undefined });
+  }
+
+  private async request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.options.getToken?.() ?? null;
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const doFetch = this.options.fetch ?? fetch;
+    let res: Response;
+    try {
+      res = await doFetch((this.options.baseUrl ?? '') + url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiRequestError({ code: 'FT_NETWORK', message: `Cannot reach the collector: ${(err as Error).message}`, statusCode: 0 });
+    }
+    if (res.status === 401) this.options.onUnauthorized?.();
+    if (!res.ok) throw new ApiRequestError(await errorBody(res));
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+async function errorBody(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '');
+  try {
+    const parsed = JSON.parse(text) as Partial<ApiError>;
+    if (parsed && typeof parsed.message === 'string') {
+      return { code: parsed.code ?? `HTTP_${res.status}`, message: parsed.message, statusCode: parsed.statusCode ?? res.status };
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): fall through to the status text, keeping the text.
+  }
+  return { code: `HTTP_${res.status}`, message: text.slice(0, 300) || res.statusText || `HTTP ${res.status}`, statusCode: res.status };
+}

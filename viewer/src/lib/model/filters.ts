@@ -1,0 +1,93 @@
+/**
+ * Execution-list filters and their URL form. The URL is the source of truth (a link
+ * reproduces the view, back works), so filters round-trip through URLSearchParams; a
+ * relative time range ("1h") is resolved to `from` only when the API is asked.
+ */
+import type { QueryValue } from '../api/client.js';
+
+export interface ExecutionFilters {
+  flow: string;
+  service: string;
+  status: string;
+  user: string;
+  trigger: string;
+  /** A relative range like 15m, 1h, 24h, 7d, or '' for any time. */
+  range: string;
+  /** Absolute bounds (ISO), used when range is ''. */
+  from: string;
+  to: string;
+  minDurationMs: string;
+  maxDurationMs: string;
+  /** `key=value` pairs. */
+  attrs: string[];
+  q: string;
+}
+
+export const FILTER_KEYS = ['flow', 'service', 'status', 'user', 'trigger', 'range', 'from', 'to', 'minDurationMs', 'maxDurationMs', 'q'] as const;
+type ScalarKey = (typeof FILTER_KEYS)[number];
+
+export const RANGES: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
+
+export function emptyFilters(): ExecutionFilters {
+  return { flow: '', service: '', status: '', user: '', trigger: '', range: '', from: '', to: '', minDurationMs: '', maxDurationMs: '', attrs: [], q: '' };
+}
+
+/** Reads filters from a URL query. Unknown keys are ignored. */
+export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
+  const f = emptyFilters();
+  for (const key of FILTER_KEYS) f[key] = params.get(key) ?? '';
+  f.attrs = params.getAll('attr').filter((a) => a.includes('='));
+  return f;
+}
+
+/** Writes filters into a URL query (empty values left out), keeping other keys. */
+export function filtersToSearch(f: ExecutionFilters, base = new URLSearchParams()): URLSearchParams {
+  const out = new URLSearchParams(base);
+  for (const key of FILTER_KEYS) {
+    out.delete(key);
+    if (f[key as ScalarKey]) out.set(key, f[key as ScalarKey]);
+  }
+  out.delete('attr');
+  for (const a of f.attrs) out.append('attr', a);
+  return out;
+}
+
+/** The query of GET /api/executions for these filters at time `now`. */
+export function filtersToApi(f: ExecutionFilters, now: number): Record<string, QueryValue> {
+  const span = RANGES[f.range];
+  return {
+    flow: f.flow,
+    service: f.service,
+    status: f.status,
+    user: f.user,
+    trigger: f.trigger,
+    from: span ? new Date(now - span).toISOString() : f.from,
+    to: span ? undefined : f.to,
+    minDurationMs: f.minDurationMs,
+    maxDurationMs: f.maxDurationMs,
+    attr: f.attrs,
+    q: f.q,
+  };
+}
+
+/** How many filters are set (for a "3 filters · clear" hint). */
+export function activeFilterCount(f: ExecutionFilters): number {
+  return FILTER_KEYS.filter((k) => f[k] !== '').length + f.attrs.length;
+}
+
+/** Whether a live execution fits the simple filters; null when only the server can tell (attrs, q). */
+export function matchesLocally(
+  f: ExecutionFilters,
+  e: { flowName: string; serviceName: string; status: string; userId: string | null; triggerType: string | null; startMs: number; durationMs: number },
+  now: number,
+): boolean | null {
+  if (f.flow && e.flowName !== f.flow) return false;
+  if (f.service && e.serviceName !== f.service) return false;
+  if (f.status && e.status !== f.status) return false;
+  if (f.user && e.userId !== f.user) return false;
+  if (f.trigger && e.triggerType !== f.trigger) return false;
+  if (f.to || f.from) return null;
+  if (f.range && RANGES[f.range] && e.startMs < now - RANGES[f.range]) return false;
+  if (f.attrs.length > 0 || f.q || f.minDurationMs || f.maxDurationMs) return null;
+  return true;
+}

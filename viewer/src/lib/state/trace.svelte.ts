@@ -1,0 +1,107 @@
+/**
+ * One execution as the Execution view holds it: fetched once, then kept current from the
+ * live feed — span events merge in (batched, so a burst rebuilds the tree once), and the
+ * end of the execution triggers a quiet refetch so console lines and the final status settle
+ * without a reload.
+ */
+import type { LiveEvent } from '@flowtrace/collector/api';
+import type { ApiRequestError } from '../api/client.js';
+import { getExecution } from '../api/endpoints.js';
+import { toExecution, toSpan } from '../api/wire-to-domain.js';
+import { buildTraceTree, type TraceTree } from '../model/trace-tree.js';
+import type { SpanModel, TraceData } from '../model/types.js';
+import { api } from './auth.svelte.js';
+
+/** Traces above this size are not refetched for console lines while running. */
+const REFETCH_LIMIT = 5000;
+
+export class TraceState {
+  traceId = $state<string | null>(null);
+  data = $state.raw<TraceData | null>(null);
+  tree = $state.raw<TraceTree | null>(null);
+  loading = $state(false);
+  error = $state<ApiRequestError | null>(null);
+  /** ms the last full load took (fetch + convert + tree), for the curious. */
+  loadMs = $state<number | null>(null);
+  private controller: AbortController | null = null;
+  private pending = new Map<string, SpanModel>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private refetchTimer: ReturnType<typeof setTimeout> | null = null;
+
+  async load(traceId: string, quiet = false): Promise<void> {
+    if (traceId !== this.traceId) {
+      this.data = null;
+      this.tree = null;
+      this.pending.clear();
+    }
+    this.traceId = traceId;
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    if (!quiet) this.loading = true;
+    const t0 = performance.now();
+    try {
+      const data = await getExecution(api, traceId, controller.signal);
+      if (controller.signal.aborted) return;
+      this.data = data;
+      this.tree = buildTraceTree(data.spans);
+      this.error = null;
+      this.loadMs = Math.round(performance.now() - t0);
+    } catch (err) {
+      if (!controller.signal.aborted) this.error = err as ApiRequestError;
+    } finally {
+      if (this.controller === controller) this.loading = false;
+    }
+  }
+
+  /** Applies a live event of any trace (others are ignored). */
+  onLive(event: LiveEvent): void {
+    if (!this.traceId || event.traceId !== this.traceId) return;
+    if (event.span) {
+      this.pending.set(event.span.spanId, toSpan(event.span));
+      this.flushTimer ??= setTimeout(() => this.flush(), 150);
+    }
+    if (event.execution && this.data) {
+      this.data = { ...this.data, execution: { ...this.data.execution, ...toExecution(event.execution) } };
+    }
+    if (event.type === 'execution.completed' || event.type === 'execution.failed') this.scheduleRefetch(300, true);
+    else if (this.data && this.data.spans.length < REFETCH_LIMIT) this.scheduleRefetch(1500);
+  }
+
+  /** Quiet refetch (after a reconnect or a polling tick). */
+  refresh(): void {
+    if (this.traceId && !this.loading) void this.load(this.traceId, true);
+  }
+
+  private flush(): void {
+    this.flushTimer = null;
+    if (!this.data || this.pending.size === 0) return;
+    const byId = new Map(this.data.spans.map((s) => [s.spanId, s] as const));
+    for (const [id, s] of this.pending) {
+      const old = byId.get(id);
+      // A late span.started must not reopen a span that already finished.
+      if (old && old.endMs !== null && s.endMs === null) continue;
+      byId.set(id, s);
+    }
+    this.pending.clear();
+    const spans = [...byId.values()];
+    this.data = { ...this.data, spans, execution: { ...this.data.execution, spanCount: Math.max(this.data.execution.spanCount, spans.length) } };
+    this.tree = buildTraceTree(spans);
+  }
+
+  /** Throttled: a pending refetch stays unless `force` (the execution ended) moves it closer. */
+  private scheduleRefetch(ms: number, force = false): void {
+    if (this.refetchTimer && !force) return;
+    if (this.refetchTimer) clearTimeout(this.refetchTimer);
+    this.refetchTimer = setTimeout(() => {
+      this.refetchTimer = null;
+      this.refresh();
+    }, ms);
+  }
+
+  dispose(): void {
+    this.controller?.abort();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.refetchTimer) clearTimeout(this.refetchTimer);
+  }
+}

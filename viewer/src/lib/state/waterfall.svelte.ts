@@ -1,0 +1,157 @@
+/**
+ * Waterfall view state: collapsed subtrees and the selection (kept by span id so they
+ * survive live rebuilds of the tree), search with a match cursor, an errors-only filter,
+ * a time window for zoom, the virtual scroll position, and keyboard navigation.
+ */
+import { generateRowStates, rowOf, type RowStates } from '../model/row-states.js';
+import type { TraceTree } from '../model/trace-tree.js';
+
+export const ROW_HEIGHT = 24;
+const OVERSCAN = 10;
+
+export class WaterfallState {
+  tree = $state.raw<TraceTree | null>(null);
+  collapsedIds = $state.raw<ReadonlySet<string>>(new Set());
+  selectedId = $state<string | null>(null);
+  search = $state('');
+  errorsOnly = $state(false);
+  matchCursor = $state(-1);
+  /** Visible time window as fractions of the trace's range. */
+  view = $state.raw<[number, number]>([0, 1]);
+  scrollTop = $state(0);
+  viewportHeight = $state(600);
+  private el: HTMLElement | null = null;
+
+  readonly collapsed: Set<number> = $derived.by(() => {
+    const out = new Set<number>();
+    const tree = this.tree;
+    if (!tree) return out;
+    for (const id of this.collapsedIds) {
+      const i = tree.indexById.get(id);
+      if (i !== undefined) out.add(i);
+    }
+    return out;
+  });
+
+  readonly rowStates: RowStates | null = $derived.by(() => {
+    const tree = this.tree;
+    if (!tree) return null;
+    const filter = this.errorsOnly ? (s: { status: string }) => s.status === 'error' : null;
+    return generateRowStates(tree, { collapsed: this.collapsed, search: this.search, filter });
+  });
+
+  readonly selectedIndex: number = $derived(this.tree && this.selectedId ? (this.tree.indexById.get(this.selectedId) ?? -1) : -1);
+
+  /** The slice of rows to render: [first, last) row positions. */
+  readonly window: [number, number] = $derived.by(() => {
+    const count = this.rowStates?.rows.length ?? 0;
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(count, Math.ceil((this.scrollTop + this.viewportHeight) / ROW_HEIGHT) + OVERSCAN);
+    return [first, last];
+  });
+
+  /** The scroll container, so keyboard moves can scroll rows into view. */
+  attach(el: HTMLElement | null): void {
+    this.el = el;
+  }
+
+  toggle(i: number): void {
+    const tree = this.tree;
+    if (!tree || tree.childCount[i] === 0) return;
+    const id = tree.spans[i].spanId;
+    const next = new Set(this.collapsedIds);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    this.collapsedIds = next;
+  }
+
+  expandAll(): void {
+    this.collapsedIds = new Set();
+  }
+
+  /** Collapses every subtree below `depth` (1 = show the root's children only). */
+  collapseToDepth(depth: number): void {
+    const tree = this.tree;
+    if (!tree) return;
+    const next = new Set<string>();
+    for (let i = 0; i < tree.spans.length; i++) if (tree.depth[i] >= depth && tree.childCount[i] > 0) next.add(tree.spans[i].spanId);
+    this.collapsedIds = next;
+  }
+
+  /** Selects span i, expanding its ancestors and scrolling it into view. */
+  select(i: number, scroll = true): void {
+    const tree = this.tree;
+    if (!tree || i < 0 || i >= tree.spans.length) return;
+    let changed = false;
+    const next = new Set(this.collapsedIds);
+    for (let p = tree.parent[i]; p >= 0; p = tree.parent[p]) changed = next.delete(tree.spans[p].spanId) || changed;
+    if (changed) this.collapsedIds = next;
+    this.selectedId = tree.spans[i].spanId;
+    if (scroll) queueMicrotask(() => this.scrollToIndex(i));
+  }
+
+  scrollToIndex(i: number): void {
+    const rows = this.rowStates?.rows;
+    if (!rows || !this.el) return;
+    const row = rowOf(rows, i);
+    if (row < 0) return;
+    const top = row * ROW_HEIGHT;
+    if (top < this.el.scrollTop) this.el.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.el.scrollTop + this.el.clientHeight) this.el.scrollTop = top + ROW_HEIGHT - this.el.clientHeight;
+  }
+
+  /** Moves to the next (+1) or previous (-1) search match. */
+  nextMatch(dir: 1 | -1): void {
+    const matches = this.rowStates?.matches ?? [];
+    if (matches.length === 0) return;
+    this.matchCursor = (this.matchCursor + dir + matches.length) % matches.length;
+    this.select(matches[this.matchCursor]);
+  }
+
+  setSearch(text: string): void {
+    this.search = text;
+    this.matchCursor = -1;
+  }
+
+  /** Keyboard navigation; returns true when the key was used. */
+  onKey(key: string): boolean {
+    const tree = this.tree;
+    const rows = this.rowStates?.rows;
+    if (!tree || !rows || rows.length === 0) return false;
+    const cur = this.selectedIndex >= 0 ? rowOf(rows, this.selectedIndex) : -1;
+    const move = (row: number) => this.select(rows[Math.max(0, Math.min(rows.length - 1, row))]);
+    const page = Math.max(1, Math.floor(this.viewportHeight / ROW_HEIGHT) - 1);
+    switch (key) {
+      case 'ArrowDown': case 'j': move(cur + 1); return true;
+      case 'ArrowUp': case 'k': move(cur < 0 ? 0 : cur - 1); return true;
+      case 'PageDown': move(cur + page); return true;
+      case 'PageUp': move(cur - page); return true;
+      case 'Home': move(0); return true;
+      case 'End': move(rows.length - 1); return true;
+      case 'n': this.nextMatch(1); return true;
+      case 'N': this.nextMatch(-1); return true;
+      case 'Escape': this.selectedId = null; return true;
+    }
+    const i = this.selectedIndex;
+    if (i < 0) return false;
+    const isCollapsed = this.collapsed.has(i);
+    if (key === 'ArrowRight' || key === 'l') {
+      if (isCollapsed) this.toggle(i);
+      else if (tree.childCount[i] > 0) move(cur + 1);
+      return true;
+    }
+    if (key === 'ArrowLeft' || key === 'h') {
+      if (tree.childCount[i] > 0 && !isCollapsed) this.toggle(i);
+      else if (tree.parent[i] >= 0) this.select(tree.parent[i]);
+      return true;
+    }
+    return false;
+  }
+
+  /** Zooms the time axis to [a, b] (fractions); a tiny window resets. */
+  zoom(a: number, b: number): void {
+    const lo = Math.max(0, Math.min(a, b));
+    const hi = Math.min(1, Math.max(a, b));
+    this.view = hi - lo < 0.001 ? [0, 1] : [lo, hi];
+  }
+}

@@ -1,0 +1,2 @@
+// Svelte compiler options shared by vite and svelte-check.
+export default { compilerOptions: { runes: true } };

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { buildTraceTree } from '../../src/lib/model/trace-tree.js';
+import { collapseFromDepth, expandTo, generateRowStates, rowOf } from '../../src/lib/model/row-states.js';
+import { makeSpan } from '../fixtures/make-span.js';
+
+// root ─ a ─ a1
+//      │   └ a2
+//      └ b (error)
+const tree = buildTraceTree([
+  makeSpan({ spanId: 'root', name: 'checkout' }, 0, 100),
+  makeSpan({ spanId: 'a', parentSpanId: 'root', name: 'load cart' }, 1),
+  makeSpan({ spanId: 'a1', parentSpanId: 'a', name: 'db query', attributes: { 'db.statement': 'SELECT cart' } }, 2),
+  makeSpan({ spanId: 'a2', parentSpanId: 'a', name: 'cache get' }, 3),
+  makeSpan({ spanId: 'b', parentSpanId: 'root', name: 'charge card', status: 'error' }, 20),
+]);
+const names = (rows: Int32Array) => [...rows].map((i) => tree.spans[i].spanId);
+
+describe('generateRowStates', () => {
+  it('shows every span when nothing is collapsed', () => {
+    expect(names(generateRowStates(tree).rows)).toEqual(['root', 'a', 'a1', 'a2', 'b']);
+  });
+
+  it('hides the subtree of a collapsed span but keeps the span itself', () => {
+    const a = tree.indexById.get('a')!;
+    expect(names(generateRowStates(tree, { collapsed: new Set([a]) }).rows)).toEqual(['root', 'a', 'b']);
+  });
+
+  it('marks search matches by name and by attribute value, case-insensitively', () => {
+    const s = generateRowStates(tree, { search: 'CART' });
+    expect(s.matches.map((i) => tree.spans[i].spanId)).toEqual(['a', 'a1']);
+    expect(s.match[tree.indexById.get('b')!]).toBe(0);
+  });
+
+  it('keeps filtered spans together with their ancestors', () => {
+    const s = generateRowStates(tree, { filter: (span) => span.status === 'error' });
+    expect(names(s.rows)).toEqual(['root', 'b']);
+  });
+
+  it('expands the ancestors of a span so it becomes visible', () => {
+    const all = collapseFromDepth(tree, 0);
+    const a1 = tree.indexById.get('a1')!;
+    const rows = generateRowStates(tree, { collapsed: expandTo(tree, all, a1) }).rows;
+    expect(names(rows)).toEqual(['root', 'a', 'a1', 'a2', 'b']);
+    expect(rowOf(rows, a1)).toBe(2);
+    expect(rowOf(generateRowStates(tree, { collapsed: all }).rows, a1)).toBe(-1);
+  });
+});

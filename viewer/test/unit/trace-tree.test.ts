@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ancestorsOf, buildTraceTree } from '../../src/lib/model/trace-tree.js';
+import { makeSpan } from '../fixtures/make-span.js';
+
+const ids = (t: ReturnType<typeof buildTraceTree>) => t.spans.map((s) => s.spanId);
+
+describe('buildTraceTree', () => {
+  it('lays spans out depth-first with children in start order and depths', () => {
+    const tree = buildTraceTree([
+      makeSpan({ spanId: 'c2', parentSpanId: 'root' }, 20),
+      makeSpan({ spanId: 'g1', parentSpanId: 'c1' }, 6),
+      makeSpan({ spanId: 'root' }, 0, 100),
+      makeSpan({ spanId: 'c1', parentSpanId: 'root' }, 5),
+    ]);
+    expect(ids(tree)).toEqual(['root', 'c1', 'g1', 'c2']);
+    expect([...tree.depth]).toEqual([0, 1, 2, 1]);
+    expect([...tree.parent]).toEqual([-1, 0, 1, 0]);
+    expect([...tree.subtreeEnd]).toEqual([4, 3, 3, 4]);
+    expect([...tree.childCount]).toEqual([2, 1, 0, 0]);
+    expect(tree.maxDepth).toBe(2);
+    expect(ancestorsOf(tree, 2)).toEqual([1, 0]);
+  });
+
+  it('puts spans whose parent is missing after the roots, marked as orphans', () => {
+    const tree = buildTraceTree([makeSpan({ spanId: 'o', parentSpanId: 'missing' }, 1), makeSpan({ spanId: 'r' }, 5)]);
+    expect(ids(tree)).toEqual(['r', 'o']);
+    expect([...tree.orphan]).toEqual([0, 1]);
+    expect([...tree.depth]).toEqual([0, 0]);
+  });
+
+  it('orders siblings that start together by flow.node.index', () => {
+    const tree = buildTraceTree([
+      makeSpan({ spanId: 'r' }),
+      makeSpan({ spanId: 'b', parentSpanId: 'r', attributes: { 'flow.node.index': 1 } }),
+      makeSpan({ spanId: 'a', parentSpanId: 'r', attributes: { 'flow.node.index': 0 } }),
+    ]);
+    expect(ids(tree)).toEqual(['r', 'a', 'b']);
+  });
+
+  it('keeps running spans, counts them and ends the trace at the latest known time', () => {
+    const tree = buildTraceTree([makeSpan({ spanId: 'r', endMs: null }, 0), makeSpan({ spanId: 'c', parentSpanId: 'r' }, 5, 30)]);
+    expect(tree.runningCount).toBe(1);
+    expect(tree.endMs - tree.startMs).toBe(35);
+  });
+
+  it('survives a parent cycle and a duplicated span id without losing or repeating spans', () => {
+    const tree = buildTraceTree([
+      makeSpan({ spanId: 'x', parentSpanId: 'y' }),
+      makeSpan({ spanId: 'y', parentSpanId: 'x' }),
+      makeSpan({ spanId: 'r' }),
+      makeSpan({ spanId: 'r' }),
+    ]);
+    expect(ids(tree).sort()).toEqual(['r', 'x', 'y']);
+  });
+
+  it('builds a 100k-span tree quickly without recursion', () => {
+    const spans = [makeSpan({ spanId: 's0' })];
+    for (let i = 1; i < 100_000; i++) spans.push(makeSpan({ spanId: `s${i}`, parentSpanId: `s${i % 7 === 0 ? 0 : i - 1}` }, i));
+    const t0 = performance.now();
+    const tree = buildTraceTree(spans);
+    expect(tree.spans.length).toBe(100_000);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
