@@ -39,7 +39,8 @@ export const errors = {
   FT_BAD_FILTER: define('FT_BAD_FILTER', 400, 'Invalid filter'),
   FT_OTLP_UNDECODABLE: define('FT_OTLP_UNDECODABLE', 400, 'The OTLP body could not be decoded'),
   FT_OTLP_INVALID: define('FT_OTLP_INVALID', 400, 'The OTLP request holds no valid data'),
-  FT_BAD_ENCODING: define('FT_BAD_ENCODING', 400, 'Unsupported or corrupt Content-Encoding'),
+  FT_BAD_ENCODING: define('FT_BAD_ENCODING', 400, 'The body does not match its Content-Encoding'),
+  FT_UNSUPPORTED_ENCODING: define('FT_UNSUPPORTED_ENCODING', 415, 'Content-Encoding must be gzip or identity'),
   FT_BODY_TOO_LARGE: define('FT_BODY_TOO_LARGE', 413, 'The request body is larger than the cap'),
   FT_UNSUPPORTED_MEDIA_TYPE: define(
     'FT_UNSUPPORTED_MEDIA_TYPE',

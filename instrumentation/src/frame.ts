@@ -39,6 +39,8 @@ export interface Frame {
   ended: boolean;
   /** Output set explicitly with setOutput(); wins over the return value. */
   explicitOutput?: { value: unknown };
+  /** Decides that a returned value is a failure (e.g. an MCP result with isError); returns the message. */
+  judge?: (value: unknown) => string | undefined;
   /** Text the span sent back (TCP writes), captured as its output. */
   sent?: string[];
 }

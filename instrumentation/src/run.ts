@@ -1,7 +1,8 @@
 /**
  * Running user code inside a span: the code runs in the span's context, its return value
- * and thrown value pass through untouched (the same promise object is returned when no
- * timeout or signal was asked for), and the span is closed with the right outcome.
+ * and thrown value pass through untouched, and the span is closed with the right outcome.
+ * For a promise the caller gets a promise settling with the same value or the same error
+ * (so an unhandled rejection stays unhandled).
  * A timeout or an AbortSignal makes the returned promise settle when the limit fires,
  * with the signal's reason, while the code's own signal is aborted so it can stop.
  */
@@ -109,11 +110,18 @@ export function runTraced<T>(frame: Frame | undefined, own: OwnAbort | undefined
     return result;
   }
   if (!own) {
-    result.then(
-      (v) => closeFrame(frame, 'success', v),
-      (e) => closeFrame(frame, classify(e, frame.abort), e),
-    );
-    return result;
+    // A derived promise, not the original: a rejection nobody handles must stay unhandled,
+    // exactly as it would be without tracing (attaching a handler to the original hides it).
+    return result.then(
+      (v) => {
+        closeFrame(frame, 'success', v);
+        return v;
+      },
+      (e: unknown) => {
+        closeFrame(frame, classify(e, frame.abort), e);
+        throw e;
+      },
+    ) as T;
   }
   const pending = result;
   return new Promise((resolve, reject) => {

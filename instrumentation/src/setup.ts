@@ -74,6 +74,7 @@ function signalUrl(options: SetupOptions, signal: 'traces' | 'logs'): string | u
 
 /** Starts tracing for this process and returns a handle to flush and stop it. */
 export function setupTracing(options: SetupOptions = {}): TracingHandle {
+  if (getStringFromEnv('OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return disabledHandle();
   const level = options.diagLogLevel ?? (getStringFromEnv('OTEL_LOG_LEVEL')?.toLowerCase() as SetupOptions['diagLogLevel']) ?? 'warn';
   if (level !== 'none') diag.setLogger(new DiagConsoleLogger(), { logLevel: DIAG_LEVELS[level] ?? DiagLogLevel.WARN, suppressOverrideMessage: true });
 
@@ -103,7 +104,8 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
 
   const logAccount = new ExportAccount('log records', logQueue);
   const logExporter = new CountingLogExporter(new OTLPLogExporter({ ...exporterConfig, url: signalUrl(options, 'logs') }), logAccount);
-  const logBatch = new BatchLogRecordProcessor(logExporter, {
+  const logBatch = new BatchLogRecordProcessor({
+    exporter: logExporter,
     scheduledDelayMillis: interval ?? getNumberFromEnv('OTEL_BLRP_SCHEDULE_DELAY') ?? 250,
     maxQueueSize: logQueue,
     maxExportBatchSize: Math.min(batch, logQueue),
@@ -124,5 +126,14 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
       return stopped;
     },
     stats: () => ({ spans: { ...spanAccount.stats }, logs: { ...logAccount.stats }, instrumentationErrors: internalErrorCount() }),
+  };
+}
+
+function disabledHandle(): TracingHandle {
+  const empty = (): ExportStats => ({ pending: 0, dropped: 0, failed: 0, exported: 0 });
+  return {
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+    stats: () => ({ spans: empty(), logs: empty(), instrumentationErrors: internalErrorCount() }),
   };
 }

@@ -85,21 +85,26 @@ export function openFrame(spec: OpenSpec): Frame | undefined {
 }
 
 /** Ends a frame's span with an outcome; `value` is the output or the error. Idempotent, never throws. */
-export function closeFrame(frame: Frame, outcome: Outcome, value: unknown): void {
+export function closeFrame(frame: Frame, outcome: Outcome, value: unknown, statusMessage?: string): void {
   if (frame.ended) return;
   frame.ended = true;
   try {
     const span = frame.span;
     if (outcome === 'success') {
       writeOutput(frame, value);
-      span.setStatus({ code: SpanStatusCode.OK });
+      const failure = frame.judge?.(value);
+      if (failure !== undefined) {
+        outcome = 'error';
+        span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+      } else span.setStatus({ code: SpanStatusCode.OK });
     } else if (outcome === 'error' || outcome === 'timed_out') {
-      recordError(span, value);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(value) });
+      if (value !== undefined) recordError(span, value);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: statusMessage ?? messageOf(value) });
       noteFailure(frame, value);
+    } else if (outcome === 'skipped') {
+      writeOutput(frame, undefined);
     } else if (outcome === 'cancelled') {
-      recordError(span, value);
-      span.setStatus({ code: SpanStatusCode.UNSET });
+      if (value !== undefined) recordError(span, value);
       noteFailure(frame, value);
     }
     span.setAttribute(frame.statusAttr, outcome);

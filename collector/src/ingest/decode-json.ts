@@ -35,7 +35,7 @@ function get(o: Obj, camel: string, snake: string): unknown {
   return v !== undefined ? v : o[snake];
 }
 
-function obj(v: unknown, path: string): Obj | null {
+function obj(v: unknown, path: string, field?: string): Obj | null {
   if (v == null) return null;
   if (typeof v !== 'object' || Array.isArray(v)) fail(path, 'must be an object', field);
   return v as Obj;
@@ -83,8 +83,9 @@ function enumOf(v: unknown, names: Readonly<Record<string, number>>, path: strin
   return fail(path, 'must be an enum number or name', field);
 }
 
-function each<T>(list: unknown[] | null, path: string, one: (o: Obj, path: string) => T): T[] | null {
-  if (list === null) return null;
+function each<T>(list: unknown[] | null, parent: string, field: string, one: (o: Obj, path: string) => T): T[] | null {
+  if (list === null || list.length === 0) return null;
+  const path = `${parent}.${field}`;
   const out = new Array<T>(list.length);
   for (let i = 0; i < list.length; i++) {
     const p = `${path}[${i}]`;
@@ -125,7 +126,7 @@ function link(o: Obj, p: string): LinkIn {
 }
 
 function span(o: Obj, p: string): SpanIn {
-  const status = obj(o.status, `${p}.status`);
+  const status = obj(o.status, p, 'status');
   return {
     traceId: id(get(o, 'traceId', 'trace_id'), p, 'traceId'),
     spanId: id(get(o, 'spanId', 'span_id'), p, 'spanId'),
@@ -137,9 +138,9 @@ function span(o: Obj, p: string): SpanIn {
     endTimeUnixNano: u64(get(o, 'endTimeUnixNano', 'end_time_unix_nano'), p, 'endTimeUnixNano'),
     attributes: arr(o.attributes, p, 'attributes'),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
-    events: each(arr(o.events, p, 'events'), `${p}.events`, event),
+    events: each(arr(o.events, p, 'events'), p, 'events', event),
     droppedEventsCount: u32(get(o, 'droppedEventsCount', 'dropped_events_count'), p, 'droppedEventsCount'),
-    links: each(arr(o.links, p, 'links'), `${p}.links`, link),
+    links: each(arr(o.links, p, 'links'), p, 'links', link),
     droppedLinksCount: u32(get(o, 'droppedLinksCount', 'dropped_links_count'), p, 'droppedLinksCount'),
     status: status === null ? null : {
       code: enumOf(status.code, STATUS_CODES, p, 'status.code'),
@@ -150,14 +151,13 @@ function span(o: Obj, p: string): SpanIn {
 }
 
 function scopeSpans(o: Obj, p: string): ScopeSpansIn {
-  return { scope: scope(obj(o.scope, `${p}.scope`), `${p}.scope`), spans: each(arr(o.spans, p, 'spans'), `${p}.spans`, span) };
+  return { scope: scope(obj(o.scope, p, 'scope'), `${p}.scope`), spans: each(arr(o.spans, p, 'spans'), p, 'spans', span) };
 }
 
 function resourceSpans(o: Obj, p: string): ResourceSpansIn {
-  const q = `${p}.scopeSpans`;
   return {
-    resource: resource(obj(o.resource, `${p}.resource`), `${p}.resource`),
-    scopeSpans: each(arr(get(o, 'scopeSpans', 'scope_spans'), q), q, scopeSpans),
+    resource: resource(obj(o.resource, p, 'resource'), `${p}.resource`),
+    scopeSpans: each(arr(get(o, 'scopeSpans', 'scope_spans'), p, 'scopeSpans'), p, 'scopeSpans', scopeSpans),
   };
 }
 
@@ -167,7 +167,7 @@ function logRecord(o: Obj, p: string): LogRecordIn {
     observedTimeUnixNano: u64(get(o, 'observedTimeUnixNano', 'observed_time_unix_nano'), p, 'observedTimeUnixNano'),
     severityNumber: enumOf(get(o, 'severityNumber', 'severity_number'), SEVERITIES, p, 'severityNumber'),
     severityText: str(get(o, 'severityText', 'severity_text'), p, 'severityText'),
-    body: obj(o.body, `${p}.body`),
+    body: obj(o.body, p, 'body'),
     attributes: arr(o.attributes, p, 'attributes'),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
     flags: u32(o.flags, p, 'flags'),
@@ -177,15 +177,16 @@ function logRecord(o: Obj, p: string): LogRecordIn {
 }
 
 function scopeLogs(o: Obj, p: string): ScopeLogsIn {
-  const q = `${p}.logRecords`;
-  return { scope: scope(obj(o.scope, `${p}.scope`), `${p}.scope`), logRecords: each(arr(get(o, 'logRecords', 'log_records'), q), q, logRecord) };
+  return {
+    scope: scope(obj(o.scope, p, 'scope'), `${p}.scope`),
+    logRecords: each(arr(get(o, 'logRecords', 'log_records'), p, 'logRecords'), p, 'logRecords', logRecord),
+  };
 }
 
 function resourceLogs(o: Obj, p: string): ResourceLogsIn {
-  const q = `${p}.scopeLogs`;
   return {
-    resource: resource(obj(o.resource, `${p}.resource`), `${p}.resource`),
-    scopeLogs: each(arr(get(o, 'scopeLogs', 'scope_logs'), q), q, scopeLogs),
+    resource: resource(obj(o.resource, p, 'resource'), `${p}.resource`),
+    scopeLogs: each(arr(get(o, 'scopeLogs', 'scope_logs'), p, 'scopeLogs'), p, 'scopeLogs', scopeLogs),
   };
 }
 
@@ -204,13 +205,11 @@ function parseBody(body: string | Uint8Array, what: string): Obj {
 /** Decodes an OTLP/JSON ExportTraceServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
 export function decodeTraceRequestJson(body: string | Uint8Array): TraceRequestIn {
   const o = parseBody(body, 'ExportTraceServiceRequest');
-  const p = 'resourceSpans';
-  return { resourceSpans: each(arr(get(o, 'resourceSpans', 'resource_spans'), p), p, resourceSpans) };
+  return { resourceSpans: each(arr(get(o, 'resourceSpans', 'resource_spans'), 'body', 'resourceSpans'), 'body', 'resourceSpans', resourceSpans) };
 }
 
 /** Decodes an OTLP/JSON ExportLogsServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
 export function decodeLogsRequestJson(body: string | Uint8Array): LogsRequestIn {
   const o = parseBody(body, 'ExportLogsServiceRequest');
-  const p = 'resourceLogs';
-  return { resourceLogs: each(arr(get(o, 'resourceLogs', 'resource_logs'), p), p, resourceLogs) };
+  return { resourceLogs: each(arr(get(o, 'resourceLogs', 'resource_logs'), 'body', 'resourceLogs'), 'body', 'resourceLogs', resourceLogs) };
 }

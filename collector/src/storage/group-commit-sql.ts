@@ -53,7 +53,8 @@ WITH u AS (
     bool_or(is_root AND finished) AS root_finished,
     bool_or(is_root) AS root_started,
     arg_max(span_id, finished::INT) FILTER (WHERE is_root) AS root_span_id,
-    arg_max(name, finished::INT) FILTER (WHERE is_root) AS root_name,
+    -- a trace whose root has not arrived is named after its earliest span meanwhile
+    coalesce(arg_max(name, finished::INT) FILTER (WHERE is_root), arg_min(name, start_ns)) AS root_name,
     arg_max(status_code, finished::INT) FILTER (WHERE is_root AND finished) AS root_status_code,
     arg_max(flow_status, finished::INT) FILTER (WHERE is_root AND finished) AS root_flow_status,
     arg_max(service_name, finished::INT) FILTER (WHERE is_root) AS root_service,

@@ -90,6 +90,8 @@ export class LiveStream {
     const handle = (e: MessageEvent) => this.receive(e);
     for (const type of LIVE_TYPES) es.addEventListener(type, handle);
     es.addEventListener('message', handle);
+    // The collector's buffer no longer holds what we missed: refetch instead of replaying.
+    es.addEventListener('resync', () => this.o.onResync());
     es.onopen = () => {
       const wasFailing = this.failures > 0;
       this.failures = 0;

@@ -100,3 +100,15 @@ export function rowOf(rows: Int32Array, i: number): number {
   }
   return -1;
 }
+
+/** The first row whose span index is ≥ i (rows ascend); rows.length - 1 when none. */
+export function rowAtOrAfter(rows: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(lo, rows.length - 1);
+}

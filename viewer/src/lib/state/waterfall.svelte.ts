@@ -20,6 +20,8 @@ export class WaterfallState {
   view = $state.raw<[number, number]>([0, 1]);
   scrollTop = $state(0);
   viewportHeight = $state(600);
+  /** Told about selections the user makes (the page mirrors them into the URL). */
+  onselect: ((spanId: string | null) => void) | null = null;
   private el: HTMLElement | null = null;
 
   readonly collapsed: Set<number> = $derived.by(() => {
@@ -78,8 +80,13 @@ export class WaterfallState {
     this.collapsedIds = next;
   }
 
+  clearSelection(): void {
+    this.selectedId = null;
+    this.onselect?.(null);
+  }
+
   /** Selects span i, expanding its ancestors and scrolling it into view. */
-  select(i: number, scroll = true): void {
+  select(i: number, scroll = true, notify = true): void {
     const tree = this.tree;
     if (!tree || i < 0 || i >= tree.spans.length) return;
     let changed = false;
@@ -87,6 +94,7 @@ export class WaterfallState {
     for (let p = tree.parent[i]; p >= 0; p = tree.parent[p]) changed = next.delete(tree.spans[p].spanId) || changed;
     if (changed) this.collapsedIds = next;
     this.selectedId = tree.spans[i].spanId;
+    if (notify) this.onselect?.(this.selectedId);
     if (scroll) queueMicrotask(() => this.scrollToIndex(i));
   }
 
@@ -130,7 +138,7 @@ export class WaterfallState {
       case 'End': move(rows.length - 1); return true;
       case 'n': this.nextMatch(1); return true;
       case 'N': this.nextMatch(-1); return true;
-      case 'Escape': this.selectedId = null; return true;
+      case 'Escape': this.clearSelection(); return true;
     }
     const i = this.selectedIndex;
     if (i < 0) return false;

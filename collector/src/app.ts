@@ -1,0 +1,152 @@
+/**
+ * buildApp(options): the Fastify app with every route, on an opened storage. Nothing
+ * listens here (server.ts does), so tests can use inject() or listen on 127.0.0.1.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { guardOf, presentedToken, tokenMatches } from './auth.js';
+import { errors, FlowtraceError } from './errors.js';
+import { otlpRoutes } from './ingest/otlp-routes.js';
+import { Metrics } from './metrics.js';
+import { catalogRoutes } from './query/catalog-routes.js';
+import { executionsRoutes } from './query/executions-routes.js';
+import { flowsRoutes } from './query/flows-routes.js';
+import { LiveFeed } from './query/live-feed.js';
+import { liveRoutes } from './query/live-routes.js';
+import { errorSchema, executionSchema, statsSchema } from './query/schemas.js';
+import { sqlRoutes } from './query/sql-routes.js';
+import type { Storage } from './storage/index.js';
+
+export interface AppOptions {
+  storage: Storage;
+  feed: LiveFeed;
+  metrics: Metrics;
+  /** Directory of the built viewer; default ../../viewer/dist next to this package. */
+  viewerDir?: string;
+  ingestToken?: string;
+  queryToken?: string;
+  /** Origins allowed by CORS; none by default. */
+  corsOrigins?: string[];
+  maxBodyBytes?: number;
+  logger?: boolean;
+}
+
+export const DEFAULT_VIEWER_DIR = fileURLToPath(new URL('../../viewer/dist/', import.meta.url));
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    forceCloseConnections: 'idle',
+  });
+  const { storage, feed, metrics } = options;
+
+  app.addSchema(errorSchema);
+  app.addSchema(executionSchema);
+  app.addSchema(statsSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'flowtrace collector API', version: '0.1.0', description: 'OTLP/HTTP ingest, execution history, statistics, SQL and live events' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    await app.register(cors, { origin: options.corsOrigins, methods: ['GET', 'POST', 'DELETE'] });
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    const guard = guardOf(request.url);
+    const expected = guard === 'ingest' ? options.ingestToken : guard === 'query' ? options.queryToken : undefined;
+    if (expected !== undefined && !tokenMatches(expected, presentedToken(request))) {
+      reply.header('www-authenticate', 'Bearer');
+      throw errors.FT_UNAUTHORIZED();
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const coded = toApiError(error);
+    if (coded.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (coded.retryAfterSeconds !== undefined) reply.header('retry-after', String(coded.retryAfterSeconds));
+    return reply.code(coded.statusCode).type('application/json').send(coded.toJSON());
+  });
+
+  await app.register(otlpRoutes, {
+    storage,
+    maxBodyBytes: options.maxBodyBytes,
+    onResult: (outcome) => metrics.recordIngest(outcome),
+  });
+  await app.register(executionsRoutes, { storage });
+  await app.register(flowsRoutes, { storage });
+  await app.register(catalogRoutes, { storage });
+  await app.register(sqlRoutes, { storage });
+  await app.register(liveRoutes, { feed });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok', queuedRows: storage.writer.queued }));
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4').send(metrics.render(storage.writer.stats, feed.subscriberCount)),
+  );
+
+  await registerViewer(app, options.viewerDir ?? DEFAULT_VIEWER_DIR);
+  return app;
+}
+
+async function registerViewer(app: FastifyInstance, viewerDir: string): Promise<void> {
+  const hasViewer = existsSync(`${viewerDir}/index.html`);
+  if (hasViewer) {
+    await app.register(fastifyStatic, { root: viewerDir, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const isPage = request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/v1/');
+    if (!isPage) {
+      const error = errors.FT_ROUTE_NOT_FOUND(`${request.method} ${path}`);
+      return reply.code(404).send(error.toJSON());
+    }
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    if (!hasViewer) {
+      return reply.code(200).type('text/html').send('<!doctype html><title>flowtrace</title><p>The viewer is not built. Run <code>pnpm build</code>.</p>');
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    }
+    return payload;
+  });
+}
+
+function toApiError(error: unknown): FlowtraceError {
+  if (error instanceof FlowtraceError) return error;
+  const e = error as { statusCode?: number; code?: string; message?: string; validation?: unknown };
+  if (e?.validation) return errors.FT_BAD_REQUEST(e.message);
+  if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.FT_BODY_TOO_LARGE();
+  if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.FT_UNSUPPORTED_MEDIA_TYPE();
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new FlowtraceError(typeof e.code === 'string' && e.code.startsWith('FT_') ? e.code : 'FT_BAD_REQUEST', e.statusCode, e.message ?? 'Bad request');
+  }
+  return errors.FT_INTERNAL();
+}

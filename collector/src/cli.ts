@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+/**
+ * The `flowtrace` command: `flowtrace start [--port N] [--host H] [--db PATH] …`.
+ * Options fall back to FLOWTRACE_* environment variables, then to defaults. It prints
+ * where it listens and stops cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, startServer, type ServerOptions } from './server.js';
+import { parseBytes, parseDuration } from './units.js';
+
+const USAGE = `Usage: flowtrace start [options]
+
+  --port N               port (FLOWTRACE_PORT, default ${DEFAULT_PORT})
+  --host H               address to bind (FLOWTRACE_HOST, default ${DEFAULT_HOST})
+  --db PATH              DuckDB file or :memory: (FLOWTRACE_DB, default ${DEFAULT_DB})
+  --retention AGE        delete executions older than AGE, e.g. 7d, 12h (FLOWTRACE_RETENTION)
+  --max-db-size SIZE     delete the oldest executions past SIZE, e.g. 5GB (FLOWTRACE_MAX_DB_SIZE)
+  --ingest-token T       bearer token required on /v1/* (FLOWTRACE_INGEST_TOKEN)
+  --query-token T        bearer token required on /api/* and /metrics (FLOWTRACE_QUERY_TOKEN)
+  --cors-origin O        allow this origin (repeatable; FLOWTRACE_CORS_ORIGINS, comma-separated)
+  --max-body SIZE        body cap after decompression (FLOWTRACE_MAX_BODY, default 20MiB)
+  --max-queue-rows N     rows waiting for commit before 429 (FLOWTRACE_MAX_QUEUE_ROWS, default 200000)
+  --abandon-after AGE    a silent running execution becomes abandoned (FLOWTRACE_ABANDON_AFTER, default 10m)
+  --sql-timeout AGE      SQL console time limit (FLOWTRACE_SQL_TIMEOUT, default 10s)
+  --sql-max-rows N       SQL console row cap (FLOWTRACE_SQL_MAX_ROWS, default 10000)
+  --memory-limit SIZE    DuckDB memory limit, e.g. 2GB (FLOWTRACE_MEMORY_LIMIT)
+  --log                  log requests (FLOWTRACE_LOG=1)
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`flowtrace: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      retention: { type: 'string' },
+      'max-db-size': { type: 'string' },
+      'ingest-token': { type: 'string' },
+      'query-token': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'max-body': { type: 'string' },
+      'max-queue-rows': { type: 'string' },
+      'abandon-after': { type: 'string' },
+      'sql-timeout': { type: 'string' },
+      'sql-max-rows': { type: 'string' },
+      'memory-limit': { type: 'string' },
+      log: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  if (positionals[0] !== 'start') fail(positionals[0] ? `unknown command "${positionals[0]}"` : 'missing command');
+  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name] || undefined);
+  const int = (value: string | undefined, what: string): number | undefined => {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) fail(`${what} must be a whole number, got "${value}"`);
+    return Number(value);
+  };
+  const guard = <T>(what: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      return fail(`${what}: ${(error as Error).message}`);
+    }
+  };
+  const retentionAge = pick(values.retention, 'FLOWTRACE_RETENTION');
+  const maxDbSize = pick(values['max-db-size'], 'FLOWTRACE_MAX_DB_SIZE');
+  const maxBody = pick(values['max-body'], 'FLOWTRACE_MAX_BODY');
+  const abandon = pick(values['abandon-after'], 'FLOWTRACE_ABANDON_AFTER');
+  const sqlTimeout = pick(values['sql-timeout'], 'FLOWTRACE_SQL_TIMEOUT');
+  const port = int(pick(values.port, 'FLOWTRACE_PORT'), '--port');
+  if (port !== undefined && port > 65535) fail('--port must be at most 65535');
+  const cors = values['cors-origin'] ?? env.FLOWTRACE_CORS_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    port,
+    host: pick(values.host, 'FLOWTRACE_HOST'),
+    dbPath: pick(values.db, 'FLOWTRACE_DB'),
+    retention:
+      retentionAge || maxDbSize
+        ? {
+            maxAgeMs: retentionAge ? guard('--retention', () => parseDuration(retentionAge)) : undefined,
+            maxBytes: maxDbSize ? guard('--max-db-size', () => parseBytes(maxDbSize)) : undefined,
+          }
+        : undefined,
+    ingestToken: pick(values['ingest-token'], 'FLOWTRACE_INGEST_TOKEN'),
+    queryToken: pick(values['query-token'], 'FLOWTRACE_QUERY_TOKEN'),
+    corsOrigins: cors,
+    maxBodyBytes: maxBody ? guard('--max-body', () => parseBytes(maxBody)) : undefined,
+    maxQueueRows: int(pick(values['max-queue-rows'], 'FLOWTRACE_MAX_QUEUE_ROWS'), '--max-queue-rows'),
+    abandonAfterMs: abandon ? guard('--abandon-after', () => parseDuration(abandon)) : undefined,
+    sqlTimeoutMs: sqlTimeout ? guard('--sql-timeout', () => parseDuration(sqlTimeout)) : undefined,
+    sqlMaxRows: int(pick(values['sql-max-rows'], 'FLOWTRACE_SQL_MAX_ROWS'), '--sql-max-rows'),
+    memoryLimit: pick(values['memory-limit'], 'FLOWTRACE_MEMORY_LIMIT'),
+    logger: values.log ?? env.FLOWTRACE_LOG === '1',
+  };
+}
+
+async function main(): Promise<void> {
+  let options: ServerOptions;
+  try {
+    options = optionsFrom(process.argv.slice(2), process.env);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const server = await startServer(options);
+  const where = options.dbPath ?? DEFAULT_DB;
+  process.stdout.write(`flowtrace listening on ${server.url} (database ${where})\n`);
+  process.stdout.write(`  viewer   ${server.url}/\n  OTLP     ${server.url}/v1/traces, ${server.url}/v1/logs\n  API      ${server.url}/api/openapi.json\n`);
+  const stop = (signal: string) => {
+    process.stdout.write(`flowtrace: ${signal}, committing pending batches and closing the database\n`);
+    server.close().then(
+      () => {
+        process.stdout.write('flowtrace: stopped\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`flowtrace: error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`flowtrace: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+/**
+ * The collector's own counters, rendered as Prometheus text at /metrics: spans received,
+ * rejected and dropped, requests by status, batches committed, queue depth and ingest
+ * latency (a histogram).
+ */
+import type { IngestOutcome } from './ingest/otlp-routes.js';
+import type { WriterStats } from './storage/index.js';
+
+const LATENCY_BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+
+export class Metrics {
+  private readonly received = { traces: 0, logs: 0 };
+  private readonly rejected = { traces: 0, logs: 0 };
+  private readonly dropped = { traces: 0, logs: 0 };
+  private readonly requests = new Map<string, number>();
+  private readonly latencyBuckets = new Array<number>(LATENCY_BUCKETS_MS.length).fill(0);
+  private latencyCount = 0;
+  private latencySum = 0;
+
+  /** Records one ingest request. */
+  recordIngest(outcome: IngestOutcome): void {
+    const key = `${outcome.signal}:${outcome.statusCode}`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    if (outcome.statusCode === 200) {
+      this.received[outcome.signal] += outcome.accepted;
+      this.rejected[outcome.signal] += outcome.rejected;
+    } else if (outcome.statusCode === 429 || outcome.statusCode === 503) {
+      this.dropped[outcome.signal] += outcome.rejected;
+    } else {
+      this.rejected[outcome.signal] += outcome.rejected;
+    }
+    this.latencyCount += 1;
+    this.latencySum += outcome.latencyMs;
+    for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) if (outcome.latencyMs <= LATENCY_BUCKETS_MS[i]) this.latencyBuckets[i] += 1;
+  }
+
+  /** Prometheus text exposition format. */
+  render(writer: WriterStats, liveSubscribers: number): string {
+    const lines: string[] = [];
+    const counter = (name: string, help: string, values: Array<[string, number]>) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+      for (const [labels, v] of values) lines.push(`${name}${labels} ${v}`);
+    };
+    const gauge = (name: string, help: string, v: number) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${v}`);
+    counter('flowtrace_items_received_total', 'Spans, start marks and log records accepted and committed.', [
+      ['{signal="traces"}', this.received.traces], ['{signal="logs"}', this.received.logs],
+    ]);
+    counter('flowtrace_items_rejected_total', 'Items refused as invalid.', [
+      ['{signal="traces"}', this.rejected.traces], ['{signal="logs"}', this.rejected.logs],
+    ]);
+    counter('flowtrace_items_dropped_total', 'Items refused because the write queue was full or the collector was stopping (the sender may retry).', [
+      ['{signal="traces"}', this.dropped.traces], ['{signal="logs"}', this.dropped.logs],
+    ]);
+    counter('flowtrace_ingest_requests_total', 'OTLP requests by signal and HTTP status.',
+      [...this.requests].map(([k, v]) => {
+        const [signal, status] = k.split(':');
+        return [`{signal="${signal}",status="${status}"}`, v];
+      }));
+    counter('flowtrace_batches_committed_total', 'Group commits.', [['', writer.commits]]);
+    counter('flowtrace_batches_failed_total', 'Group commits that failed.', [['', writer.failedCommits]]);
+    counter('flowtrace_spans_committed_total', 'Spans committed (after de-duplication within a group).', [['', writer.committedSpans]]);
+    gauge('flowtrace_write_queue_rows', 'Rows waiting for the next group commit.', writer.queuedRows);
+    gauge('flowtrace_last_commit_ms', 'Duration of the last group commit.', writer.lastCommitMs);
+    gauge('flowtrace_live_subscribers', 'Open live-feed streams.', liveSubscribers);
+    lines.push('# HELP flowtrace_ingest_latency_ms Time from request to acknowledgement.', '# TYPE flowtrace_ingest_latency_ms histogram');
+    LATENCY_BUCKETS_MS.forEach((le, i) => lines.push(`flowtrace_ingest_latency_ms_bucket{le="${le}"} ${this.latencyBuckets[i]}`));
+    lines.push(`flowtrace_ingest_latency_ms_bucket{le="+Inf"} ${this.latencyCount}`);
+    lines.push(`flowtrace_ingest_latency_ms_sum ${this.latencySum}`, `flowtrace_ingest_latency_ms_count ${this.latencyCount}`);
+    return lines.join('\n') + '\n';
+  }
+}

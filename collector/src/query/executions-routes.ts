@@ -1,0 +1,162 @@
+/**
+ * Execution history: the list with filters and cursor paging, one execution with its
+ * spans and console lines, its OTLP JSON export, and deletion.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ExecutionDetail, ExecutionList } from '../api/wire-types.js';
+import { errors } from '../errors.js';
+import type { Storage } from '../storage/index.js';
+import { traceToOtlpJson } from './otlp-export.js';
+import { decodeCursor, encodeCursor, listParam, parseAttributeFilters, parseTime, parseTraceId } from './params.js';
+import { errorResponses } from './schemas.js';
+import { executionToWire, logToWire, spanToWire } from './to-wire.js';
+
+interface ListQuery {
+  flow?: string | string[];
+  service?: string | string[];
+  status?: string | string[];
+  user?: string | string[];
+  trigger?: string | string[];
+  from?: string;
+  to?: string;
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  attr?: string[];
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+const stringOrList = { anyOf: [{ type: 'string', maxLength: 1000 }, { type: 'array', items: { type: 'string', maxLength: 1000 }, maxItems: 50 }] };
+const traceParams = {
+  type: 'object',
+  properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } },
+  required: ['traceId'],
+};
+const STATUSES = new Set(['running', 'success', 'error', 'cancelled', 'timed_out', 'abandoned']);
+
+export async function executionsRoutes(app: FastifyInstance, opts: { storage: Storage }): Promise<void> {
+  const { storage } = opts;
+
+  app.get<{ Querystring: ListQuery }>(
+    '/api/executions',
+    {
+      schema: {
+        summary: 'Executions, newest first, filtered and paged by cursor',
+        querystring: {
+          type: 'object',
+          properties: {
+            flow: stringOrList,
+            service: stringOrList,
+            status: stringOrList,
+            user: stringOrList,
+            trigger: stringOrList,
+            from: { type: 'string', maxLength: 64 },
+            to: { type: 'string', maxLength: 64 },
+            minDurationMs: { type: 'number', minimum: 0 },
+            maxDurationMs: { type: 'number', minimum: 0 },
+            attr: { type: 'array', items: { type: 'string', maxLength: 2000 }, maxItems: 20 },
+            q: { type: 'string', maxLength: 500 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+            cursor: { type: 'string', maxLength: 200 },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { executions: { type: 'array', items: { $ref: 'ExecutionSummary#' } }, nextCursor: { type: ['string', 'null'] } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request): Promise<ExecutionList> => {
+      const q = request.query;
+      const status = listParam(q.status);
+      const bad = status?.find((s) => !STATUSES.has(s));
+      if (bad) throw errors.FT_BAD_FILTER(`unknown status "${bad.slice(0, 40)}"`);
+      const limit = q.limit ?? 50;
+      const { executions, hasMore } = await storage.reader.listExecutions({
+        flow: listParam(q.flow),
+        service: listParam(q.service),
+        status,
+        user: listParam(q.user),
+        trigger: listParam(q.trigger),
+        fromNs: parseTime(q.from, 'from'),
+        toNs: parseTime(q.to, 'to'),
+        minDurationMs: q.minDurationMs,
+        maxDurationMs: q.maxDurationMs,
+        attributes: parseAttributeFilters(q.attr),
+        text: q.q,
+        cursor: decodeCursor(q.cursor),
+        limit,
+      });
+      const last = executions[executions.length - 1];
+      return {
+        executions: executions.map(executionToWire),
+        nextCursor: hasMore && last ? encodeCursor({ startNs: last.startNs, traceId: last.traceId }) : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { traceId: string } }>(
+    '/api/executions/:traceId',
+    { schema: { summary: 'One execution with all its spans and console lines', params: traceParams, response: errorResponses } },
+    async (request): Promise<ExecutionDetail> => {
+      const traceId = parseTraceId(request.params.traceId);
+      const trace = await storage.reader.getTrace(traceId);
+      if (!trace) throw errors.FT_TRACE_NOT_FOUND(traceId);
+      // An orphan is a span whose parent is not in the trace; the execution's root may have a
+      // remote parent (a caller outside flowtrace) and does not count.
+      const spanIds = new Set(trace.spans.map((s) => s.spanId));
+      const orphanCount = trace.spans.filter(
+        (s) => s.parentSpanId !== null && !spanIds.has(s.parentSpanId) && s.spanId !== trace.execution.rootSpanId,
+      ).length;
+      return {
+        execution: {
+          ...executionToWire(trace.execution),
+          spanCount: trace.spans.length,
+          complete: trace.execution.rootFinished && orphanCount === 0,
+          orphanCount,
+        },
+        spans: trace.spans.map(spanToWire),
+        logs: trace.logs.map(logToWire),
+      };
+    },
+  );
+
+  app.get<{ Params: { traceId: string } }>(
+    '/api/executions/:traceId/otlp',
+    { schema: { summary: 'The execution as an OTLP/JSON ExportTraceServiceRequest', params: traceParams, response: errorResponses } },
+    async (request) => {
+      const traceId = parseTraceId(request.params.traceId);
+      const trace = await storage.reader.getTrace(traceId);
+      if (!trace) throw errors.FT_TRACE_NOT_FOUND(traceId);
+      return traceToOtlpJson(trace.spans.filter((s) => s.endTimeUnixNano !== null));
+    },
+  );
+
+  app.delete<{ Params: { traceId: string } }>(
+    '/api/executions/:traceId',
+    { schema: { summary: 'Deletes one execution', params: traceParams, response: errorResponses } },
+    async (request, reply) => {
+      const traceId = parseTraceId(request.params.traceId);
+      const deleted = await storage.deleteExecutions([traceId]);
+      if (deleted === 0) throw errors.FT_TRACE_NOT_FOUND(traceId);
+      return reply.code(200).send({ deleted });
+    },
+  );
+
+  app.delete<{ Params: { name: string } }>(
+    '/api/flows/:name/executions',
+    { schema: { summary: "Clears a flow's history", params: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 500 } } }, response: errorResponses } },
+    async (request) => {
+      const ids = await storage.reader.traceIdsOfFlow(request.params.name);
+      if (ids.length === 0) throw errors.FT_FLOW_NOT_FOUND(request.params.name);
+      let deleted = 0;
+      for (let i = 0; i < ids.length; i += 2000) deleted += await storage.deleteExecutions(ids.slice(i, i + 2000));
+      return { deleted };
+    },
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * Storage records → the API's wire types, in one place: nanoseconds become ISO 8601 plus
+ * decimal nanosecond strings, JSON text becomes objects, statuses become names.
+ */
+import type { ExecutionSummary, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
+import type { ExecutionRecord, LogRecord, SpanRecord } from '../storage/index.js';
+
+const KIND_NAMES: SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+const STATUS_CODES = ['unset', 'ok', 'error'] as const;
+const SEVERITIES: Array<[number, string]> = [
+  [21, 'FATAL'], [17, 'ERROR'], [13, 'WARN'], [9, 'INFO'], [5, 'DEBUG'], [1, 'TRACE'],
+];
+const NODE_STATUSES = new Set(['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned']);
+
+/** ISO 8601 (millisecond precision) of a nanosecond timestamp. */
+export function isoOfNs(ns: bigint): string {
+  const ms = Number(ns / 1_000_000n);
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
+}
+
+const msBetween = (start: bigint, end: bigint): number => Number(end - start) / 1e6;
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function executionToWire(e: ExecutionRecord): ExecutionSummary {
+  const end = e.endNs;
+  return {
+    traceId: e.traceId,
+    flowName: e.flowName ?? e.rootName ?? 'unknown',
+    flowId: e.flowId,
+    flowVersion: e.flowVersion,
+    executionKind: e.executionKind,
+    serviceName: e.serviceName,
+    status: e.status as ExecutionSummary['status'],
+    startTime: isoOfNs(e.startNs),
+    startTimeUnixNano: e.startNs.toString(),
+    endTime: e.rootFinished && end !== null ? isoOfNs(end) : null,
+    durationMs: end !== null && end >= e.startNs ? msBetween(e.startNs, end) : 0,
+    spanCount: e.spanCount,
+    errorCount: e.errorCount,
+    triggerType: e.triggerType,
+    userId: e.userId,
+    errorNodeId: e.errorNodeId,
+    errorMessage: e.errorMessage,
+    hasRoot: e.rootFinished,
+    lastSeenAt: isoOfNs(e.lastSeenNs),
+  };
+}
+
+/** The status a span shows: running without an end; flow.*.status wins over OTel status. */
+export function spanStatus(s: SpanRecord): NodeStatus {
+  if (s.endTimeUnixNano === null) return 'running';
+  if (s.flowStatus && NODE_STATUSES.has(s.flowStatus)) return s.flowStatus as NodeStatus;
+  return s.statusCode === 2 ? 'error' : 'success';
+}
+
+export function spanToWire(s: SpanRecord): Span {
+  const end = s.endTimeUnixNano;
+  const events = parseJson<Array<{ name: string; timeUnixNano: string; attributes: Record<string, unknown> }>>(s.events, []);
+  const links = parseJson<Array<{ traceId: string; spanId: string; traceState: string | null; attributes: Record<string, unknown> }>>(s.links, []);
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    name: s.name,
+    serviceName: s.serviceName,
+    kind: KIND_NAMES[s.kind] ?? 'unspecified',
+    startTime: isoOfNs(s.startTimeUnixNano),
+    startTimeUnixNano: s.startTimeUnixNano.toString(),
+    endTime: end === null ? null : isoOfNs(end),
+    endTimeUnixNano: end === null ? null : end.toString(),
+    durationMs: end === null ? null : msBetween(s.startTimeUnixNano, end),
+    status: spanStatus(s),
+    statusCode: STATUS_CODES[s.statusCode] ?? 'unset',
+    statusMessage: s.statusMessage,
+    attributes: parseJson(s.attributes, {}),
+    resourceAttributes: parseJson(s.resourceAttributes, {}),
+    scopeName: s.scopeName,
+    scopeVersion: s.scopeVersion,
+    traceState: s.traceState,
+    events: events.map((ev) => ({
+      name: ev.name,
+      time: isoOfNs(BigInt(ev.timeUnixNano ?? '0')),
+      timeUnixNano: String(ev.timeUnixNano ?? '0'),
+      attributes: ev.attributes ?? {},
+    })),
+    links: links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, traceState: l.traceState ?? null, attributes: l.attributes ?? {} })),
+    droppedAttributesCount: s.droppedAttributesCount,
+    droppedEventsCount: s.droppedEventsCount,
+    droppedLinksCount: s.droppedLinksCount,
+  };
+}
+
+export function severityName(number: number, text: string | null): string {
+  if (text) return text;
+  for (const [min, name] of SEVERITIES) if (number >= min) return name;
+  return 'UNSPECIFIED';
+}
+
+export function logToWire(l: LogRecord): LogLine {
+  return {
+    traceId: l.traceId,
+    spanId: l.spanId === '' ? null : l.spanId,
+    time: isoOfNs(l.timeNs),
+    timeUnixNano: l.timeNs.toString(),
+    severity: severityName(l.severityNumber, l.severityText),
+    severityNumber: l.severityNumber,
+    body: l.body,
+    attributes: parseJson(l.attributes, {}),
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Fastify plugin: every request is an execution (kind http_handler, trigger http) named by
+ * its route pattern (`POST /orders/:id`), with params, query and parsed body as its input and
+ * the status code and reply payload as its output. Route handlers run inside the execution's
+ * context (they are wrapped at registration, so register this plugin before the routes),
+ * which is what ties nodes and console lines inside them to the request. Typed structurally
+ * so the package does not depend on fastify.
+ */
+import { context, propagation, ROOT_CONTEXT, SpanKind, type Attributes } from '@opentelemetry/api';
+import {
+  ATTR_FLOW_NAME, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH, ATTR_USER_AGENT,
+} from '../conventions.js';
+import { openExecution } from '../execution.js';
+import type { Frame } from '../frame.js';
+import { rt } from '../runtime.js';
+import { closeFrame } from '../spans.js';
+import { serializePayload } from '../capture/serialize.js';
+import { splitUrl } from './http.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+interface RequestLike {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  routeOptions?: { url?: string };
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+}
+interface ReplyLike {
+  statusCode: number;
+}
+type Done = (err?: Error | null, value?: unknown) => void;
+/** The part of a Fastify instance the plugin uses. */
+export interface FastifyLike {
+  addHook(name: string, hook: (...args: any[]) => unknown): unknown;
+}
+
+/** Options of {@link flowtraceFastify}. */
+export interface FastifyTracingOptions {
+  /** flow.name of an execution; default `METHOD /route/:pattern`. */
+  name?: (request: RequestLike) => string;
+  /** enduser.id of an execution. */
+  userId?: (request: RequestLike) => string | undefined;
+  /** Continue a trace from an incoming `traceparent` header. Default false. */
+  continueTrace?: boolean;
+  /** Routes not traced (matched on the route pattern, e.g. `/healthz`). */
+  ignoreRoutes?: readonly string[];
+}
+
+const FRAME = Symbol('flowtrace.frame');
+interface TracedRequest extends RequestLike {
+  [FRAME]?: Frame & { replyError?: unknown };
+}
+
+/** The plugin: `await app.register(flowtraceFastify, options)` before declaring routes. */
+export function flowtraceFastify(fastify: FastifyLike, options: FastifyTracingOptions, done: (err?: Error) => void): void {
+  const ignored = new Set(options.ignoreRoutes ?? []);
+
+  fastify.addHook('onRoute', (route: { handler?: (...a: any[]) => unknown }) => {
+    const handler = route.handler;
+    if (typeof handler !== 'function') return;
+    route.handler = function tracedRoute(this: unknown, request: TracedRequest, reply: unknown): unknown {
+      const frame = request[FRAME];
+      return frame ? context.with(frame.ctx, handler, this, request, reply) : handler.call(this, request, reply);
+    };
+  });
+
+  fastify.addHook('onRequest', (request: TracedRequest, _reply: ReplyLike, next: Done) => {
+    const route = request.routeOptions?.url;
+    if (route !== undefined && ignored.has(route)) return next();
+    const frame = openRequest(request, route, options);
+    if (!frame) return next();
+    request[FRAME] = frame;
+    context.with(frame.ctx, next);
+  });
+
+  fastify.addHook('preHandler', (request: TracedRequest, _reply: ReplyLike, next: Done) => {
+    const frame = request[FRAME];
+    const r = rt();
+    if (frame && r.capture.payloads) {
+      const text = serializePayload(
+        { params: request.params, query: request.query, body: request.body },
+        { maxLength: r.capture.maxPayloadLength, redactor: r.redactor },
+      );
+      if (text !== undefined) frame.span.setAttribute(frame.inputAttr, text);
+    }
+    next();
+  });
+
+  fastify.addHook('onSend', (request: TracedRequest, reply: ReplyLike, payload: unknown, next: Done) => {
+    const frame = request[FRAME];
+    if (frame && rt().capture.payloads && !frame.explicitOutput) {
+      frame.explicitOutput = { value: { statusCode: reply.statusCode, body: parseBody(payload) } };
+    }
+    next(null, payload);
+  });
+
+  fastify.addHook('onError', (request: TracedRequest, _reply: ReplyLike, error: unknown, next: Done) => {
+    const frame = request[FRAME];
+    if (frame) frame.replyError = error;
+    next();
+  });
+
+  fastify.addHook('onResponse', (request: TracedRequest, reply: ReplyLike, next: Done) => {
+    const frame = request[FRAME];
+    if (frame) {
+      frame.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, reply.statusCode);
+      if (reply.statusCode >= 500) closeFrame(frame, 'error', frame.replyError, frame.replyError ? undefined : `HTTP ${reply.statusCode}`);
+      else closeFrame(frame, 'success', undefined);
+    }
+    next();
+  });
+
+  fastify.addHook('onRequestAbort', (request: TracedRequest, next: Done) => {
+    const frame = request[FRAME];
+    if (frame) closeFrame(frame, 'cancelled', new Error('client aborted the request'));
+    next();
+  });
+
+  fastify.addHook('onTimeout', (request: TracedRequest, _reply: ReplyLike, next: Done) => {
+    const frame = request[FRAME];
+    if (frame) closeFrame(frame, 'timed_out', new Error('request timed out'));
+    next();
+  });
+
+  done();
+}
+// Like fastify-plugin: hooks apply to the whole app, not an encapsulated child context.
+(flowtraceFastify as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
+(flowtraceFastify as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')] = '@flowtrace/instrumentation';
+
+function openRequest(request: RequestLike, route: string | undefined, options: FastifyTracingOptions): Frame | undefined {
+  const [path] = splitUrl(request.url);
+  const name = options.name?.(request) ?? `${request.method} ${route ?? path}`;
+  const attrs: Attributes = { [ATTR_FLOW_NAME]: name, [ATTR_HTTP_REQUEST_METHOD]: request.method, [ATTR_URL_PATH]: path };
+  if (route !== undefined) attrs[ATTR_HTTP_ROUTE] = route;
+  const ua = request.headers['user-agent'];
+  if (typeof ua === 'string') attrs[ATTR_USER_AGENT] = ua;
+  const parentCtx = options.continueTrace ? propagation.extract(ROOT_CONTEXT, request.headers) : undefined;
+  return openExecution(
+    { kind: 'http_handler', spanName: name, spanKind: SpanKind.SERVER, nodeId: name, nodeType: 'http', attributes: attrs, parentCtx },
+    { trigger: { type: 'http', data: { method: request.method, path, route } }, userId: options.userId?.(request) },
+  ).frame;
+}
+
+function parseBody(payload: unknown): unknown {
+  if (typeof payload !== 'string') return Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+  if (payload.length > 0 && (payload[0] === '{' || payload[0] === '[')) {
+    try { return JSON.parse(payload); } catch { return payload; }
+  }
+  return payload;
+}
