@@ -50,8 +50,11 @@ export interface SetupOptions {
 
 /** What setupTracing returns. */
 export interface TracingHandle {
-  /** Flushes everything queued and stops the providers. Safe to call twice; never rejects. */
-  shutdown(): Promise<void>;
+  /**
+   * Flushes everything queued and stops the providers, waiting at most `timeoutMs`
+   * (default 5000; a collector that is down makes the exporters retry). Safe to call twice; never rejects.
+   */
+  shutdown(timeoutMs?: number): Promise<void>;
   /** Sends everything queued now. Never rejects. */
   forceFlush(): Promise<void>;
   /** Queue, drop and failure counters. */
@@ -121,9 +124,14 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
   const quietly = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, (e: unknown) => diag.warn(`flowtrace: ${String(e)}`));
   return {
     forceFlush: () => quietly(Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush()])),
-    shutdown: () => {
-      stopped ??= quietly(Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown()])).then(() => uninstallConsoleCapture());
-      return stopped;
+    shutdown: (timeoutMs = 5_000) => {
+      if (!stopped) {
+        uninstallConsoleCapture();
+        stopped = quietly(Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown()]));
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); timer.unref?.(); });
+      return Promise.race([stopped, limit]).finally(() => clearTimeout(timer));
     },
     stats: () => ({ spans: { ...spanAccount.stats }, logs: { ...logAccount.stats }, instrumentationErrors: internalErrorCount() }),
   };

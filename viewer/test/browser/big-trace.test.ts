@@ -1,0 +1,77 @@
+/**
+ * Big traces: 10k and 100k spans open, paint rows without a DOM node per span, and scroll.
+ * Prints the time from navigation to the first painted rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { makeBigTrace } from '../fixtures/otlp.js';
+import { launchBrowser, newPage, screenshot, sendSpans, startCollector, type Collector } from './harness.js';
+
+let collector: Collector;
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  collector = await startCollector();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.close();
+});
+
+async function firstPaint(page: Page, traceId: string): Promise<number> {
+  const t0 = Date.now();
+  await page.goto(`${collector.url}/executions/${traceId}`);
+  await page.locator('[data-testid="span-row"]').first().waitFor({ timeout: 120_000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return Date.now() - t0;
+}
+
+/** Scrolls the waterfall in steps and returns the mean and worst frame time. */
+async function scrollFrames(page: Page): Promise<{ mean: number; worst: number; rows: number }> {
+  return page.evaluate(async () => {
+    const el = document.querySelector('[data-testid="waterfall-scroller"]') as HTMLElement;
+    const times: number[] = [];
+    let last = performance.now();
+    for (let i = 0; i < 60; i++) {
+      el.scrollTop += el.scrollHeight / 80;
+      el.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(r));
+      const t = performance.now();
+      times.push(t - last);
+      last = t;
+    }
+    return { mean: times.reduce((a, b) => a + b, 0) / times.length, worst: Math.max(...times), rows: document.querySelectorAll('[data-testid="span-row"]').length };
+  });
+}
+
+describe('big traces', () => {
+  for (const count of [10_000, 100_000]) {
+    it(`opens a ${count.toLocaleString()}-span trace, paints only the visible rows and scrolls`, async () => {
+      const trace = makeBigTrace(count, Date.now() - 60_000);
+      const t0 = Date.now();
+      await sendSpans(collector.url, 'batch', trace.spans, 5000);
+      const ingestMs = Date.now() - t0;
+      const page = await newPage(browser);
+      const paintMs = await firstPaint(page, trace.traceId);
+      const domRows = await page.locator('[data-testid="span-row"]').count();
+      expect(domRows).toBeGreaterThan(10);
+      expect(domRows).toBeLessThan(200);
+      expect(await page.locator('[data-testid="waterfall"]').textContent()).toContain(`of ${count.toLocaleString()} spans`);
+      const frames = await scrollFrames(page);
+      const lastRow = await page.locator('[data-testid="span-row"]').last().textContent();
+      expect(lastRow).toMatch(/item \d+/);
+      // Jump to the end with the keyboard: the last span becomes selected and visible.
+      await page.locator('[data-testid="waterfall"]').focus();
+      await page.keyboard.press('End');
+      await expect.poll(() => page.locator('[data-testid="span-panel"]').count()).toBe(1);
+      console.log(
+        `[big-trace] ${count} spans: ingest ${ingestMs} ms, time to first paint ${paintMs} ms, ` +
+          `scroll frames mean ${frames.mean.toFixed(1)} ms / worst ${frames.worst.toFixed(1)} ms, ${frames.rows} DOM rows`,
+      );
+      if (count === 100_000) await screenshot(page, 'waterfall-100k');
+      await page.context().close();
+    }, 600_000);
+  }
+});

@@ -1,0 +1,89 @@
+/**
+ * The Flows pages and the SQL console against a real collector: statistics per flow and
+ * per node, charts, and queries that return rows or show the API's error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { makeExecution } from '../fixtures/otlp.js';
+import { launchBrowser, newPage, screenshot, sendLogs, sendSpans, startCollector, type Collector } from './harness.js';
+
+let collector: Collector;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  collector = await startCollector();
+  const now = Date.now();
+  const spans = [];
+  const logs = [];
+  for (let i = 0; i < 40; i++) {
+    const fail = i % 7 === 3;
+    const run = makeExecution({
+      flowName: i % 3 === 0 ? 'nightly-export' : 'checkout',
+      startMs: now - (40 - i) * 9 * 60_000,
+      userId: ['alice', 'bob', 'carol'][i % 3],
+      trigger: i % 3 === 0 ? 'scheduled' : 'http',
+      nodes: [
+        { name: 'validate', durationMs: 5 + (i % 4) },
+        { name: 'charge card', durationMs: 40 + ((i * 37) % 90), error: fail ? 'card declined' : undefined },
+        ...(fail ? [] : [{ name: 'notify', durationMs: 8 + (i % 5) }]),
+      ],
+    });
+    spans.push(run.root, ...run.nodes);
+    logs.push(...run.logs);
+  }
+  await sendSpans(collector.url, 'shop', spans);
+  await sendLogs(collector.url, 'shop', logs);
+  page = await newPage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.close();
+});
+
+describe('flows pages', () => {
+  it('lists every flow with its numbers', async () => {
+    await page.goto(collector.url + '/flows');
+    await expect.poll(() => page.locator('[data-testid="flow-row"]').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.locator('[data-testid="flows-table"]').textContent()).toContain('checkout');
+    await screenshot(page, 'flows');
+  });
+
+  it('shows a flow over time with charts and per-node statistics', async () => {
+    await page.locator('[data-testid="flow-row"] a', { hasText: 'checkout' }).click();
+    await expect.poll(() => page.locator('[data-testid="node-stats"] tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    expect(await page.locator('[data-testid="chart"]').count()).toBe(2);
+    expect(await page.locator('[data-testid="node-stats"]').textContent()).toContain('charge card');
+    await screenshot(page, 'flow');
+  });
+});
+
+describe('SQL console', () => {
+  it('runs a query with Ctrl+Enter and shows the rows', async () => {
+    await page.goto(collector.url + '/sql');
+    const editor = page.locator('[data-testid="sql-editor"] .cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText("SELECT flow_name, count(*) AS spans FROM spans GROUP BY flow_name ORDER BY flow_name");
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.locator('[data-testid="sql-result"] tbody tr').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-testid="sql-result"]').textContent()).toContain('nightly-export');
+    expect(page.url()).toContain('q=');
+  });
+
+  it('runs an example query and charts it', async () => {
+    await page.locator('[data-testid="sql-example"]', { hasText: 'Slowest nodes' }).click();
+    await expect.poll(() => page.locator('[data-testid="sql-result"] tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await screenshot(page, 'sql');
+    await page.getByRole('button', { name: 'Chart' }).click();
+    await expect.poll(() => page.locator('[data-testid="chart"]').count()).toBe(1);
+    await screenshot(page, 'sql-chart');
+  });
+
+  it('shows the error the API gives for a bad query', async () => {
+    await page.goto(collector.url + '/sql?q=' + encodeURIComponent('SELECT nope FROM nowhere'));
+    await expect.poll(() => page.locator('[data-testid="error"]').textContent(), { timeout: 10_000 }).toMatch(/nowhere|FT_/);
+  });
+});
