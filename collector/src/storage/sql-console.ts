@@ -28,6 +28,16 @@ const EXPLAIN_STATEMENT = 4;
 const REFUSED_FUNCTIONS =
   /\b(read_\w+|glob|parquet_\w+|sniff_csv|getenv|duckdb_secrets|query_table|query|iceberg_\w+|delta_scan|sqlite_\w+|postgres_\w+|mysql_\w+)\s*\(/i;
 
+/** Words a read statement can start with; anything else is refused before DuckDB parses it. */
+const READ_KEYWORDS = new Set(['select', 'with', 'from', 'values', 'table', 'explain', 'describe', 'show', 'summarize', 'pivot', 'unpivot', '(']);
+
+/** The first word of a statement, after comments. */
+function leadingKeyword(sql: string): string {
+  const stripped = sql.replace(/^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*/, '');
+  if (stripped.startsWith('(')) return '(';
+  return (/^[a-z_]+/i.exec(stripped)?.[0] ?? '').toLowerCase();
+}
+
 export class SqlConsole {
   constructor(
     private readonly pool: ConnectionPool,
@@ -38,6 +48,10 @@ export class SqlConsole {
   async run(sql: string): Promise<SqlConsoleResult> {
     const text = sql.trim();
     if (text === '') throw errors.FT_SQL_REFUSED('the statement is empty');
+    const keyword = leadingKeyword(text);
+    if (!READ_KEYWORDS.has(keyword)) {
+      throw errors.FT_SQL_REFUSED(`only read statements (SELECT, WITH … SELECT, EXPLAIN) are allowed, not ${keyword.toUpperCase() || 'this'}`);
+    }
     const refused = REFUSED_FUNCTIONS.exec(text);
     if (refused) throw errors.FT_SQL_REFUSED(`${refused[1]}() reads outside the database and is not allowed`);
     return this.pool.use((connection) => this.runOn(connection, text));
