@@ -7,6 +7,7 @@
  * with the signal's reason, while the code's own signal is aborted so it can stop.
  */
 import { context } from '@opentelemetry/api';
+import { setMaxListeners } from 'node:events';
 import type { AbortKind, AbortState, Frame } from './frame.js';
 import { closeFrame, type Outcome } from './spans.js';
 
@@ -37,6 +38,8 @@ export class OwnAbort implements AbortState {
   kind: AbortKind | undefined;
 
   constructor(limits: Limits, parent: AbortState | undefined, what: string) {
+    // Every node of the execution may listen to this one signal (50 parallel nodes are normal).
+    setMaxListeners(0, this.controller.signal);
     if (limits.signal) this.follow(limits.signal, () => 'cancelled');
     if (parent) this.follow(parent.signal, () => parent.kind ?? 'cancelled');
     if (limits.timeoutMs !== undefined && !this.signal.aborted) {

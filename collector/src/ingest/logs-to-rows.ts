@@ -107,7 +107,7 @@ function startMarkToSpan(
   let attributes = attributesToJson(rec.attributes, caps, cut, hot, MARK_KEYS);
   if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
   return {
-    ...hot,
+    // Listed one by one: a spread here turns every row into a slow dictionary-mode object.
     traceId: traceId.hex,
     spanId: spanId.hex,
     parentSpanId,
@@ -130,6 +130,18 @@ function startMarkToSpan(
     droppedAttributesCount: count(rec.droppedAttributesCount) + cut.dropped,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
+    executionKind: hot.executionKind,
+    flowId: hot.flowId,
+    flowName: hot.flowName,
+    flowVersion: hot.flowVersion,
+    triggerType: hot.triggerType,
+    userId: hot.userId,
+    nodeId: hot.nodeId,
+    nodeName: hot.nodeName,
+    nodeType: hot.nodeType,
+    nodeIndex: hot.nodeIndex,
+    flowStatus: hot.flowStatus,
+    errorNodeId: hot.errorNodeId,
   };
 }
 

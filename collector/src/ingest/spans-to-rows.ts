@@ -79,7 +79,7 @@ export function convertSpan(
   const statusCode = status?.code === 1 || status?.code === 2 ? status.code : 0;
   const kind = typeof span.kind === 'number' && span.kind >= 0 && span.kind <= 5 ? span.kind : 0;
   return {
-    ...hot,
+    // Listed one by one: a spread here turns every row into a slow dictionary-mode object.
     traceId: traceId.hex,
     spanId: spanId.hex,
     parentSpanId: parentHex === '' || isZeroHex(parentHex) ? null : parentHex,
@@ -102,6 +102,18 @@ export function convertSpan(
     droppedAttributesCount,
     droppedEventsCount: count(span.droppedEventsCount) + ev.dropped,
     droppedLinksCount: count(span.droppedLinksCount) + links.dropped,
+    executionKind: hot.executionKind,
+    flowId: hot.flowId,
+    flowName: hot.flowName,
+    flowVersion: hot.flowVersion,
+    triggerType: hot.triggerType,
+    userId: hot.userId,
+    nodeId: hot.nodeId,
+    nodeName: hot.nodeName,
+    nodeType: hot.nodeType,
+    nodeIndex: hot.nodeIndex,
+    flowStatus: hot.flowStatus,
+    errorNodeId: hot.errorNodeId,
   };
 }
 

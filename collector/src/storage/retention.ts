@@ -86,10 +86,11 @@ export class Retention {
       );
     }
     if (ids.length === 0 && this.options.maxBytes !== undefined && (await usedBytes(c)) > this.options.maxBytes) {
-      ids = await traceIds(
-        c,
-        `SELECT trace_id FROM execution_data WHERE ${deletable} ORDER BY start_ns LIMIT ${chunk}`,
-      );
+      // A tenth of the history at a time, then measure again: the cap is met without
+      // deleting far more than needed.
+      const total = Number((await c.runAndReadAll(`SELECT count(*) AS n FROM execution_data`)).getRowObjectsJS()[0]?.n ?? 0);
+      const step = Math.max(1, Math.min(chunk, Math.ceil(total / 10)));
+      ids = await traceIds(c, `SELECT trace_id FROM execution_data WHERE ${deletable} ORDER BY start_ns LIMIT ${step}`);
       if (ids.length > 0) {
         await deleteExecutions(c, ids);
         await c.run('CHECKPOINT');
@@ -104,11 +105,17 @@ async function traceIds(c: DuckDBConnection, sql: string): Promise<string[]> {
   return (await c.runAndReadAll(sql)).getRowObjectsJS().map((r) => String(r.trace_id));
 }
 
-/** Bytes in use by the database (blocks in use, plus the WAL). */
+const SIZE_UNITS: Record<string, number> = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+
+/** Bytes of DuckDB's human-readable sizes ("3.9 MiB", "0 bytes"). */
+export function parseDuckDbSize(text: unknown): number {
+  const match = /^([\d.]+)\s*(\w+)$/.exec(String(text ?? '').trim());
+  return match ? Math.round(Number(match[1]) * (SIZE_UNITS[match[2]] ?? 1)) : 0;
+}
+
+/** Bytes in use by the database: blocks in use plus the write-ahead log not yet checkpointed. */
 export async function usedBytes(c: DuckDBConnection): Promise<number> {
   const row = (await c.runAndReadAll(`SELECT * FROM pragma_database_size()`)).getRowObjectsJS()[0];
   if (!row) return 0;
-  const blockSize = Number(row.block_size ?? 0);
-  const used = Number(row.used_blocks ?? 0);
-  return blockSize * used;
+  return Number(row.block_size ?? 0) * Number(row.used_blocks ?? 0) + parseDuckDbSize(row.wal_size);
 }

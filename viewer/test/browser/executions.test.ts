@@ -138,7 +138,9 @@ describe('executions page', () => {
     await sendSpans(collector.url, 'worker', [{ ...second, endNs: msToNs(end - 5) }, { ...run.root, endNs: msToNs(end) }]);
     await expect.poll(() => header.getAttribute('data-status'), { timeout: 10_000 }).toBe('success');
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('success');
-    expect(await page.locator('[data-testid="span-row"][data-status="running"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="span-row"][data-status="running"]').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="span-row"][data-status="success"]').count()).toBe(3);
+    await screenshot(page, 'execution-finished');
   });
 
   it('follows the dark theme of the system', async () => {

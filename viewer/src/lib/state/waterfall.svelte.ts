@@ -10,7 +10,9 @@ export const ROW_HEIGHT = 24;
 const OVERSCAN = 10;
 
 export class WaterfallState {
-  tree = $state.raw<TraceTree | null>(null);
+  /** The tree comes from the owner (the trace state), read lazily so it is never stale. */
+  private readonly source: () => TraceTree | null;
+  readonly tree: TraceTree | null = $derived.by(() => this.source());
   collapsedIds = $state.raw<ReadonlySet<string>>(new Set());
   selectedId = $state<string | null>(null);
   search = $state('');
@@ -23,6 +25,10 @@ export class WaterfallState {
   /** Told about selections the user makes (the page mirrors them into the URL). */
   onselect: ((spanId: string | null) => void) | null = null;
   private el: HTMLElement | null = null;
+
+  constructor(source: () => TraceTree | null) {
+    this.source = source;
+  }
 
   readonly collapsed: Set<number> = $derived.by(() => {
     const out = new Set<number>();

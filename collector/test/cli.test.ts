@@ -1,0 +1,47 @@
+/** The flowtrace command: options, environment, clean stop, and a database that outlives it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { api } from './fixtures/collector.js';
+import { runCli, startCli } from './fixtures/cli-process.js';
+import { seed } from './fixtures/seed.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ft-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('flowtrace start', () => {
+  it('prints where it listens, and stops on SIGTERM with what it acknowledged on disk', async () => {
+    const db = join(dir, 'cli.duckdb');
+    const first = await startCli(['--port', '0', '--db', db]);
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const [execution] = await seed(first.url, [{ flow: 'persisted', startMs: Date.now() - 500 }]);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.output()).toContain('stopped');
+
+    const second = await startCli(['--port', '0'], { FLOWTRACE_DB: db });
+    const detail = await api(second.url, `/api/executions/${execution.traceId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.spans).toHaveLength(4);
+    expect(await second.stop('SIGINT')).toBe(0);
+  });
+
+  it('takes its port and host from FLOWTRACE_* and runs on :memory:', async () => {
+    const probe = await startCli(['--port', '0', '--db', ':memory:']);
+    const port = new URL(probe.url).port;
+    await probe.stop();
+    const cli = await startCli([], { FLOWTRACE_PORT: port, FLOWTRACE_HOST: '127.0.0.1', FLOWTRACE_DB: ':memory:' });
+    expect(cli.url).toBe(`http://127.0.0.1:${port}`);
+    expect((await api(cli.url, '/healthz')).status).toBe(200);
+    await cli.stop();
+  });
+
+  it('refuses bad options with a message and exit code 2', async () => {
+    for (const args of [['start', '--port', 'abc'], ['start', '--retention', 'forever'], ['launch'], ['start', '--nope']]) {
+      const { code, output } = await runCli(args);
+      expect(code).toBe(2);
+      expect(output).toMatch(/flowtrace: /);
+      expect(output).toContain('Usage: flowtrace start');
+    }
+  });
+});

@@ -1,0 +1,31 @@
+SELECT *, execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) AS status
+FROM execution_data
+WHERE coalesce(flow_name, root_name) IN ($flow0)
+  AND service_name IN ($service0)
+  AND execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) IN ($status0)
+  AND user_id IN ($user0)
+  AND trigger_type IN ($trigger0)
+  AND start_ns >= $from_ns
+  AND start_ns <= $to_ns
+  AND (coalesce(end_ns, start_ns) - start_ns) >= $min_duration_ns
+  AND (coalesce(end_ns, start_ns) - start_ns) <= $max_duration_ns
+  AND trace_id IN (SELECT trace_id FROM span_data WHERE json_extract_string(attributes, $attr_path0) = $attr_value0 OR json_extract_string(resource_attributes, $attr_path0) = $attr_value0 UNION ALL SELECT trace_id FROM span_starts WHERE json_extract_string(attributes, $attr_path0) = $attr_value0)
+  AND (trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text) OR trace_id IN (SELECT trace_id FROM span_data WHERE contains(lower(name), $text) OR contains(lower(CAST(attributes AS VARCHAR)), $text)))
+  AND (start_ns < $cursor_start OR (start_ns = $cursor_start AND trace_id < $cursor_trace))
+ORDER BY start_ns DESC, trace_id DESC
+LIMIT 10
+-- $abandon_before = 1700000000000000000n
+-- $flow0 = "orders"
+-- $service0 = "api"
+-- $status0 = "success"
+-- $user0 = "bob"
+-- $trigger0 = "manual"
+-- $from_ns = 1n
+-- $to_ns = 2n
+-- $min_duration_ns = 1000000n
+-- $max_duration_ns = 2000000n
+-- $attr_path0 = "$.\"k\""
+-- $attr_value0 = "v"
+-- $text = "x"
+-- $cursor_start = 5n
+-- $cursor_trace = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"

@@ -1,0 +1,58 @@
+/** Retention deletes the oldest finished executions by age or size, never running ones. */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStorage, type Storage } from '../../src/storage/index.js';
+import { makeExecutionRows, makeSpanRow } from '../fixtures/rows.js';
+
+const DAY = 86_400_000;
+let storage: Storage | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await storage?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  storage = undefined;
+  dir = undefined;
+});
+
+describe('retention', () => {
+  it('deletes executions older than the age and keeps younger and running ones', async () => {
+    storage = await openStorage({ path: ':memory:', retention: { maxAgeMs: 7 * DAY } });
+    const old = makeExecutionRows({ startMs: Date.now() - 10 * DAY });
+    const young = makeExecutionRows({ startMs: Date.now() - 1 * DAY });
+    const oldRunning = makeSpanRow({ startTimeUnixNano: BigInt(Date.now() - 10 * DAY) * 1_000_000n, endTimeUnixNano: null, flowName: 'still-going', executionKind: 'flow' });
+    await storage.writer.write({ spans: [...old, ...young], starts: [oldRunning], logs: [] });
+    const run = await storage.retention.runOnce();
+    expect(run.deletedExecutions).toBe(1);
+    expect(await storage.reader.getExecution(old[0].traceId)).toBeUndefined();
+    expect(await storage.reader.getExecution(young[0].traceId)).toBeDefined();
+    expect(await storage.reader.getExecution(oldRunning.traceId)).toMatchObject({ status: 'running' });
+  });
+
+  it('keeps the database file bounded under a size cap while executions keep arriving', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ft-retention-'));
+    const path = join(dir, 'db.duckdb');
+    const cap = 6 * 1024 * 1024;
+    storage = await openStorage({ path, retention: { maxBytes: cap } });
+    const noise = () => randomBytes(1000).toString('hex');
+    const sizes: number[] = [];
+    for (let round = 0; round < 12; round++) {
+      const spans = Array.from({ length: 100 }, (_, i) =>
+        makeExecutionRows({ nodes: 10, startMs: Date.now() - (12 - round) * 60_000 + i }).map((r) => ({ ...r, attributes: JSON.stringify({ 'flow.node.input': noise() }) })),
+      ).flat();
+      await storage.writer.write({ spans, starts: [], logs: [] });
+      await storage.retention.runOnce();
+      sizes.push(statSync(path).size + (existsSync(`${path}.wal`) ? statSync(`${path}.wal`).size : 0));
+    }
+    const last = storage.retention.lastRun!;
+    expect(last.usedBytesBefore).toBeGreaterThan(cap);
+    expect(last.usedBytesAfter).toBeLessThanOrEqual(cap);
+    // After the cap is reached the file stops growing: freed blocks are reused.
+    expect(Math.max(...sizes.slice(8))).toBeLessThanOrEqual(Math.max(...sizes.slice(0, 8)) * 1.5);
+    const latest = await storage.reader.listExecutions({ limit: 1000 });
+    expect(latest.executions.length).toBeGreaterThan(0);
+    expect(latest.executions.length).toBeLessThan(1200);
+  });
+});
