@@ -108,7 +108,7 @@ export function closeFrame(frame: Frame, outcome: Outcome, value: unknown, statu
       noteFailure(frame, value);
     }
     span.setAttribute(frame.statusAttr, outcome);
-    span.end();
+    span.end(nowMs()); // same clock as the start time, so a zero-length span never ends before it starts
   } catch (e) {
     internalError('close span', e);
   }

@@ -1,0 +1,69 @@
+/**
+ * The import directions of ARCHITECTURE.md, checked by `pnpm lint:deps` (part of `pnpm test`):
+ * instrumentation → @opentelemetry only; viewer → the collector's api/ types only;
+ * inside the collector ingest → storage ← query, and only storage imports DuckDB.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'instrumentation-stands-alone',
+      comment: 'The instrumentation library never imports the collector, the viewer or the examples.',
+      severity: 'error',
+      from: { path: '^instrumentation/src' },
+      to: { path: '(^|/)(collector|viewer|examples)/|@flowtrace/(collector|viewer)' },
+    },
+    {
+      name: 'only-storage-imports-duckdb',
+      comment: 'Only collector/src/storage touches the database.',
+      severity: 'error',
+      from: { path: '^(collector|viewer|instrumentation|examples)/', pathNot: '^collector/src/storage/' },
+      to: { path: '@duckdb/' },
+    },
+    {
+      name: 'ingest-does-not-import-query',
+      severity: 'error',
+      from: { path: '^collector/src/ingest/' },
+      to: { path: '^collector/src/query/' },
+    },
+    {
+      name: 'query-does-not-import-ingest',
+      severity: 'error',
+      from: { path: '^collector/src/query/' },
+      to: { path: '^collector/src/ingest/' },
+    },
+    {
+      name: 'storage-imports-nothing-above-it',
+      comment: 'storage is the bottom of the collector: it never imports ingest, query, the app or the server.',
+      severity: 'error',
+      from: { path: '^collector/src/storage/' },
+      to: { path: '^collector/src/(ingest|query|api)/|^collector/src/(app|server|cli|metrics)\\.ts$' },
+    },
+    {
+      name: 'viewer-imports-only-api-types',
+      comment: "The viewer may import only types from the collector's api/ module.",
+      severity: 'error',
+      from: { path: '^viewer/src' },
+      to: { path: '^collector/(src|dist)/', pathNot: '^collector/(src|dist)/api/' },
+    },
+    {
+      name: 'viewer-imports-api-as-types',
+      severity: 'error',
+      from: { path: '^viewer/src' },
+      to: { path: '^collector/(src|dist)/api/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { path: '^(collector|instrumentation|viewer)/src' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    // dist/ and packages are leaves: checked as targets, not followed.
+    doNotFollow: { path: 'node_modules|(^|/)dist/' },
+    exclude: { path: '\\.d\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.depcruise.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
