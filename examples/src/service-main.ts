@@ -1,7 +1,7 @@
 /**
  * What every example service does around its own code: start tracing under its service name,
  * print one `<name> listening on <url>` line (the demo and the end-to-end tests wait for it),
- * and on SIGINT/SIGTERM stop taking work, flush what is queued and exit.
+ * and on SIGINT/SIGTERM stop taking work, end what still runs, flush what is queued and exit.
  */
 import { setupTracing, type TracingHandle } from '@flowtrace/instrumentation';
 
@@ -20,7 +20,8 @@ export async function main(serviceName: string, start: () => Promise<Running>): 
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await running.close().catch(() => undefined);
+    // Graceful, but bounded: work still running after 2 s is ended as cancelled by shutdown().
+    await Promise.race([running.close().catch(() => undefined), sleep(2_000)]);
     await tracing.shutdown(3_000);
     process.exit(0);
   };
@@ -29,6 +30,7 @@ export async function main(serviceName: string, start: () => Promise<Running>): 
   if (process.env.FLOWTRACE_EXAMPLE_STATS === '1') {
     // Used by the end-to-end tests: queue, drop and memory figures on demand.
     process.on('SIGUSR2', () => {
+      (globalThis as { gc?: () => void }).gc?.(); // present under --expose-gc: measure live memory, not garbage
       const m = process.memoryUsage();
       process.stdout.write(`stats ${JSON.stringify({ ...tracing.stats(), rss: m.rss, heapUsed: m.heapUsed })}\n`);
     });

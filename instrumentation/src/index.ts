@@ -7,6 +7,8 @@ export * as conventions from './conventions.js';
 export { setupTracing } from './setup.js';
 export type { SetupOptions, TracingHandle } from './setup.js';
 export type { ExportStats } from './export/bounded.js';
+export { ThrottledConsoleDiagLogger } from './export/diag-logger.js';
+export type { ThrottleOptions } from './export/diag-logger.js';
 export { configureInstrumentation, internalErrorCount } from './runtime.js';
 export type { CaptureOptions, InstrumentationOptions } from './runtime.js';
 

@@ -4,7 +4,8 @@
  * SDK setup; `setupTracing()` or tests point it at their own providers. Also counts the
  * library's own failures, which are swallowed (they must never reach user code).
  */
-import { diag, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, diag, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { logs, type Logger, type LoggerProvider } from '@opentelemetry/api-logs';
 import { Redactor, type RedactionOptions } from './capture/redact.js';
 
@@ -83,7 +84,8 @@ export function internalError(where: string, error: unknown): void {
   if (now - lastReport < 10_000) return;
   lastReport = now;
   try {
-    diag.warn(`flowtrace: instrumentation failure in ${where} (${internalErrors} so far): ${String(error)}`);
+    const message = `flowtrace: instrumentation failure in ${where} (${internalErrors} so far): ${String(error)}`;
+    context.with(suppressTracing(context.active()), () => diag.warn(message));
   } catch {
     // diag itself failed; the count above still records it
   }

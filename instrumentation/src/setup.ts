@@ -6,12 +6,12 @@
  * options leave out; the defaults fill in the rest. Nothing here ever throws into the caller
  * once it has returned, and `shutdown()` flushes what is queued.
  */
-import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { getNumberFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { detectResources, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -21,6 +21,8 @@ import type { RedactionOptions } from './capture/redact.js';
 import {
   BoundedLogProcessor, BoundedSpanProcessor, CountingLogExporter, CountingSpanExporter, ExportAccount, type ExportStats,
 } from './export/bounded.js';
+import { ThrottledConsoleDiagLogger } from './export/diag-logger.js';
+import { closeOpenSpans } from './spans.js';
 import { configureInstrumentation, internalErrorCount, type CaptureOptions } from './runtime.js';
 
 /** Options of {@link setupTracing}. */
@@ -44,14 +46,18 @@ export interface SetupOptions {
   exportTimeoutMs?: number;
   capture?: Partial<CaptureOptions>;
   redaction?: RedactionOptions;
-  /** Level of the console diagnostics logger installed for the OTel SDK; `none` installs none. Default `warn` (OTEL_LOG_LEVEL). */
+  /**
+   * Level of the console diagnostics logger installed for the OTel SDK (rate-limited: a down
+   * collector does not flood stderr); `none` installs none. Default `warn` (OTEL_LOG_LEVEL).
+   */
   diagLogLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 }
 
 /** What setupTracing returns. */
 export interface TracingHandle {
   /**
-   * Flushes everything queued and stops the providers, waiting at most `timeoutMs`
+   * Ends the spans of executions still running (as `cancelled`: the service is stopping),
+   * flushes everything queued and stops the providers, waiting at most `timeoutMs`
    * (default 5000; a collector that is down makes the exporters retry). Safe to call twice; never rejects.
    */
   shutdown(timeoutMs?: number): Promise<void>;
@@ -79,13 +85,20 @@ function signalUrl(options: SetupOptions, signal: 'traces' | 'logs'): string | u
 export function setupTracing(options: SetupOptions = {}): TracingHandle {
   if (getStringFromEnv('OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return disabledHandle();
   const level = options.diagLogLevel ?? (getStringFromEnv('OTEL_LOG_LEVEL')?.toLowerCase() as SetupOptions['diagLogLevel']) ?? 'warn';
-  if (level !== 'none') diag.setLogger(new DiagConsoleLogger(), { logLevel: DIAG_LEVELS[level] ?? DiagLogLevel.WARN, suppressOverrideMessage: true });
+  if (level !== 'none') diag.setLogger(new ThrottledConsoleDiagLogger(), { logLevel: DIAG_LEVELS[level] ?? DiagLogLevel.WARN, suppressOverrideMessage: true });
 
   const serviceName = options.serviceName ?? getStringFromEnv('OTEL_SERVICE_NAME') ?? 'unknown_service:node';
-  const attrs: Record<string, string> = { [ATTR_SERVICE_NAME]: serviceName };
+  // Process attributes by hand: the SDK's process detector would also send the command line,
+  // which may carry secrets.
+  const attrs: Record<string, string | number> = {
+    [ATTR_SERVICE_NAME]: serviceName,
+    'process.pid': process.pid,
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+  };
   if (options.serviceVersion) attrs[ATTR_SERVICE_VERSION] = options.serviceVersion;
   if (options.environment) attrs[ATTR_DEPLOYMENT_ENVIRONMENT] = options.environment;
-  const resource = detectResources({ detectors: [hostDetector, processDetector, envDetector] }).merge(resourceFromAttributes(attrs));
+  const resource = detectResources({ detectors: [hostDetector, envDetector] }).merge(resourceFromAttributes(attrs));
 
   const interval = options.exportIntervalMs;
   const batch = options.maxExportBatchSize ?? 512;
@@ -127,6 +140,7 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
     shutdown: (timeoutMs = 5_000) => {
       if (!stopped) {
         uninstallConsoleCapture();
+        closeOpenSpans('the service stopped before this finished');
         stopped = quietly(Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown()]));
       }
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -38,6 +38,21 @@ export interface OpenSpec {
   keepParent?: boolean;
 }
 
+/** Spans opened and not yet closed, oldest first (so they can be ended when the process stops). */
+const openFrames = new Set<Frame>();
+
+/**
+ * Ends every span still open, innermost first, as `cancelled` with the given reason: used at
+ * shutdown so executions cut short by a stopping service do not stay "running" in the viewer.
+ * Returns how many spans were ended.
+ */
+export function closeOpenSpans(reason: string): number {
+  const open = [...openFrames].reverse();
+  const error = new Error(reason);
+  for (const frame of open) closeFrame(frame, 'cancelled', error);
+  return open.length;
+}
+
 /** Current time in epoch milliseconds with sub-millisecond precision. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
@@ -73,6 +88,7 @@ export function openFrame(spec: OpenSpec): Frame | undefined {
       ended: false,
     };
     (frame as { ctx: Context }).ctx = withFrame(trace.setSpan(spec.parentCtx, span), frame);
+    openFrames.add(frame);
     if (r.capture.startMarks && span.isRecording()) {
       const parentId = root ? undefined : trace.getSpanContext(spec.parentCtx)?.spanId;
       emitStartMark(frame.ctx, spec.name, spec.kind, attrs, parentId, startTime);
@@ -88,6 +104,7 @@ export function openFrame(spec: OpenSpec): Frame | undefined {
 export function closeFrame(frame: Frame, outcome: Outcome, value: unknown, statusMessage?: string): void {
   if (frame.ended) return;
   frame.ended = true;
+  openFrames.delete(frame);
   try {
     const span = frame.span;
     if (outcome === 'success') {

@@ -1,7 +1,9 @@
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ATTR_LOG_CONSOLE_METHOD, REDACTED_VALUE, TRUNCATION_MARKER } from '../src/conventions.js';
 import { installConsoleCapture, node, runFlow, uninstallConsoleCapture } from '../src/index.js';
+import { internalError } from '../src/runtime.js';
 import { sleep, useTestTelemetry } from './fixtures/telemetry.js';
 
 const t = useTestTelemetry();
@@ -93,5 +95,25 @@ describe('console capture', () => {
     const [long, secret] = t.lines();
     expect(long.body).toBe('x'.repeat(50) + TRUNCATION_MARKER);
     expect(secret.body).toBe(`auth: ${REDACTED_VALUE}`);
+  });
+
+  it('ties a line written after its node ended to that node', async () => {
+    let later: Promise<void> = Promise.resolve();
+    await runFlow({ id: 'fire-and-forget' }, null, () => node({ id: 'early' }, () => {
+      later = sleep(5).then(() => console.log('late line'));
+    }));
+    await later;
+    expect(t.lines().map((l) => [l.body, l.spanContext?.spanId])).toEqual([['late line', t.span('early').spanContext().spanId]]);
+  });
+
+  it("does not turn the library's own diagnostics into console lines of the user's span", async () => {
+    diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
+    try {
+      await runFlow({ id: 'diagnosed' }, null, () => { internalError('a test', new Error('simulated')); });
+    } finally {
+      diag.disable();
+    }
+    expect(printed.some((p) => String(p[0]).includes('instrumentation failure in a test'))).toBe(true);
+    expect(t.lines()).toHaveLength(0);
   });
 });

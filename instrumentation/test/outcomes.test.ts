@@ -147,3 +147,22 @@ describe('a skipped node', () => {
     expect(t.span('maybe').attributes[C.ATTR_EXECUTION_STATUS]).toBe('success');
   });
 });
+
+describe('stopping the service', () => {
+  it('ends executions and nodes still running as cancelled, innermost first', async () => {
+    const { closeOpenSpans } = await import('../src/spans.js');
+    let release = (): void => undefined;
+    const blocked = new Promise<void>((r) => { release = r; });
+    const run = runFlow({ id: 'cut-short' }, null, () => node({ id: 'stuck' }, () => blocked));
+    await sleep(1);
+    expect(closeOpenSpans('service stopping')).toBeGreaterThanOrEqual(2); // earlier tests may leave code running too
+    const ours = t.spans().filter((s) => s.name === 'stuck' || s.name === 'cut-short');
+    expect(ours.map((s) => [s.name, s.attributes[C.ATTR_NODE_STATUS] ?? s.attributes[C.ATTR_EXECUTION_STATUS]])).toEqual([
+      ['stuck', 'cancelled'], ['cut-short', 'cancelled'],
+    ]);
+    expect(t.span('cut-short').events[0].attributes?.[C.ATTR_EXCEPTION_MESSAGE]).toBe('service stopping');
+    release();
+    await run;
+    expect(t.spans().filter((s) => s.name === 'stuck' || s.name === 'cut-short')).toHaveLength(2);
+  });
+});

@@ -58,7 +58,6 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     onCommit: options.onCommit,
     onError: options.onWriteError,
   });
-  await writer.init();
   const consolePool = await ConnectionPool.create(db.instance, 2);
   const retention = new Retention(writer, { ...options.retention, abandonAfterMs });
   retention.start();

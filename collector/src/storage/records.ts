@@ -11,6 +11,10 @@ export interface ExecutionRecord {
   rootName: string | null;
   rootFinished: boolean;
   rootStarted: boolean;
+  /** OTLP status code of the finished root. */
+  rootStatusCode: number | null;
+  /** flow.execution.status of the finished root. */
+  rootFlowStatus: string | null;
   /** Derived: running, success, error, cancelled, timed_out, abandoned. */
   status: string;
   serviceName: string;
@@ -60,6 +64,8 @@ export function executionRecordFromRow(row: Row): ExecutionRecord {
     rootName: str(row.root_name),
     rootFinished: row.root_finished === true,
     rootStarted: row.root_started === true,
+    rootStatusCode: numOrNull(row.root_status_code),
+    rootFlowStatus: str(row.root_flow_status),
     status: str(row.status) ?? (row.root_finished === true ? deriveFinishedStatus(row) : 'running'),
     serviceName: String(row.service_name),
     executionKind: str(row.execution_kind),

@@ -4,6 +4,7 @@
  * writer's temp catalog and are emptied after every group commit.
  */
 import type { DuckDBAppender } from '@duckdb/node-api';
+import type { ExecutionRecord } from './records.js';
 import type { LogRow, SpanRow } from './rows.js';
 
 function varcharOrNull(appender: DuckDBAppender, value: string | null): void {
@@ -16,7 +17,7 @@ function integerOrNull(appender: DuckDBAppender, value: number | null): void {
   else appender.appendInteger(value);
 }
 
-/** One row of temp.stage_spans: span_data's columns, then replaces_start. */
+/** One row of temp.stage_spans: span_data's columns. */
 export function appendSpan(appender: DuckDBAppender, row: SpanRow): void {
   appender.appendVarchar(row.traceId);
   appender.appendVarchar(row.spanId);
@@ -43,7 +44,6 @@ export function appendSpan(appender: DuckDBAppender, row: SpanRow): void {
   appender.appendUInteger(row.droppedAttributesCount);
   appender.appendUInteger(row.droppedEventsCount);
   appender.appendUInteger(row.droppedLinksCount);
-  appender.appendBoolean(false);
   appender.endRow();
 }
 
@@ -93,4 +93,38 @@ function appendHotFields(appender: DuckDBAppender, row: SpanRow): void {
   varcharOrNull(appender, row.nodeName);
   varcharOrNull(appender, row.nodeType);
   integerOrNull(appender, row.nodeIndex);
+}
+
+function bigIntOrNull(appender: DuckDBAppender, value: bigint | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendBigInt(value);
+}
+
+/** One row of execution_data. */
+export function appendExecution(appender: DuckDBAppender, e: ExecutionRecord): void {
+  appender.appendVarchar(e.traceId);
+  varcharOrNull(appender, e.rootSpanId);
+  varcharOrNull(appender, e.rootName);
+  appender.appendBoolean(e.rootFinished);
+  appender.appendBoolean(e.rootStarted);
+  if (e.rootStatusCode === null) appender.appendNull();
+  else appender.appendUTinyInt(e.rootStatusCode);
+  varcharOrNull(appender, e.rootFlowStatus);
+  appender.appendVarchar(e.serviceName);
+  varcharOrNull(appender, e.executionKind);
+  varcharOrNull(appender, e.flowId);
+  varcharOrNull(appender, e.flowName);
+  varcharOrNull(appender, e.flowVersion);
+  varcharOrNull(appender, e.triggerType);
+  varcharOrNull(appender, e.userId);
+  varcharOrNull(appender, e.errorNodeId);
+  varcharOrNull(appender, e.errorMessage);
+  appender.appendBigInt(e.startNs);
+  bigIntOrNull(appender, e.endNs);
+  appender.appendBigInt(e.minStartNs);
+  appender.appendBigInt(e.maxStartNs);
+  appender.appendInteger(e.spanCount);
+  appender.appendInteger(e.errorCount);
+  appender.appendBigInt(e.lastSeenNs);
+  appender.endRow();
 }

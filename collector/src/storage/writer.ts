@@ -8,15 +8,16 @@
  * (429 + Retry-After) instead of holding memory. Other writes to the database (deletes,
  * retention) run through `exclusive` so they never interleave with a group commit.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBAppender, type DuckDBConnection, type DuckDBListValue, type DuckDBValue } from '@duckdb/node-api';
 import { errors } from '../errors.js';
+import { mergeExecutions, type MergedExecution } from './execution-merge.js';
 import {
-  BUILD_STAGE_EXECUTIONS, CLEAR_STAGING, CREATE_STAGING, DROP_KNOWN_STARTS, DROP_STORED_SPANS,
-  MARK_REPLACED_STARTS, MOVE_LOGS, MOVE_SPANS, READ_TOUCHED_EXECUTIONS, UPSERT_EXECUTIONS,
+  DELETE_EXECUTIONS, DELETE_STARTS, FIND_STARTS_OF_TRACES, FIND_STORED_LOGS, FIND_STORED_SPANS,
+  READ_TOUCHED_EXECUTIONS,
 } from './group-commit-sql.js';
-import { executionRecordFromRow, type ExecutionRecord } from './records.js';
+import { executionRecordFromRow } from './records.js';
 import type { IngestBatch, LogRow, SpanRow } from './rows.js';
-import { appendLog, appendSpan, appendStart } from './stage-appender.js';
+import { appendExecution, appendLog, appendSpan, appendStart } from './stage-appender.js';
 
 /** What one group commit stored, for live events and metrics. */
 export interface CommitNotice {
@@ -24,7 +25,7 @@ export interface CommitNotice {
   starts: SpanRow[];
   logCount: number;
   /** Executions touched by the commit, as stored after it. */
-  executions: Array<ExecutionRecord & { created: boolean; rootFinishedNow: boolean; rootStartedNow: boolean }>;
+  executions: MergedExecution[];
 }
 
 export interface WriterOptions {
@@ -72,11 +73,6 @@ export class SpanWriter {
   ) {
     this.maxQueueRows = options.maxQueueRows ?? 200_000;
     this.maxGroupRows = options.maxGroupRows ?? 20_000;
-  }
-
-  /** Creates the staging tables; call once before writing. */
-  async init(): Promise<void> {
-    for (const sql of CREATE_STAGING) await this.connection.run(sql);
   }
 
   /** Rows waiting to be committed. */
@@ -181,46 +177,90 @@ export class SpanWriter {
   }
 
   private async commit(batches: IngestBatch[]): Promise<CommitNotice> {
-    const spans = uniqueSpans(batches.flatMap((b) => b.spans));
+    let spans = uniqueSpans(batches.flatMap((b) => b.spans));
     const finished = new Set(spans.map(spanKey));
-    const starts = uniqueSpans(batches.flatMap((b) => b.starts)).filter((s) => !finished.has(spanKey(s)));
-    const logs = batches.flatMap((b) => b.logs);
+    let starts = uniqueSpans(batches.flatMap((b) => b.starts)).filter((s) => !finished.has(spanKey(s)));
+    let logs = batches.flatMap((b) => b.logs);
     const c = this.connection;
     await c.run('BEGIN TRANSACTION');
     try {
-      await appendAll(c, 'stage_spans', spans, appendSpan);
-      await appendAll(c, 'stage_starts', starts, appendStart);
-      await appendAll(c, 'stage_logs', logs, appendLog);
-      if (spans.length > 0) await c.run(DROP_STORED_SPANS, range(spans.map((s) => s.startTimeUnixNano)));
-      if (starts.length > 0) await c.run(DROP_KNOWN_STARTS, range(starts.map((s) => s.startTimeUnixNano)));
-      let executions: CommitNotice['executions'] = [];
+      let executions: MergedExecution[] = [];
       if (spans.length + starts.length > 0) {
-        await c.run(MARK_REPLACED_STARTS);
-        await c.run(BUILD_STAGE_EXECUTIONS);
-        await c.run(UPSERT_EXECUTIONS, { now: BigInt(Date.now()) * 1_000_000n });
-        for (const sql of MOVE_SPANS) await c.run(sql);
-        const touched = await c.runAndReadAll(READ_TOUCHED_EXECUTIONS);
-        executions = touched.getRowObjectsJS().map((row) => ({
-          ...executionRecordFromRow(row),
-          created: row.created === true,
-          rootFinishedNow: row.group_root_finished === true,
-          rootStartedNow: row.group_root_started === true,
-        }));
+        const traces = list(new Set([...spans, ...starts].map((s) => s.traceId)));
+        const running = keySet(await rows(c, FIND_STARTS_OF_TRACES, { traces }));
+        const known = await this.storedSpanKeys([...spans, ...starts]);
+        spans = spans.filter((s) => !known.has(spanKey(s)));
+        starts = starts.filter((s) => !known.has(spanKey(s)) && !running.has(spanKey(s)));
+        const replaced = new Set(spans.map(spanKey).filter((key) => running.has(key)));
+        const existing = new Map(
+          (await rows(c, READ_TOUCHED_EXECUTIONS, { traces })).map((row) => {
+            const record = executionRecordFromRow(row);
+            return [record.traceId, record] as const;
+          }),
+        );
+        executions = mergeExecutions(spans, starts, replaced, existing, BigInt(Date.now()) * 1_000_000n);
+        const rewritten = executions.filter((e) => existing.has(e.traceId)).map((e) => e.traceId);
+        if (rewritten.length > 0) await c.run(DELETE_EXECUTIONS, { traces: list(rewritten) });
+        if (replaced.size > 0) await c.run(DELETE_STARTS, { keys: list(replaced) });
+        await appendAll(c, 'execution_data', executions, appendExecution);
+        await appendAll(c, 'span_data', spans, appendSpan);
+        await appendAll(c, 'span_starts', starts, appendStart);
       }
       if (logs.length > 0) {
-        const [lo, hi] = minMax(logs.map((l) => l.timeUnixNano));
-        await c.run(MOVE_LOGS[0], { lo, hi });
-        await c.run(MOVE_LOGS[1]);
+        logs = await this.newLogs(logs);
+        await appendAll(c, 'log_data', logs, appendLog);
       }
-      for (const sql of CLEAR_STAGING) await c.run(sql);
       await c.run('COMMIT');
       return { spans, starts, logCount: logs.length, executions };
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
-      for (const sql of CLEAR_STAGING) await c.run(sql).catch(() => undefined);
       throw error;
     }
   }
+
+  /** Keys of the given spans that span_data already holds. */
+  private async storedSpanKeys(candidates: SpanRow[]): Promise<Set<string>> {
+    if (candidates.length === 0) return new Set();
+    const [lo, hi] = minMax(candidates.map((s) => s.startTimeUnixNano));
+    const found = await rows(this.connection, FIND_STORED_SPANS, {
+      lo,
+      hi,
+      traces: list(new Set(candidates.map((s) => s.traceId))),
+      spans: list(candidates.map((s) => s.spanId)),
+    });
+    return keySet(found);
+  }
+
+  /** The log lines not stored yet (a retried batch repeats them exactly). */
+  private async newLogs(logs: LogRow[]): Promise<LogRow[]> {
+    const [lo, hi] = minMax(logs.map((l) => l.timeUnixNano));
+    const found = await rows(this.connection, FIND_STORED_LOGS, { lo, hi, traces: list(new Set(logs.map((l) => l.traceId))) });
+    const seen = new Set(found.map((r) => logKey(String(r.trace_id), String(r.span_id), BigInt(r.time_ns as bigint), Number(r.severity_number), String(r.body))));
+    return logs.filter((l) => {
+      const key = logKey(l.traceId, l.spanId, l.timeUnixNano, l.severityNumber, l.body);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+}
+
+type Row = Record<string, unknown>;
+
+async function rows(c: DuckDBConnection, sql: string, params?: Record<string, DuckDBValue>): Promise<Row[]> {
+  return (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Row[];
+}
+
+function keySet(found: Row[]): Set<string> {
+  return new Set(found.map((r) => String(r.trace_id) + String(r.span_id)));
+}
+
+function list(values: Iterable<string>): DuckDBListValue {
+  return listValue([...values]);
+}
+
+function logKey(traceId: string, spanId: string, time: bigint, severity: number, body: string): string {
+  return `${traceId}|${spanId}|${time}|${severity}|${body}`;
 }
 
 function spanKey(row: SpanRow): string {
@@ -240,16 +280,16 @@ function uniqueSpans(rows: SpanRow[]): SpanRow[] {
   return out;
 }
 
-async function appendAll<R extends SpanRow | LogRow>(
+async function appendAll<R>(
   c: DuckDBConnection,
   table: string,
-  rows: R[],
-  append: (appender: import('@duckdb/node-api').DuckDBAppender, row: R) => void,
+  items: R[],
+  append: (appender: DuckDBAppender, row: R) => void,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const appender = await c.createAppender(table, 'main', 'temp');
+  if (items.length === 0) return;
+  const appender = await c.createAppender(table);
   try {
-    for (const row of rows) append(appender, row);
+    for (const item of items) append(appender, item);
     appender.flushSync();
   } finally {
     appender.closeSync();
@@ -264,9 +304,4 @@ function minMax(values: bigint[]): [bigint, bigint] {
     if (v > hi) hi = v;
   }
   return [lo, hi];
-}
-
-function range(values: bigint[]): { lo: bigint; hi: bigint } {
-  const [lo, hi] = minMax(values);
-  return { lo, hi };
 }

@@ -60,7 +60,7 @@ function capture(method: Method, args: unknown[]): void {
   if (emitting) return;
   const ctx = context.active();
   const frame = frameOf(ctx);
-  if (!frame || frame.ended) return;
+  if (!frame) return; // a line written after its span ended still belongs to that span
   const r = rt();
   if (!r.capture.console || isTracingSuppressed(ctx)) return;
   emitting = true;

@@ -5,8 +5,8 @@
  * report both through the OpenTelemetry diagnostics logger (throttled). Memory stays bounded
  * whatever the collector does: down, slow or answering errors.
  */
-import { diag, type Context } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { context, diag, type Context } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
@@ -66,10 +66,10 @@ export class ExportAccount {
     const failed = this.stats.failed - this.reportedFailed;
     this.reportedDropped = this.stats.dropped;
     this.reportedFailed = this.stats.failed;
-    diag.warn(
-      `flowtrace: ${this.what}: ${dropped} dropped (queue full at ${this.maxQueueSize}) and ${failed} failed to export ` +
-        `since the last report; totals dropped=${this.stats.dropped} failed=${this.stats.failed}`,
-    );
+    const message = `flowtrace: ${this.what}: ${dropped} dropped (queue full at ${this.maxQueueSize}) and ${failed} failed to export ` +
+      `since the last report; totals dropped=${this.stats.dropped} failed=${this.stats.failed}`;
+    // Suppressed context: a console diag logger must not turn this into a console line of the user's span.
+    context.with(suppressTracing(context.active()), () => diag.warn(message));
   }
 }
 

@@ -146,6 +146,8 @@ function openRequest(request: RequestLike, route: string | undefined, options: F
 
 function parseBody(payload: unknown): unknown {
   if (typeof payload !== 'string') return Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+  // Past the cap the text would be cut anyway: keep it as text instead of parsing it whole.
+  if (payload.length > rt().capture.maxPayloadLength) return payload;
   if (payload.length > 0 && (payload[0] === '{' || payload[0] === '[')) {
     try { return JSON.parse(payload); } catch { return payload; }
   }

@@ -20,7 +20,8 @@ describe('an execution in flight', () => {
       body: JSON.stringify({ customerId: 'long-runner', items: [{ sku: 'a', qty: 1, price: 1 }], chargeFailRate: 0, notifyMs: 6_000 }),
     });
     const running = await waitForList(collector.url, 'user=long-runner', (xs) => xs.find((x) => x.status === 'running'), 5_000);
-    const during = await waitForExecution(collector.url, running.traceId, (d) => d.spans.some((s) => s.name === 'notify' && s.status === 'running'), 5_000);
+    const during = await waitForExecution(collector.url, running.traceId, (d) =>
+      d.spans.some((s) => s.name === 'notify' && s.status === 'running') && d.spans.some((s) => s.name === 'validate' && s.status === 'success'), 5_000);
     expect(during.execution.status).toBe('running');
     const notify = during.spans.find((s) => s.name === 'notify');
     expect(notify?.endTime).toBeNull();
@@ -32,5 +33,19 @@ describe('an execution in flight', () => {
     const after = await waitForExecution(collector.url, running.traceId, finished);
     expect(after.execution.status).toBe('success');
     expect(after.spans.find((s) => s.name === 'notify')?.status).toBe('success');
+  });
+
+  it('cut short by a stopping service is shown as cancelled, not left running', async () => {
+    const doomed = await startExample('order-service', collector.url);
+    void fetch(`${doomed.url}/orders`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'doomed', items: [{ sku: 'a', qty: 1, price: 1 }], chargeFailRate: 0, notifyMs: 60_000 }),
+    }).catch(() => undefined);
+    const running = await waitForList(collector.url, 'user=doomed', (xs) => xs.find((x) => x.status === 'running'), 5_000);
+    await waitForExecution(collector.url, running.traceId, (d) => d.spans.some((s) => s.name === 'notify'), 5_000);
+    await doomed.stop();
+    const d = await waitForExecution(collector.url, running.traceId, finished);
+    expect(d.execution.status).toBe('cancelled');
+    expect(d.spans.find((s) => s.name === 'notify')?.status).toBe('cancelled');
   });
 });

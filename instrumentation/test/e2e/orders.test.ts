@@ -32,7 +32,9 @@ describe('the order service sending to a real collector', () => {
   it('shows a successful order as one execution with all its nodes, console lines and redacted input', async () => {
     const res = await order({ customerId: 'ann', items, chargeFailRate: 0, notifyMs: 20, card: { number: '4111', cvv: '999' } });
     expect(res.status).toBe(200);
-    const d = await waitForExecution(collector.url, res.traceId, finished);
+    // Spans and console lines travel in separate batches: wait for both, then check everything.
+    const d = await waitForExecution(collector.url, res.traceId, (x) =>
+      finished(x) && x.spans.length >= 55 && x.logs.some((l) => l.body.startsWith('sending confirmation')));
     expect(d.execution).toMatchObject({ flowName: 'process-order', executionKind: 'flow', serviceName: 'order-service', status: 'success', triggerType: 'http', userId: 'ann', spanCount: 55 });
     const root = d.spans.find((s) => s.parentSpanId === null);
     for (const name of ['validate', 'price', 'charge', 'notify']) {

@@ -143,6 +143,31 @@ describe('executions page', () => {
     await screenshot(page, 'execution-finished');
   });
 
+  it('reads a TCP connection as an ordered list of handler runs', async () => {
+    const conn = makeExecution({
+      flowName: 'tcp 10.0.0.7',
+      kind: 'tcp_handler',
+      trigger: 'tcp',
+      startMs: Date.now() - 5000,
+      rootAttributes: { 'network.peer.address': '10.0.0.7', 'network.peer.port': 52114 },
+      nodes: [
+        { name: 'on data', durationMs: 4, input: { bytes: 12 }, console: [{ body: 'HELO' }] },
+        { name: 'on data', durationMs: 9, input: { bytes: 48 } },
+        { name: 'on data', durationMs: 3, error: 'bad frame' },
+      ],
+    });
+    await sendSpans(collector.url, 'gateway', [conn.root, ...conn.nodes]);
+    await sendLogs(collector.url, 'gateway', conn.logs);
+    await page.goto(`${collector.url}/?trace=${conn.traceId}`);
+    const runsList = page.locator('[data-testid="tcp-runs"] li');
+    await expect.poll(() => runsList.count(), { timeout: 10_000 }).toBe(3);
+    expect(await page.locator('[data-testid="tcp-runs"]').textContent()).toContain('10.0.0.7:52114');
+    expect(await runsList.nth(0).textContent()).toContain('#1');
+    await runsList.nth(0).locator('button').click();
+    await expect.poll(() => page.locator('[data-testid="console-lines"]').textContent()).toContain('HELO');
+    await screenshot(page, 'tcp-connection');
+  });
+
   it('follows the dark theme of the system', async () => {
     const dark = await newPage(browser, 'dark');
     await dark.goto(`${collector.url}/?trace=${runs[0].traceId}`);

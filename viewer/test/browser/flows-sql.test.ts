@@ -17,11 +17,11 @@ beforeAll(async () => {
   const now = Date.now();
   const spans = [];
   const logs = [];
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 56; i++) {
     const fail = i % 7 === 3;
     const run = makeExecution({
-      flowName: i % 3 === 0 ? 'nightly-export' : 'checkout',
-      startMs: now - (40 - i) * 9 * 60_000,
+      flowName: i >= 40 ? 'paged' : i % 3 === 0 ? 'nightly-export' : 'checkout',
+      startMs: now - (56 - i) * 9 * 60_000,
       userId: ['alice', 'bob', 'carol'][i % 3],
       trigger: i % 3 === 0 ? 'scheduled' : 'http',
       nodes: [
@@ -43,10 +43,21 @@ afterAll(async () => {
   await collector?.close();
 });
 
+describe('executions list paging', () => {
+  it('loads older executions when the end of the list scrolls into view', async () => {
+    await page.goto(collector.url + '/');
+    const rows = page.locator('[data-testid="execution-row"]');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(50);
+    await rows.last().scrollIntoViewIfNeeded();
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(56);
+    expect(await page.locator('[data-testid="execution-list"]').textContent()).toContain('56 executions · end of list');
+  });
+});
+
 describe('flows pages', () => {
   it('lists every flow with its numbers', async () => {
     await page.goto(collector.url + '/flows');
-    await expect.poll(() => page.locator('[data-testid="flow-row"]').count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="flow-row"]').count(), { timeout: 10_000 }).toBe(3);
     expect(await page.locator('[data-testid="flows-table"]').textContent()).toContain('checkout');
     await screenshot(page, 'flows');
   });
@@ -77,9 +88,19 @@ describe('SQL console', () => {
     await page.locator('[data-testid="sql-example"]', { hasText: 'Slowest nodes' }).click();
     await expect.poll(() => page.locator('[data-testid="sql-result"] tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await screenshot(page, 'sql');
+    await page.locator('[data-testid="sql-example"]', { hasText: 'Error rate by flow per hour' }).click();
+    await expect.poll(() => page.locator('[data-testid="sql-summary"]').textContent(), { timeout: 10_000 }).toMatch(/\d+ rows/);
     await page.getByRole('button', { name: 'Chart' }).click();
-    await expect.poll(() => page.locator('[data-testid="chart"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="chart"] path').count()).toBe(3);
     await screenshot(page, 'sql-chart');
+  });
+
+  it('highlights SQL in the dark theme too', async () => {
+    const dark = await newPage(browser, 'dark');
+    await dark.goto(collector.url + '/sql?q=' + encodeURIComponent("SELECT status, count(*) AS n FROM executions WHERE flow_name <> 'x' GROUP BY status"));
+    await expect.poll(() => dark.locator('[data-testid="sql-result"] tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await screenshot(dark, 'sql-dark');
+    await dark.context().close();
   });
 
   it('shows the error the API gives for a bad query', async () => {

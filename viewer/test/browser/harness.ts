@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeOtlpLogs, makeOtlpTraces, type FixtureLog, type FixtureSpan } from '../fixtures/otlp.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const VIEWER_DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+export const VIEWER_DIST = process.env.FLOWTRACE_VIEWER_DIST ?? fileURLToPath(new URL('../../dist', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots', import.meta.url));
 
 export interface Collector {
@@ -18,14 +18,17 @@ export interface Collector {
 }
 
 /** Starts a collector on 127.0.0.1:<free port> serving the built viewer. */
-export async function startCollector(): Promise<Collector> {
+export async function startCollector(extra: { queryToken?: string } = {}): Promise<Collector> {
   if (!existsSync(`${VIEWER_DIST}/index.html`)) {
     throw new Error(`The viewer is not built (${VIEWER_DIST}/index.html missing): run \`pnpm --filter @flowtrace/viewer build\` first.`);
   }
-  const { startServer } = (await import('@flowtrace/collector')) as unknown as {
-    startServer(o: { port: number; host: string; dbPath: string; viewerDir: string }): Promise<Collector>;
+  const collector = await import('@flowtrace/collector').catch((err: Error) => {
+    throw new Error(`Cannot load @flowtrace/collector (${err.message}); build it first: pnpm --filter @flowtrace/collector build`);
+  });
+  const { startServer } = collector as unknown as {
+    startServer(o: { port: number; host: string; dbPath: string; viewerDir: string; queryToken?: string }): Promise<Collector>;
   };
-  return startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', viewerDir: VIEWER_DIST });
+  return startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', viewerDir: VIEWER_DIST, ...extra });
 }
 
 /** Launches Debian's Chromium; throws with the install command when it is missing. */
@@ -44,7 +47,8 @@ export async function newPage(browser: Browser, colorScheme: 'light' | 'dark' = 
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') console.error(`[browser console] ${msg.text()}`);
+    // Failed requests the tests provoke on purpose (401 before the token, a bad SQL query) are expected.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) console.error(`[browser console] ${msg.text()}`);
   });
   return page;
 }

@@ -11,7 +11,7 @@ const tree = buildTraceTree([
   makeSpan({ spanId: 'a', parentSpanId: 'root', name: 'load cart' }, 1),
   makeSpan({ spanId: 'a1', parentSpanId: 'a', name: 'db query', attributes: { 'db.statement': 'SELECT cart' } }, 2),
   makeSpan({ spanId: 'a2', parentSpanId: 'a', name: 'cache get' }, 3),
-  makeSpan({ spanId: 'b', parentSpanId: 'root', name: 'charge card', status: 'error' }, 20),
+  makeSpan({ spanId: 'b', parentSpanId: 'root', name: 'charge card', status: 'error', statusMessage: 'Declined by bank' }, 20),
 ]);
 const names = (rows: Int32Array) => [...rows].map((i) => tree.spans[i].spanId);
 
@@ -29,6 +29,7 @@ describe('generateRowStates', () => {
     const s = generateRowStates(tree, { search: 'CART' });
     expect(s.matches.map((i) => tree.spans[i].spanId)).toEqual(['a', 'a1']);
     expect(s.match[tree.indexById.get('b')!]).toBe(0);
+    expect(generateRowStates(tree, { search: 'declined' }).matches).toEqual([tree.indexById.get('b')]);
   });
 
   it('keeps filtered spans together with their ancestors', () => {

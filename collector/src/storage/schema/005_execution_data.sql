@@ -1,8 +1,11 @@
--- One row per trace, kept up to date by the writer in the same transaction as the spans.
+-- One row per trace, kept up to date by the writer in the same transaction as the spans
+-- (the writer merges each group into these rows and replaces them; it is the only writer,
+-- so trace_id stays unique without a constraint, which DuckDB would check too eagerly on
+-- a delete and re-insert of the same key in one transaction).
 -- It answers the execution list, flow statistics and "where is trace X in time" (which lets
 -- span lookups by trace id prune span_data by start_ns instead of scanning it).
 CREATE TABLE IF NOT EXISTS execution_data (
-  trace_id          VARCHAR PRIMARY KEY,
+  trace_id          VARCHAR  NOT NULL,
   -- the root: the span without a parent, or one carrying flow.execution.kind
   root_span_id      VARCHAR,
   root_name         VARCHAR,
@@ -31,3 +34,5 @@ CREATE TABLE IF NOT EXISTS execution_data (
   error_count       INTEGER  NOT NULL,
   last_seen_ns      BIGINT   NOT NULL
 );
+
+CREATE INDEX IF NOT EXISTS execution_data_trace_id ON execution_data (trace_id);

@@ -18,6 +18,9 @@ export class ApiRequestError extends Error {
 
 export type QueryValue = string | number | null | undefined | readonly string[];
 
+/** Download progress of a large answer (a 100k-span trace is tens of MB): bytes so far, total or null. */
+export type ProgressFn = (received: number, total: number | null) => void;
+
 export interface ClientOptions {
   baseUrl?: string;
   getToken?: () => string | null;
@@ -44,8 +47,8 @@ export class ApiClient {
     this.options = options;
   }
 
-  get<T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal): Promise<T> {
-    return this.request<T>('GET', buildUrl(path, query), undefined, signal);
+  get<T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal, onProgress?: ProgressFn): Promise<T> {
+    return this.request<T>('GET', buildUrl(path, query), undefined, signal, onProgress);
   }
 
   post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
@@ -62,7 +65,7 @@ export class ApiClient {
     return (this.options.baseUrl ?? '') + buildUrl('/api/live', { ...query, access_token: token ?? undefined });
   }
 
-  private async request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  private async request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal, onProgress?: ProgressFn): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.options.getToken?.() ?? null;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -83,9 +86,27 @@ export class ApiClient {
     if (res.status === 401) this.options.onUnauthorized?.();
     if (!res.ok) throw new ApiRequestError(await errorBody(res));
     if (res.status === 204) return undefined as T;
-    const text = await res.text();
+    const text = onProgress && res.body ? await readWithProgress(res, onProgress) : await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
   }
+}
+
+async function readWithProgress(res: Response, onProgress: ProgressFn): Promise<string> {
+  const length = Number(res.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    parts.push(decoder.decode(value, { stream: true }));
+    onProgress(received, total);
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 async function errorBody(res: Response): Promise<ApiError> {

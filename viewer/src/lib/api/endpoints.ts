@@ -12,7 +12,7 @@ import type {
   ServiceList,
   SqlResult,
 } from '@flowtrace/collector/api';
-import type { ApiClient, QueryValue } from './client.js';
+import type { ApiClient, ProgressFn, QueryValue } from './client.js';
 import type { Execution, TraceData } from '../model/types.js';
 import { toExecution, toTraceData } from './wire-to-domain.js';
 
@@ -34,8 +34,8 @@ export async function listExecutions(
   return { executions: body.executions.map(toExecution), nextCursor: body.nextCursor };
 }
 
-export async function getExecution(api: ApiClient, traceId: string, signal?: AbortSignal): Promise<TraceData> {
-  return toTraceData(await api.get<ExecutionDetail>(`/api/executions/${encodeURIComponent(traceId)}`, undefined, signal));
+export async function getExecution(api: ApiClient, traceId: string, signal?: AbortSignal, onProgress?: ProgressFn): Promise<TraceData> {
+  return toTraceData(await api.get<ExecutionDetail>(`/api/executions/${encodeURIComponent(traceId)}`, undefined, signal, onProgress));
 }
 
 export function deleteExecution(api: ApiClient, traceId: string): Promise<void> {

@@ -3,6 +3,7 @@
  * with nice ticks, and the decision of which chart (if any) a SQL result allows.
  */
 import { niceStep } from './time-axis.js';
+import { formatExact } from './time.js';
 
 export interface Series {
   name: string;
@@ -39,6 +40,11 @@ export function yTicks(values: Array<number | null>, target = 4): { max: number;
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL|INT|NUMERIC)/i;
 const TEMPORAL = /^(TIMESTAMP|DATE|TIME)/i;
 
+/** Whether a SQL column type (DuckDB's names) holds numbers. */
+export function isNumericType(type: string): boolean {
+  return NUMERIC.test(type);
+}
+
 function toNumber(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
@@ -47,26 +53,58 @@ function toNumber(v: unknown): number | null {
 }
 
 /**
- * The chart a SQL result allows: the first column is x (time → line, text → bar) and every
- * numeric column after it is a series. null when there is no x or no numeric column.
+ * The chart a SQL result allows. The leading non-numeric columns are the x axis, the numeric
+ * columns after them the series: one time column → lines; time + one text column → one line
+ * per text value (the first numeric column, pivoted); otherwise bars labelled by the text
+ * columns. null when there is nothing numeric to draw.
  */
 export function chartForResult(columns: Array<{ name: string; type: string }>, rows: unknown[][], maxPoints = 500): ChartData | null {
   if (columns.length < 2 || rows.length === 0) return null;
-  const numericCols = columns.map((c, i) => ({ c, i })).filter(({ c, i }) => i > 0 && NUMERIC.test(c.type));
+  let labelCount = 0;
+  while (labelCount < columns.length && !NUMERIC.test(columns[labelCount].type)) labelCount++;
+  if (labelCount === 0) labelCount = 1;
+  const numericCols = columns.map((c, i) => ({ c, i })).filter(({ c, i }) => i >= labelCount && NUMERIC.test(c.type));
   if (numericCols.length === 0) return null;
   const used = rows.slice(0, maxPoints);
-  const temporal = TEMPORAL.test(columns[0].type);
-  let times: number[] | null = null;
-  if (temporal) {
-    times = used.map((r) => Date.parse(String(r[0])));
-    if (times.some((t) => Number.isNaN(t))) times = null;
+  const temporal = TEMPORAL.test(columns[0].type) && used.every((r) => !Number.isNaN(Date.parse(String(r[0]))));
+  if (temporal && labelCount === 2) return pivot(used, numericCols[0].i);
+  if (temporal && labelCount === 1) {
+    const order = used.map((_, i) => i).sort((a, b) => Date.parse(String(used[a][0])) - Date.parse(String(used[b][0])));
+    return {
+      kind: 'line',
+      labels: order.map((i) => String(used[i][0])),
+      times: order.map((i) => Date.parse(String(used[i][0]))),
+      series: numericCols.slice(0, MAX_SERIES).map(({ c, i: col }) => ({ name: c.name, values: order.map((i) => toNumber(used[i][col])) })),
+    };
   }
-  const order = times ? used.map((_, i) => i).sort((a, b) => times![a] - times![b]) : used.map((_, i) => i);
   return {
-    kind: times ? 'line' : 'bar',
-    labels: order.map((i) => String(used[i][0] ?? '∅')),
-    times: times ? order.map((i) => times![i]) : null,
-    series: numericCols.slice(0, 4).map(({ c, i: col }) => ({ name: c.name, values: order.map((i) => toNumber(used[i][col])) })),
+    kind: 'bar',
+    labels: used.map((r) => r.slice(0, labelCount).map((v) => String(v ?? '∅')).join(' · ')),
+    times: null,
+    series: numericCols.slice(0, MAX_SERIES).map(({ c, i: col }) => ({ name: c.name, values: used.map((r) => toNumber(r[col])) })),
+  };
+}
+
+const MAX_SERIES = 6;
+
+/** Rows of (time, group, value…) → one line per group over the distinct times. */
+function pivot(rows: unknown[][], valueCol: number): ChartData {
+  const times = [...new Set(rows.map((r) => Date.parse(String(r[0]))))].sort((a, b) => a - b);
+  const at = new Map(times.map((t, i) => [t, i] as const));
+  const groups = new Map<string, Array<number | null>>();
+  for (const r of rows) {
+    const g = String(r[1] ?? '∅');
+    if (!groups.has(g)) {
+      if (groups.size >= MAX_SERIES) continue;
+      groups.set(g, new Array<number | null>(times.length).fill(null));
+    }
+    groups.get(g)![at.get(Date.parse(String(r[0])))!] = toNumber(r[valueCol]);
+  }
+  return {
+    kind: 'line',
+    labels: times.map((t) => formatExact(t).slice(5, 16)),
+    times,
+    series: [...groups].map(([name, values]) => ({ name, values })),
   };
 }
 

@@ -91,3 +91,18 @@ export function matchesLocally(
   if (f.attrs.length > 0 || f.q || f.minDurationMs || f.maxDurationMs) return null;
   return true;
 }
+
+/** ISO time → the value of an <input type="datetime-local"> (local time, minutes). */
+export function isoToLocalInput(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+}
+
+/** The value of a datetime-local input → ISO time ('' stays ''). */
+export function localInputToIso(value: string): string {
+  if (!value) return '';
+  const t = new Date(value).getTime();
+  return Number.isNaN(t) ? '' : new Date(t).toISOString();
+}

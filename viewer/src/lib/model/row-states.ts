@@ -24,9 +24,10 @@ export interface RowStates {
   matches: number[];
 }
 
-/** Does the span match a lowercase search term (name, service, id, status, node, attribute values)? */
+/** Does the span match a lowercase search term (name, service, id, status, status message, attribute values)? */
 export function spanMatches(span: SpanModel, term: string): boolean {
   if (span.name.toLowerCase().includes(term)) return true;
+  if (span.statusMessage && span.statusMessage.toLowerCase().includes(term)) return true;
   if (span.serviceName.toLowerCase().includes(term)) return true;
   if (span.spanId.startsWith(term) || span.status === term) return true;
   for (const key in span.attributes) {

@@ -23,8 +23,8 @@ LIMIT 20`,
   {
     title: 'Error rate by flow per hour',
     sql: `SELECT date_trunc('hour', start_time) AS hour, flow_name,
-       count(*) AS executions,
-       round(100.0 * count(*) FILTER (WHERE status = 'error') / count(*), 2) AS error_pct
+       round(100.0 * count(*) FILTER (WHERE status = 'error') / count(*), 2) AS error_pct,
+       count(*) AS executions
 FROM executions
 GROUP BY hour, flow_name
 ORDER BY hour, flow_name`,

@@ -6,7 +6,7 @@
  */
 import type { LiveEvent } from '@flowtrace/collector/api';
 import type { ApiRequestError } from '../api/client.js';
-import { getExecution } from '../api/endpoints.js';
+import { deleteExecution, getExecution } from '../api/endpoints.js';
 import { toExecution, toSpan } from '../api/wire-to-domain.js';
 import { buildTraceTree, type TraceTree } from '../model/trace-tree.js';
 import type { SpanModel, TraceData } from '../model/types.js';
@@ -21,8 +21,10 @@ export class TraceState {
   tree = $state.raw<TraceTree | null>(null);
   loading = $state(false);
   error = $state<ApiRequestError | null>(null);
-  /** ms the last full load took (fetch + convert + tree), for the curious. */
-  loadMs = $state<number | null>(null);
+  /** Bytes of the answer so far while a (large) trace downloads. */
+  progress = $state<{ received: number; total: number | null } | null>(null);
+  /** Where the last full load spent its time: download + parse + convert, then the tree. */
+  timing = $state<{ fetchMs: number; treeMs: number } | null>(null);
   private controller: AbortController | null = null;
   private pending = new Map<string, SpanModel>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -41,16 +43,22 @@ export class TraceState {
     if (!quiet) this.loading = true;
     const t0 = performance.now();
     try {
-      const data = await getExecution(api, traceId, controller.signal);
+      const onProgress = quiet ? undefined : (received: number, total: number | null) => (this.progress = { received, total });
+      const data = await getExecution(api, traceId, controller.signal, onProgress);
       if (controller.signal.aborted) return;
+      const t1 = performance.now();
+      const tree = buildTraceTree(data.spans);
       this.data = data;
-      this.tree = buildTraceTree(data.spans);
+      this.tree = tree;
       this.error = null;
-      this.loadMs = Math.round(performance.now() - t0);
+      this.timing = { fetchMs: Math.round(t1 - t0), treeMs: Math.round(performance.now() - t1) };
     } catch (err) {
       if (!controller.signal.aborted) this.error = err as ApiRequestError;
     } finally {
-      if (this.controller === controller) this.loading = false;
+      if (this.controller === controller) {
+        this.loading = false;
+        this.progress = null;
+      }
     }
   }
 
@@ -66,6 +74,18 @@ export class TraceState {
     }
     if (event.type === 'execution.completed' || event.type === 'execution.failed') this.scheduleRefetch(300, true);
     else if (this.data && this.data.spans.length < REFETCH_LIMIT) this.scheduleRefetch(1500);
+  }
+
+  /** Deletes the execution in the collector; the error (if any) is kept for the page to show. */
+  async remove(): Promise<boolean> {
+    if (!this.traceId) return false;
+    try {
+      await deleteExecution(api, this.traceId);
+      return true;
+    } catch (err) {
+      this.error = err as ApiRequestError;
+      return false;
+    }
   }
 
   /** Quiet refetch (after a reconnect or a polling tick). */

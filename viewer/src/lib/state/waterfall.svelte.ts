@@ -50,13 +50,14 @@ export class WaterfallState {
 
   readonly selectedIndex: number = $derived(this.tree && this.selectedId ? (this.tree.indexById.get(this.selectedId) ?? -1) : -1);
 
-  /** The slice of rows to render: [first, last) row positions. */
-  readonly window: [number, number] = $derived.by(() => {
-    const count = this.rowStates?.rows.length ?? 0;
-    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(count, Math.ceil((this.scrollTop + this.viewportHeight) / ROW_HEIGHT) + OVERSCAN);
-    return [first, last];
-  });
+  /**
+   * The slice of rows to render, [firstRow, lastRow). Numbers (not a tuple) so that a scroll
+   * within the same rows changes nothing downstream.
+   */
+  readonly firstRow: number = $derived(Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN));
+  readonly lastRow: number = $derived(
+    Math.min(this.rowStates?.rows.length ?? 0, Math.ceil((this.scrollTop + this.viewportHeight) / ROW_HEIGHT) + OVERSCAN),
+  );
 
   /** The scroll container, so keyboard moves can scroll rows into view. */
   attach(el: HTMLElement | null): void {
@@ -110,8 +111,14 @@ export class WaterfallState {
     const row = rowOf(rows, i);
     if (row < 0) return;
     const top = row * ROW_HEIGHT;
-    if (top < this.el.scrollTop) this.el.scrollTop = top;
-    else if (top + ROW_HEIGHT > this.el.scrollTop + this.el.clientHeight) this.el.scrollTop = top + ROW_HEIGHT - this.el.clientHeight;
+    const view = this.el.clientHeight;
+    const from = this.el.scrollTop;
+    if (top >= from && top + ROW_HEIGHT <= from + view) return;
+    // A neighbour (keyboard step) scrolls just enough; a far jump (search, minimap) centres the row.
+    const near = top < from ? from - top <= ROW_HEIGHT * 2 : top + ROW_HEIGHT - (from + view) <= ROW_HEIGHT * 2;
+    if (!near) this.el.scrollTop = Math.max(0, top - view / 2 + ROW_HEIGHT / 2);
+    else if (top < from) this.el.scrollTop = top;
+    else this.el.scrollTop = top + ROW_HEIGHT - view;
   }
 
   /** Moves to the next (+1) or previous (-1) search match. */
