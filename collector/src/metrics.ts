@@ -59,6 +59,9 @@ export class Metrics {
     counter('flowtrace_batches_committed_total', 'Group commits.', [['', writer.commits]]);
     counter('flowtrace_batches_failed_total', 'Group commits that failed.', [['', writer.failedCommits]]);
     counter('flowtrace_spans_committed_total', 'Spans committed (after de-duplication within a group).', [['', writer.committedSpans]]);
+    counter('flowtrace_writer_phase_ms_total', 'Milliseconds the writer spent per phase of its group commits.', [
+      ['{phase="lookup"}', writer.phaseMs.lookup], ['{phase="append"}', writer.phaseMs.append], ['{phase="commit"}', writer.phaseMs.commit],
+    ]);
     gauge('flowtrace_write_queue_rows', 'Rows waiting for the next group commit.', writer.queuedRows);
     gauge('flowtrace_last_commit_ms', 'Duration of the last group commit.', writer.lastCommitMs);
     gauge('flowtrace_live_subscribers', 'Open live-feed streams.', liveSubscribers);

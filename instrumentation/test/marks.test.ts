@@ -39,6 +39,7 @@ describe('start marks', () => {
       [C.ATTR_NODE_INDEX]: 0,
     });
     expect(nodeMark.hrTime).toEqual(step.startTime);
+    for (const span of [root, step]) expect(Object.keys(span.attributes).filter((k) => k.startsWith('flowtrace.'))).toEqual([]);
   });
 
   it('carry the OTLP span kind number (server = 2) of the span', async () => {

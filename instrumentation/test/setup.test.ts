@@ -1,7 +1,8 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { node, runFlow, setupTracing, type TracingHandle } from '../src/index.js';
-import { close, eventually } from './fixtures/net.js';
+import { close, eventually, listen } from './fixtures/net.js';
 import { startReceiver, type Receiver } from './fixtures/otlp-receiver.js';
 
 let receiver: Receiver;
@@ -80,6 +81,30 @@ describe('setupTracing with the collector down', () => {
       const s0 = performance.now();
       await down.shutdown(300);
       expect(performance.now() - s0).toBeLessThan(1_000);
+    }
+  });
+});
+
+describe('setupTracing with a collector that never answers', () => {
+  it('does not slow the service down and keeps its queue bounded while exports hang', async () => {
+    const hanging = createServer(() => undefined); // accepts requests, never responds
+    const port = await listen(hanging);
+    const slow = setupTracing({ serviceName: 'slow', endpoint: `http://127.0.0.1:${port}`, maxQueueSize: 200, exportIntervalMs: 20, exportTimeoutMs: 10_000, diagLogLevel: 'none' });
+    try {
+      const started = performance.now();
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < 100; i++) await runFlow({ id: 'while-slow' }, i, async (x) => node({ id: 'n' }, () => x));
+        await new Promise((r) => setTimeout(r, 5)); // let the batch processors try to export
+      }
+      const elapsed = performance.now() - started;
+      const stats = slow.stats();
+      expect(elapsed).toBeLessThan(5_000);
+      expect(stats.spans.pending).toBeLessThanOrEqual(200);
+      expect(stats.spans.dropped).toBeGreaterThan(2_000);
+      expect(stats.spans.exported).toBe(0);
+    } finally {
+      await slow.shutdown(200);
+      await close(hanging);
     }
   });
 });

@@ -1,30 +1,45 @@
 /**
- * The lookups of one group commit. The writer appends new rows straight into the tables
- * (no staging copy); before it does, these find what is already stored, so retries are
- * stored once, and read the executions the group touches. Keys travel as list parameters.
+ * The lookups of one group commit. The writer appends the group's keys to a temp table
+ * (DuckDB binds long IN-lists slowly; an appended table joins fast), looks up what is
+ * already stored (retries are stored once) and the executions the group touches, then
+ * appends the new rows straight into the tables.
  *
  * span_data is looked up only inside the group's start_ns range, so DuckDB's zone maps skip
- * every row group outside it instead of scanning the whole history; the candidates it
- * returns are checked against the exact (trace id, span id) pairs by the writer.
+ * every row group outside it instead of scanning the whole history.
  */
 
-/** Stored finished spans among the group's. Params: $lo, $hi, $traces, $spans. */
+/**
+ * kind 's': a span or start of the group; 'l': a trace id of the group's log lines;
+ * 'x': an execution the group rewrites; 'r': a running row a finished span replaces.
+ */
+export const CREATE_GROUP_KEYS = `CREATE TEMP TABLE IF NOT EXISTS group_keys (kind VARCHAR, trace_id VARCHAR, span_id VARCHAR)`;
+export const CLEAR_GROUP_KEYS = `DELETE FROM temp.group_keys`;
+
+const SPAN_KEYS = `(SELECT trace_id, span_id FROM temp.group_keys WHERE kind = 's')`;
+const SPAN_TRACES = `(SELECT trace_id FROM temp.group_keys WHERE kind = 's')`;
+
+/** The group's spans that span_data already holds. Params: $lo, $hi (start_ns range of the group). */
 export const FIND_STORED_SPANS = `
-SELECT trace_id, span_id FROM span_data
-WHERE start_ns BETWEEN $lo AND $hi
-  AND trace_id IN (SELECT unnest($traces)) AND span_id IN (SELECT unnest($spans))`;
+SELECT k.trace_id, k.span_id FROM ${SPAN_KEYS} k
+WHERE EXISTS (
+  SELECT 1 FROM span_data d
+  WHERE d.start_ns BETWEEN $lo AND $hi AND d.trace_id = k.trace_id AND d.span_id = k.span_id)`;
 
-/** Running rows of the traces the group touches. Params: $traces. */
-export const FIND_STARTS_OF_TRACES = `SELECT trace_id, span_id FROM span_starts WHERE trace_id IN (SELECT unnest($traces))`;
+/** Running rows of the traces the group touches. */
+export const FIND_STARTS_OF_TRACES = `SELECT trace_id, span_id FROM span_starts WHERE trace_id IN ${SPAN_TRACES}`;
 
-/** Stored rows of the executions the group touches. Params: $traces. */
-export const READ_TOUCHED_EXECUTIONS = `SELECT * FROM execution_data WHERE trace_id IN (SELECT unnest($traces))`;
-export const DELETE_EXECUTIONS = `DELETE FROM execution_data WHERE trace_id IN (SELECT unnest($traces))`;
+/** Stored rows of the executions the group touches. */
+export const READ_TOUCHED_EXECUTIONS = `SELECT * FROM execution_data WHERE trace_id IN ${SPAN_TRACES}`;
 
-/** Params: $keys (trace id + span id). */
-export const DELETE_STARTS = `DELETE FROM span_starts WHERE trace_id || span_id IN (SELECT unnest($keys))`;
+/** The stored rows of the executions the group rewrites (kind 'x'). */
+export const DELETE_EXECUTIONS = `DELETE FROM execution_data WHERE trace_id IN (SELECT trace_id FROM temp.group_keys WHERE kind = 'x')`;
 
-/** Stored log lines that may equal the group's. Params: $lo, $hi, $traces. */
+/** Running rows that the group's finished spans replace (kind 'r'). */
+export const DELETE_REPLACED_STARTS = `
+DELETE FROM span_starts r WHERE EXISTS (
+  SELECT 1 FROM temp.group_keys k WHERE k.kind = 'r' AND k.trace_id = r.trace_id AND k.span_id = r.span_id)`;
+
+/** Stored log lines that may equal the group's. Params: $lo, $hi. */
 export const FIND_STORED_LOGS = `
 SELECT trace_id, span_id, time_ns, severity_number, body FROM log_data
-WHERE time_ns BETWEEN $lo AND $hi AND trace_id IN (SELECT unnest($traces))`;
+WHERE time_ns BETWEEN $lo AND $hi AND trace_id IN (SELECT trace_id FROM temp.group_keys WHERE kind = 'l')`;

@@ -8,12 +8,12 @@
  * (429 + Retry-After) instead of holding memory. Other writes to the database (deletes,
  * retention) run through `exclusive` so they never interleave with a group commit.
  */
-import { listValue, type DuckDBAppender, type DuckDBConnection, type DuckDBListValue, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { errors } from '../errors.js';
 import { mergeExecutions, type MergedExecution } from './execution-merge.js';
 import {
-  DELETE_EXECUTIONS, DELETE_STARTS, FIND_STARTS_OF_TRACES, FIND_STORED_LOGS, FIND_STORED_SPANS,
-  READ_TOUCHED_EXECUTIONS,
+  CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS, FIND_STARTS_OF_TRACES,
+  FIND_STORED_LOGS, FIND_STORED_SPANS, READ_TOUCHED_EXECUTIONS,
 } from './group-commit-sql.js';
 import { executionRecordFromRow } from './records.js';
 import type { IngestBatch, LogRow, SpanRow } from './rows.js';
@@ -51,6 +51,8 @@ export interface WriterStats {
   committedLogs: number;
   failedCommits: number;
   lastCommitMs: number;
+  /** Cumulative milliseconds per phase of the group commits: lookups, appends, COMMIT. */
+  phaseMs: { lookup: number; append: number; commit: number };
 }
 
 export class SpanWriter {
@@ -58,6 +60,7 @@ export class SpanWriter {
   private readonly jobs: Array<() => Promise<void>> = [];
   private queuedRows = 0;
   private running = false;
+  private keysReady = false;
   private closing = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
@@ -65,6 +68,7 @@ export class SpanWriter {
   private readonly maxGroupRows: number;
   readonly stats: WriterStats = {
     queuedRows: 0, commits: 0, committedSpans: 0, committedLogs: 0, failedCommits: 0, lastCommitMs: 0,
+    phaseMs: { lookup: 0, append: 0, commit: 0 },
   };
 
   constructor(
@@ -182,35 +186,63 @@ export class SpanWriter {
     let starts = uniqueSpans(batches.flatMap((b) => b.starts)).filter((s) => !finished.has(spanKey(s)));
     let logs = batches.flatMap((b) => b.logs);
     const c = this.connection;
+    const phases = this.stats.phaseMs;
+    let mark = performance.now();
+    const lap = (phase: keyof WriterStats['phaseMs']) => {
+      const now = performance.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
+    if (!this.keysReady) {
+      await c.run(CREATE_GROUP_KEYS);
+      this.keysReady = true;
+    }
     await c.run('BEGIN TRANSACTION');
     try {
+      const keys: GroupKey[] = [];
+      for (const s of spans) keys.push(['s', s.traceId, s.spanId]);
+      for (const s of starts) keys.push(['s', s.traceId, s.spanId]);
+      for (const l of logs) keys.push(['l', l.traceId, null]);
+      await appendAll(c, 'group_keys', keys, appendKey, 'temp');
       let executions: MergedExecution[] = [];
       if (spans.length + starts.length > 0) {
-        const traces = list(new Set([...spans, ...starts].map((s) => s.traceId)));
-        const running = keySet(await rows(c, FIND_STARTS_OF_TRACES, { traces }));
-        const known = await this.storedSpanKeys([...spans, ...starts]);
+        const [lo, hi] = minMax([...spans, ...starts].map((s) => s.startTimeUnixNano));
+        const known = keySet(await rows(c, FIND_STORED_SPANS, { lo, hi }));
+        const running = keySet(await rows(c, FIND_STARTS_OF_TRACES));
+        const existingRows = await rows(c, READ_TOUCHED_EXECUTIONS);
         spans = spans.filter((s) => !known.has(spanKey(s)));
         starts = starts.filter((s) => !known.has(spanKey(s)) && !running.has(spanKey(s)));
-        const replaced = new Set(spans.map(spanKey).filter((key) => running.has(key)));
-        const existing = new Map(
-          (await rows(c, READ_TOUCHED_EXECUTIONS, { traces })).map((row) => {
-            const record = executionRecordFromRow(row);
-            return [record.traceId, record] as const;
-          }),
-        );
-        executions = mergeExecutions(spans, starts, replaced, existing, BigInt(Date.now()) * 1_000_000n);
-        const rewritten = executions.filter((e) => existing.has(e.traceId)).map((e) => e.traceId);
-        if (rewritten.length > 0) await c.run(DELETE_EXECUTIONS, { traces: list(rewritten) });
-        if (replaced.size > 0) await c.run(DELETE_STARTS, { keys: list(replaced) });
+        const replaced = spans.filter((s) => running.has(spanKey(s)));
+        const existing = new Map(existingRows.map((row) => {
+          const record = executionRecordFromRow(row);
+          return [record.traceId, record] as const;
+        }));
+        executions = mergeExecutions(spans, starts, new Set(replaced.map(spanKey)), existing, BigInt(Date.now()) * 1_000_000n);
+        const rewritten = executions.filter((e) => existing.has(e.traceId));
+        const marks: GroupKey[] = [
+          ...rewritten.map((e): GroupKey => ['x', e.traceId, null]),
+          ...replaced.map((s): GroupKey => ['r', s.traceId, s.spanId]),
+        ];
+        if (marks.length > 0) {
+          await appendAll(c, 'group_keys', marks, appendKey, 'temp');
+          if (rewritten.length > 0) await c.run(DELETE_EXECUTIONS);
+          if (replaced.length > 0) await c.run(DELETE_REPLACED_STARTS);
+        }
+        lap('lookup');
         await appendAll(c, 'execution_data', executions, appendExecution);
         await appendAll(c, 'span_data', spans, appendSpan);
         await appendAll(c, 'span_starts', starts, appendStart);
+        lap('append');
       }
       if (logs.length > 0) {
         logs = await this.newLogs(logs);
+        lap('lookup');
         await appendAll(c, 'log_data', logs, appendLog);
+        lap('append');
       }
+      await c.run(CLEAR_GROUP_KEYS);
       await c.run('COMMIT');
+      lap('commit');
       return { spans, starts, logCount: logs.length, executions };
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -218,23 +250,10 @@ export class SpanWriter {
     }
   }
 
-  /** Keys of the given spans that span_data already holds. */
-  private async storedSpanKeys(candidates: SpanRow[]): Promise<Set<string>> {
-    if (candidates.length === 0) return new Set();
-    const [lo, hi] = minMax(candidates.map((s) => s.startTimeUnixNano));
-    const found = await rows(this.connection, FIND_STORED_SPANS, {
-      lo,
-      hi,
-      traces: list(new Set(candidates.map((s) => s.traceId))),
-      spans: list(candidates.map((s) => s.spanId)),
-    });
-    return keySet(found);
-  }
-
   /** The log lines not stored yet (a retried batch repeats them exactly). */
   private async newLogs(logs: LogRow[]): Promise<LogRow[]> {
     const [lo, hi] = minMax(logs.map((l) => l.timeUnixNano));
-    const found = await rows(this.connection, FIND_STORED_LOGS, { lo, hi, traces: list(new Set(logs.map((l) => l.traceId))) });
+    const found = await rows(this.connection, FIND_STORED_LOGS, { lo, hi });
     const seen = new Set(found.map((r) => logKey(String(r.trace_id), String(r.span_id), BigInt(r.time_ns as bigint), Number(r.severity_number), String(r.body))));
     return logs.filter((l) => {
       const key = logKey(l.traceId, l.spanId, l.timeUnixNano, l.severityNumber, l.body);
@@ -245,6 +264,17 @@ export class SpanWriter {
   }
 }
 
+/** A row of temp.group_keys: kind, trace id, span id. */
+type GroupKey = [string, string, string | null];
+
+function appendKey(appender: DuckDBAppender, [kind, traceId, spanId]: GroupKey): void {
+  appender.appendVarchar(kind);
+  appender.appendVarchar(traceId);
+  if (spanId === null) appender.appendNull();
+  else appender.appendVarchar(spanId);
+  appender.endRow();
+}
+
 type Row = Record<string, unknown>;
 
 async function rows(c: DuckDBConnection, sql: string, params?: Record<string, DuckDBValue>): Promise<Row[]> {
@@ -253,10 +283,6 @@ async function rows(c: DuckDBConnection, sql: string, params?: Record<string, Du
 
 function keySet(found: Row[]): Set<string> {
   return new Set(found.map((r) => String(r.trace_id) + String(r.span_id)));
-}
-
-function list(values: Iterable<string>): DuckDBListValue {
-  return listValue([...values]);
 }
 
 function logKey(traceId: string, spanId: string, time: bigint, severity: number, body: string): string {
@@ -285,9 +311,10 @@ async function appendAll<R>(
   table: string,
   items: R[],
   append: (appender: DuckDBAppender, row: R) => void,
+  catalog: 'temp' | null = null,
 ): Promise<void> {
   if (items.length === 0) return;
-  const appender = await c.createAppender(table);
+  const appender = await c.createAppender(table, catalog === 'temp' ? 'main' : null, catalog);
   try {
     for (const item of items) append(appender, item);
     appender.flushSync();

@@ -11,7 +11,7 @@ import {
 } from '../conventions.js';
 import { internalError, rt } from '../runtime.js';
 
-/** Emits the start mark of a span; never throws. */
+/** Emits the start mark of a span; never throws. Adds the mark attributes to `attributes` (the span has its own copy). */
 export function emitStartMark(
   ctx: Context,
   name: string,
@@ -21,7 +21,8 @@ export function emitStartMark(
   startTime: number,
 ): void {
   try {
-    const attrs: Attributes = { ...attributes };
+    // The span has copied its attributes already, so the caller's object is reused (not copied).
+    const attrs = attributes;
     attrs[ATTR_MARK] = MARK_SPAN_START;
     attrs[ATTR_MARK_SPAN_NAME] = name;
     attrs[ATTR_MARK_SPAN_KIND] = kind + 1; // api SpanKind is 0-based, OTLP's is 1-based

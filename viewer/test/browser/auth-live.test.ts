@@ -46,11 +46,24 @@ describe('query token and live list', () => {
     expect(await rows().first().getAttribute('data-trace-id')).toBe(run.traceId);
   });
 
+  it('shows the live stream dropping, reconnects by itself and catches up', async () => {
+    const port = Number(new URL(collector.url).port);
+    await collector.close();
+    const indicator = page.locator('[data-testid="live-indicator"]');
+    await expect.poll(() => indicator.textContent(), { timeout: 15_000 }).toMatch(/Reconnecting|Polling/);
+    collector = await startCollector({ queryToken: TOKEN, port });
+    const run = makeExecution({ flowName: 'after-restart', startMs: Date.now() - 100, nodes: [{ name: 'step', durationMs: 5 }] });
+    await sendSpans(collector.url, 'vault', [run.root, ...run.nodes]);
+    await expect.poll(() => indicator.textContent(), { timeout: 30_000 }).toContain('Live');
+    // The new collector is empty apart from this run: the list resynced instead of waiting for events.
+    await expect.poll(() => rows().first().getAttribute('data-trace-id'), { timeout: 15_000 }).toBe(run.traceId);
+  });
+
   it('deletes an execution from its page', async () => {
     await rows().first().click();
     page.once('dialog', (d) => void d.accept());
     await page.locator('[data-testid="delete-execution"]').click();
-    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(0);
     expect(page.url()).not.toContain('trace=');
   });
 });

@@ -18,7 +18,7 @@ export interface Collector {
 }
 
 /** Starts a collector on 127.0.0.1:<free port> serving the built viewer. */
-export async function startCollector(extra: { queryToken?: string } = {}): Promise<Collector> {
+export async function startCollector(extra: { queryToken?: string; port?: number } = {}): Promise<Collector> {
   if (!existsSync(`${VIEWER_DIST}/index.html`)) {
     throw new Error(`The viewer is not built (${VIEWER_DIST}/index.html missing): run \`pnpm --filter @flowtrace/viewer build\` first.`);
   }

@@ -88,6 +88,19 @@ describe('LiveStream', () => {
     expect(statuses.at(-1)).toBe('live');
   });
 
+  it('starts counting again when a restarted collector numbers its events from zero', () => {
+    last().onopen?.(new Event('open'));
+    last().emit('span.started', { seq: 40, type: 'span.started', traceId: 't' });
+    last().onerror?.(new Event('error'));
+    vi.advanceTimersByTime(600);
+    last().onopen?.(new Event('open'));
+    const before = resyncs;
+    last().emit('execution.started', { seq: 1, type: 'execution.started', traceId: 'u' });
+    last().emit('execution.completed', { seq: 2, type: 'execution.completed', traceId: 'u' });
+    expect(events).toEqual([40, 1, 2]);
+    expect(resyncs).toBe(before + 1);
+  });
+
   it('asks for a resync when the collector says the missed events are gone', () => {
     last().emit('resync', {});
     expect(resyncs).toBe(1);

@@ -46,6 +46,8 @@ export class LiveStream {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private stopped = true;
+  /** No event seen yet on the current connection. */
+  private fresh = true;
   private readonly o: Required<LiveStreamOptions>;
 
   constructor(options: LiveStreamOptions) {
@@ -56,10 +58,6 @@ export class LiveStream {
       pollAfterFailures: 3,
       ...options,
     };
-  }
-
-  get seq(): number | null {
-    return this.lastSeq;
   }
 
   start(): void {
@@ -87,6 +85,7 @@ export class LiveStream {
     this.o.onStatus(this.pollTimer ? 'polling' : this.failures > 0 ? 'reconnecting' : 'connecting');
     const es = this.o.createEventSource(this.o.url(this.lastSeq));
     this.source = es;
+    this.fresh = true;
     const handle = (e: MessageEvent) => this.receive(e);
     for (const type of LIVE_TYPES) es.addEventListener(type, handle);
     es.addEventListener('message', handle);
@@ -122,8 +121,15 @@ export class LiveStream {
       return; // a keep-alive or a malformed line: nothing to show
     }
     const seq = typeof event.seq === 'number' ? event.seq : Number(e.lastEventId);
+    const first = this.fresh;
+    this.fresh = false;
     if (Number.isFinite(seq)) {
-      if (this.lastSeq !== null && seq <= this.lastSeq) return;
+      if (this.lastSeq !== null && seq <= this.lastSeq) {
+        // A replay only sends events after `since`; an older number first thing on a new
+        // connection means the collector restarted and counts from zero again.
+        if (!first) return;
+        this.o.onResync();
+      }
       this.lastSeq = seq;
     }
     this.o.onEvent(event);

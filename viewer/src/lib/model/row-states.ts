@@ -74,13 +74,6 @@ export function generateRowStates(tree: TraceTree, options: RowStateOptions = {}
   return { rows: rows.subarray(0, count), match, matches };
 }
 
-/** The collapsed set that reveals span i: every ancestor of i is expanded. */
-export function expandTo(tree: TraceTree, collapsed: ReadonlySet<number>, i: number): Set<number> {
-  const next = new Set(collapsed);
-  for (let p = tree.parent[i]; p >= 0; p = tree.parent[p]) next.delete(p);
-  return next;
-}
-
 /** Collapses every span at `depth` or deeper that has children (a "collapse to level" action). */
 export function collapseFromDepth(tree: TraceTree, depth: number): Set<number> {
   const out = new Set<number>();

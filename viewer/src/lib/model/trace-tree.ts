@@ -114,10 +114,3 @@ export function buildTraceTree(input: readonly SpanModel[]): TraceTree {
   if (!Number.isFinite(startMs)) startMs = endMs = 0;
   return { spans, depth, parent, childCount, subtreeEnd, orphan, indexById, startMs, endMs, maxDepth, runningCount };
 }
-
-/** Indices of i's ancestors, nearest first. */
-export function ancestorsOf(tree: TraceTree, i: number): number[] {
-  const out: number[] = [];
-  for (let p = tree.parent[i]; p >= 0; p = tree.parent[p]) out.push(p);
-  return out;
-}

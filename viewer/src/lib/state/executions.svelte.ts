@@ -22,6 +22,8 @@ export class ExecutionListState {
   private filters: ExecutionFilters | null = null;
   private controller: AbortController | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Live events that arrived while a load was in flight; replayed onto its answer. */
+  private duringLoad: LiveEvent[] = [];
 
   /** Loads the first page for `filters`, dropping any request still in flight. */
   async load(filters: ExecutionFilters, quiet = false): Promise<void> {
@@ -30,16 +32,23 @@ export class ExecutionListState {
     const controller = new AbortController();
     this.controller = controller;
     if (!quiet) this.loading = true;
+    this.duringLoad = [];
     try {
       const page = await listExecutions(api, filtersToApi(filters, Date.now()), null, PAGE, controller.signal);
       if (controller.signal.aborted) return;
       this.items = page.executions;
       this.nextCursor = page.nextCursor;
       this.error = null;
+      // The answer may predate events that already arrived: apply them again.
+      for (const event of this.duringLoad) this.apply(event);
     } catch (err) {
       if (!controller.signal.aborted) this.error = err as ApiRequestError;
     } finally {
-      if (this.controller === controller) this.loading = false;
+      if (this.controller === controller) {
+        this.loading = false;
+        this.controller = null;
+        this.duringLoad = [];
+      }
     }
   }
 
@@ -67,9 +76,16 @@ export class ExecutionListState {
   /** Applies one live event to the list. */
   onLive(event: LiveEvent): void {
     if (!event.execution || !this.filters) return;
+    if (this.controller) this.duringLoad.push(event);
+    this.apply(event);
+  }
+
+  private apply(event: LiveEvent): void {
+    if (!event.execution || !this.filters) return;
     const e = toExecution(event.execution);
     const at = this.items.findIndex((x) => x.traceId === e.traceId);
     if (at >= 0) {
+      if (this.items[at].lastSeenMs > e.lastSeenMs) return;
       const next = this.items.slice();
       next[at] = e;
       this.items = next;

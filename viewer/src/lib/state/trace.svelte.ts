@@ -2,7 +2,8 @@
  * One execution as the Execution view holds it: fetched once, then kept current from the
  * live feed — span events merge in (batched, so a burst rebuilds the tree once), and the
  * end of the execution triggers a quiet refetch so console lines and the final status settle
- * without a reload.
+ * without a reload. Events that arrive while a fetch is in flight are merged onto its answer,
+ * which may be older than they are.
  */
 import type { LiveEvent } from '@flowtrace/collector/api';
 import type { ApiRequestError } from '../api/client.js';
@@ -27,6 +28,8 @@ export class TraceState {
   timing = $state<{ fetchMs: number; treeMs: number } | null>(null);
   private controller: AbortController | null = null;
   private pending = new Map<string, SpanModel>();
+  /** Spans from live events since the current load started; merged onto its answer. */
+  private duringLoad = new Map<string, SpanModel>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -41,12 +44,14 @@ export class TraceState {
     const controller = new AbortController();
     this.controller = controller;
     if (!quiet) this.loading = true;
+    this.duringLoad.clear();
     const t0 = performance.now();
     try {
       const onProgress = quiet ? undefined : (received: number, total: number | null) => (this.progress = { received, total });
       const data = await getExecution(api, traceId, controller.signal, onProgress);
       if (controller.signal.aborted) return;
       const t1 = performance.now();
+      if (this.duringLoad.size > 0) data.spans = mergeSpans(data.spans, this.duringLoad);
       const tree = buildTraceTree(data.spans);
       this.data = data;
       this.tree = tree;
@@ -58,6 +63,8 @@ export class TraceState {
       if (this.controller === controller) {
         this.loading = false;
         this.progress = null;
+        this.controller = null;
+        this.duringLoad.clear();
       }
     }
   }
@@ -66,7 +73,9 @@ export class TraceState {
   onLive(event: LiveEvent): void {
     if (!this.traceId || event.traceId !== this.traceId) return;
     if (event.span) {
-      this.pending.set(event.span.spanId, toSpan(event.span));
+      const span = toSpan(event.span);
+      this.pending.set(span.spanId, span);
+      if (this.controller) this.duringLoad.set(span.spanId, span);
       this.flushTimer ??= setTimeout(() => this.flush(), 150);
     }
     if (event.execution && this.data) {
@@ -96,15 +105,8 @@ export class TraceState {
   private flush(): void {
     this.flushTimer = null;
     if (!this.data || this.pending.size === 0) return;
-    const byId = new Map(this.data.spans.map((s) => [s.spanId, s] as const));
-    for (const [id, s] of this.pending) {
-      const old = byId.get(id);
-      // A late span.started must not reopen a span that already finished.
-      if (old && old.endMs !== null && s.endMs === null) continue;
-      byId.set(id, s);
-    }
+    const spans = mergeSpans(this.data.spans, this.pending);
     this.pending.clear();
-    const spans = [...byId.values()];
     this.data = { ...this.data, spans, execution: { ...this.data.execution, spanCount: Math.max(this.data.execution.spanCount, spans.length) } };
     this.tree = buildTraceTree(spans);
   }
@@ -124,4 +126,15 @@ export class TraceState {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.refetchTimer) clearTimeout(this.refetchTimer);
   }
+}
+
+/** Spans with live updates merged in by id; a late start never reopens a finished span. */
+function mergeSpans(spans: SpanModel[], updates: ReadonlyMap<string, SpanModel>): SpanModel[] {
+  const byId = new Map(spans.map((s) => [s.spanId, s] as const));
+  for (const [id, s] of updates) {
+    const old = byId.get(id);
+    if (old && old.endMs !== null && s.endMs === null) continue;
+    byId.set(id, s);
+  }
+  return [...byId.values()];
 }

@@ -3,11 +3,11 @@
  * survive live rebuilds of the tree), search with a match cursor, an errors-only filter,
  * a time window for zoom, the virtual scroll position, and keyboard navigation.
  */
-import { generateRowStates, rowOf, type RowStates } from '../model/row-states.js';
+import { collapseFromDepth, generateRowStates, rowOf, type RowStates } from '../model/row-states.js';
 import type { TraceTree } from '../model/trace-tree.js';
 
 export const ROW_HEIGHT = 24;
-const OVERSCAN = 10;
+const OVERSCAN = 6;
 
 export class WaterfallState {
   /** The tree comes from the owner (the trace state), read lazily so it is never stale. */
@@ -82,9 +82,7 @@ export class WaterfallState {
   collapseToDepth(depth: number): void {
     const tree = this.tree;
     if (!tree) return;
-    const next = new Set<string>();
-    for (let i = 0; i < tree.spans.length; i++) if (tree.depth[i] >= depth && tree.childCount[i] > 0) next.add(tree.spans[i].spanId);
-    this.collapsedIds = next;
+    this.collapsedIds = new Set([...collapseFromDepth(tree, depth)].map((i) => tree.spans[i].spanId));
   }
 
   clearSelection(): void {
