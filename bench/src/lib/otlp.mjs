@@ -1,11 +1,9 @@
 // Workload spans and console lines as OTLP/HTTP request bodies, protobuf (through the
 // collector's own generated encoder) or JSON, with the attribute names of flowtrace's trace
 // model — what the instrumentation library would send for the same executions.
-import { createRequire } from 'node:module';
+import { COLLECTOR_DIST } from './collector-dist.mjs';
 
-const require = createRequire(import.meta.url);
-const collectorDist = require.resolve('@flowtrace/collector').replace(/index\.js$/, '');
-const { opentelemetry } = await import(`${collectorDist}ingest/generated/otlp.js`);
+const { opentelemetry } = await import(`${COLLECTOR_DIST}ingest/generated/otlp.js`);
 const TraceReq = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 const LogsReq = opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 const SCOPE = { name: '@flowtrace/instrumentation', version: '0.1.0' };

@@ -1,0 +1,20 @@
+// Where the built collector lives, and the internals the benchmark reuses from it (the OTLP
+// decoder + row conversion, the storage writer, the appender row layout, the schema DDL), so
+// the bulk loader and the baselines write exactly the rows HTTP ingest would write.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+/** collector/dist/ (absolute, with a trailing slash). */
+export const COLLECTOR_DIST = require.resolve('@flowtrace/collector').replace(/index\.js$/, '');
+export const COLLECTOR_CLI = join(COLLECTOR_DIST, 'cli.js');
+
+export const loadIngest = () => import(`${COLLECTOR_DIST}ingest/index.js`);
+export const loadStorage = () => import(`${COLLECTOR_DIST}storage/index.js`);
+export const loadStageAppender = () => import(`${COLLECTOR_DIST}storage/stage-appender.js`);
+
+/** The DDL of one schema file, e.g. '002_span_data.sql'. */
+export function schemaSql(file) {
+  return readFileSync(join(COLLECTOR_DIST, 'storage', 'schema', file), 'utf8');
+}
