@@ -59,6 +59,7 @@ export async function measureIngest(options) {
       seconds,
       spansPerSec: sum('ackedSpans') / seconds,
       requests: sum('requests'),
+      rejected: sum('rejectedSpans'),
       retries: sum('retries'),
       failures: sum('failures'),
       statuses,

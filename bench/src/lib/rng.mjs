@@ -21,7 +21,7 @@ export function makeRng(seed) {
     /** `bytes` random bytes as lower-case hex (never all zero). */
     hex: (bytes) => {
       let s = '';
-      for (let i = 0; i < bytes; i += 4) s += ((next() * 4294967296) >>> 0 | 1).toString(16).padStart(8, '0');
+      for (let i = 0; i < bytes; i += 4) s += ((((next() * 4294967296) >>> 0) | 1) >>> 0).toString(16).padStart(8, '0');
       return s.slice(0, bytes * 2);
     },
   };

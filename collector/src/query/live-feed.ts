@@ -9,6 +9,22 @@ import { executionToWire, spanStatus, spanToWire } from './to-wire.js';
 
 export type LiveListener = (event: LiveEvent) => void;
 
+/**
+ * An event as buffered: the wire form is built on first use, so a commit costs almost
+ * nothing while nobody listens (converting every span to its wire form is not free).
+ */
+interface BufferedEvent {
+  seq: number;
+  traceId: string;
+  build: () => LiveEvent;
+  built?: LiveEvent;
+}
+
+function materialize(e: BufferedEvent): LiveEvent {
+  e.built ??= e.build();
+  return e.built;
+}
+
 export interface LiveFilter {
   traceId?: string;
 }
@@ -16,7 +32,7 @@ export interface LiveFilter {
 const FAILED_STATUSES = new Set(['error', 'timed_out', 'cancelled']);
 
 export class LiveFeed {
-  private readonly buffer: LiveEvent[] = [];
+  private readonly buffer: BufferedEvent[] = [];
   private readonly listeners = new Set<{ filter: LiveFilter; listener: LiveListener }>();
   private seq = 0;
 
@@ -41,26 +57,26 @@ export class LiveFeed {
     if (notice.spans.length === 0 && notice.starts.length === 0) return;
     const executions = new Map(notice.executions.map((e) => [e.traceId, e]));
     for (const e of notice.executions) {
-      if (e.created) this.emit('execution.started', e.traceId, null, { execution: executionToWire(e) });
+      if (e.created) this.emit('execution.started', e.traceId, null, () => ({ execution: executionToWire(e) }));
     }
     for (const start of notice.starts) {
-      this.emit('span.started', start.traceId, start.spanId, { span: spanToWire(start) });
+      this.emit('span.started', start.traceId, start.spanId, () => ({ span: spanToWire(start) }));
     }
     for (const span of notice.spans) {
       const type: LiveEventType = FAILED_STATUSES.has(spanStatus(span)) ? 'span.failed' : 'span.completed';
-      this.emit(type, span.traceId, span.spanId, { span: spanToWire(span) });
+      this.emit(type, span.traceId, span.spanId, () => ({ span: spanToWire(span) }));
     }
     for (const e of executions.values()) {
       if (!e.rootFinishedNow) continue;
       const type: LiveEventType = FAILED_STATUSES.has(e.status) ? 'execution.failed' : 'execution.completed';
-      this.emit(type, e.traceId, e.rootSpanId, { execution: executionToWire(e) });
+      this.emit(type, e.traceId, e.rootSpanId, () => ({ execution: executionToWire(e) }));
     }
   }
 
   /** Events after `since` that match the filter; `complete` is false when some were already dropped. */
   replay(since: number, filter: LiveFilter): { events: LiveEvent[]; complete: boolean } {
     const complete = since + 1 >= this.oldestSeq || since >= this.seq;
-    const events = this.buffer.filter((e) => e.seq > since && matches(e, filter));
+    const events = this.buffer.filter((e) => e.seq > since && matches(e, filter)).map(materialize);
     return { events, complete };
   }
 
@@ -70,17 +86,18 @@ export class LiveFeed {
     return () => this.listeners.delete(entry);
   }
 
-  private emit(type: LiveEventType, traceId: string, spanId: string | null, payload: Partial<LiveEvent>): void {
-    const event: LiveEvent = { seq: ++this.seq, type, traceId, spanId, ...payload };
+  private emit(type: LiveEventType, traceId: string, spanId: string | null, payload: () => Partial<LiveEvent>): void {
+    const seq = ++this.seq;
+    const event: BufferedEvent = { seq, traceId, build: () => ({ seq, type, traceId, spanId, ...payload() }) };
     this.buffer.push(event);
     // Trim in steps so a full buffer does not shift 20k entries on every event.
     if (this.buffer.length > this.capacity * 1.25) this.buffer.splice(0, this.buffer.length - this.capacity);
     for (const { filter, listener } of this.listeners) {
-      if (matches(event, filter)) listener(event);
+      if (matches(event, filter)) listener(materialize(event));
     }
   }
 }
 
-function matches(event: LiveEvent, filter: LiveFilter): boolean {
+function matches(event: { traceId: string }, filter: LiveFilter): boolean {
   return filter.traceId === undefined || event.traceId === filter.traceId;
 }
