@@ -25,7 +25,7 @@ export interface ExecutionSummary {
   startTimeUnixNano: string;
   /** null while running. */
   endTime: string | null;
-  /** Duration of the root span, or of what was seen so far while running / incomplete. */
+  /** Duration of the finished root span; while running, the time so far; once abandoned, until the trace fell silent. */
   durationMs: number;
   spanCount: number;
   errorCount: number;

@@ -29,6 +29,12 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
+/** Duration of the finished root; while running, the time so far; once abandoned, until it fell silent. */
+function executionDurationMs(e: ExecutionRecord): number {
+  const end = e.rootFinished ? e.endNs : e.status === 'running' ? BigInt(Date.now()) * 1_000_000n : e.lastSeenNs;
+  return end !== null && end >= e.startNs ? msBetween(e.startNs, end) : 0;
+}
+
 export function executionToWire(e: ExecutionRecord): ExecutionSummary {
   const end = e.endNs;
   return {
@@ -42,7 +48,7 @@ export function executionToWire(e: ExecutionRecord): ExecutionSummary {
     startTime: isoOfNs(e.startNs),
     startTimeUnixNano: e.startNs.toString(),
     endTime: e.rootFinished && end !== null ? isoOfNs(end) : null,
-    durationMs: end !== null && end >= e.startNs ? msBetween(e.startNs, end) : 0,
+    durationMs: executionDurationMs(e),
     spanCount: e.spanCount,
     errorCount: e.errorCount,
     triggerType: e.triggerType,

@@ -1,0 +1,49 @@
+// Figure 2: the questions a user asks, through the collector's HTTP API on a loaded file
+// database, each repeated: median and p95. Trace ids, flows and attribute values are picked
+// from the stored data first (untimed), so the questions hit real rows.
+import { getJson, sql } from './lib/http.mjs';
+import { loadAverage, median, percentile, timeRuns } from './lib/stats.mjs';
+import { WORKLOAD_START_MS } from './lib/workload.mjs';
+
+/** The query set: [key, label, target ms or null, () => Promise]. */
+async function questions(base) {
+  const pick = async (statement) => (await sql(base, statement)).rows.map((r) => String(r[0]));
+  const traces = await pick("SELECT trace_id FROM execution_data WHERE span_count < 100 ORDER BY hash(trace_id) LIMIT 25");
+  const [bigTrace] = await pick('SELECT trace_id FROM execution_data ORDER BY span_count DESC LIMIT 1');
+  const orders = await pick(`SELECT attributes->>'$."order.id"' FROM span_data WHERE parent_span_id IS NULL AND flow_name IS NOT NULL ORDER BY hash(span_id) LIMIT 25`);
+  const [flow] = await pick("SELECT flow_name FROM execution_data WHERE flow_name <> 'bulk-import' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
+  let t = 0;
+  let o = 0;
+  const from = new Date(WORKLOAD_START_MS - 3_600_000).toISOString();
+  const enc = encodeURIComponent;
+  return {
+    flow,
+    list: [
+      ['trace', 'trace by id (GET /api/executions/:id, ~20 spans)', 10, () => getJson(`${base}/api/executions/${traces[t++ % traces.length]}`)],
+      ['bigTrace', 'trace by id, the 10,000-span trace', null, () => getJson(`${base}/api/executions/${bigTrace}`)],
+      ['page', 'first page of executions (limit 50)', 20, () => getJson(`${base}/api/executions?limit=50`)],
+      ['pageFiltered', 'first page, flow + status=error filters', 20, () => getJson(`${base}/api/executions?limit=50&flow=${enc(flow)}&status=error`)],
+      ['attr', 'search by attribute value (attr=order.id=…)', 200, () => getJson(`${base}/api/executions?limit=50&attr=${enc(`order.id=${orders[o++ % orders.length]}`)}`)],
+      ['flows', 'per-flow stats, p50/p95/p99, all history (GET /api/flows)', 300, () => getJson(`${base}/api/flows`)],
+      ['nodes', 'one flow: summary, series, per-node stats (all history)', null, () => getJson(`${base}/api/flows/${enc(flow)}/stats?from=${enc(from)}&bucket=1h`)],
+    ],
+  };
+}
+
+/** Runs every question `runs` times; returns { flow, rows: [{ key, label, target, median, p95 }] }. */
+export async function measureQueries(base, runs = 20) {
+  const load = loadAverage();
+  const { flow, list } = await questions(base);
+  const rows = [];
+  for (const [key, label, target, fn] of list) {
+    const samples = await timeRuns(fn, key === 'bigTrace' ? Math.min(runs, 5) : runs, 2);
+    rows.push({ key, label, target, median: median(samples), p95: percentile(samples, 95), runs: samples.length });
+  }
+  return { flow, rows, load };
+}
+
+/** EXPLAIN ANALYZE of the statements behind the slow questions, through POST /api/sql. */
+export async function explainAnalyze(base, statement) {
+  const answer = await sql(base, `EXPLAIN ANALYZE ${statement}`);
+  return answer.rows.map((r) => r[r.length - 1]).join('\n');
+}
