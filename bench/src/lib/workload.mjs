@@ -169,3 +169,8 @@ function payload(rng, orderId) {
   const text = parts.length > 1 ? `${parts[0]}${parts.slice(1).join(',')}` : parts[0];
   return `${text}],"note":"${'x'.repeat(Math.max(0, target - text.length - 12))}"}`;
 }
+
+/** One batch-import trace of `size` item spans (+2), for the viewer figure. */
+export function bigTrace(seed, size, startNs = BigInt(Date.now() - 60_000) * 1_000_000n) {
+  return bigExecution(makeRng(seed), 0, startNs, size, false);
+}

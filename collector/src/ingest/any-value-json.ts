@@ -47,6 +47,11 @@ export function capString(s: string, caps: IngestCaps, cut: CutState): string {
   return head + TRUNCATION_MARKER;
 }
 
+/** capString for an optional text field (span name, status message, trace state …). */
+export function capText(s: string | null, caps: IngestCaps, cut: CutState): string | null {
+  return s === null ? null : capString(s, caps, cut);
+}
+
 function bytesJson(v: unknown, key: string, caps: IngestCaps, cut: CutState): string {
   if (v instanceof Uint8Array) {
     let len = v.length;
@@ -159,11 +164,11 @@ export function attributesToJson(
     if (typeof kv !== 'object' || kv === null || typeof kv.key !== 'string') {
       throw undecodableError('attributes must be KeyValue objects with a string key');
     }
-    const key = kv.key;
+    const key = capString(kv.key, caps, cut);
     if (omit !== null && omit.has(key)) continue;
     if (kept >= caps.maxAttributes) { cut.dropped++; continue; }
     if (seen !== null) { if (seen.has(key)) continue; seen.add(key); }
-    if (hot !== null) setHotField(hot, key, kv.value);
+    if (hot !== null) setHotField(hot, key, kv.value, (text) => capString(text, caps, cut));
     out += (kept === 0 ? '' : ',') + JSON.stringify(key) + ':' + anyValueToJson(kv.value, key, caps, cut, 0);
     kept++;
   }

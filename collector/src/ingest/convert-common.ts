@@ -5,7 +5,7 @@
  */
 import { ATTR_SERVICE_NAME } from '@flowtrace/instrumentation/conventions';
 import type { IngestBatch } from '../storage/rows.js';
-import { attributesToJson, withTruncatedMark, type CutState } from './any-value-json.js';
+import { attributesToJson, capString, withTruncatedMark, type CutState } from './any-value-json.js';
 import { scalarOf } from './hot-fields.js';
 import { idToHex, isZeroHex } from './ids-and-times.js';
 import type { IngestCaps } from './ingest-caps.js';
@@ -65,6 +65,7 @@ export function resourceContext(resource: ResourceIn | null | undefined, caps: I
     }
   }
   const cut: CutState = { truncated: false, dropped: 0 };
+  serviceName = capString(serviceName, caps, cut);
   let json = attributesToJson(attrs, caps, cut, null, null);
   if (cut.truncated || cut.dropped > 0) json = withTruncatedMark(json);
   return { serviceName, resourceAttributes: json };

@@ -57,8 +57,11 @@ export function scalarOf(value: unknown): string | number | boolean | null {
   return null;
 }
 
-/** Copies the attribute `key` = `value` into `hot` when the key is a hot key (first one wins). */
-export function setHotField(hot: HotSpanFields, key: string, value: unknown): void {
+/**
+ * Copies the attribute `key` = `value` into `hot` when the key is a hot key (first one wins);
+ * `cap` cuts a text as the attribute's own value is cut.
+ */
+export function setHotField(hot: HotSpanFields, key: string, value: unknown, cap: (text: string) => string = (t) => t): void {
   if (key === ATTR_NODE_INDEX) {
     const n = scalarOf(value);
     if (hot.nodeIndex === null && typeof n === 'number' && Number.isInteger(n)) hot.nodeIndex = n;
@@ -67,5 +70,5 @@ export function setHotField(hot: HotSpanFields, key: string, value: unknown): vo
   const field = HOT_STRING_KEYS.get(key);
   if (field === undefined || hot[field] !== null) return;
   const s = scalarOf(value);
-  if (s !== null) hot[field] = String(s);
+  if (s !== null) hot[field] = cap(String(s));
 }

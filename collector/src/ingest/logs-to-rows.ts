@@ -8,7 +8,7 @@ import {
   ATTR_MARK, ATTR_MARK_PARENT_SPAN_ID, ATTR_MARK_SPAN_KIND, ATTR_MARK_SPAN_NAME, MARK_SPAN_START,
 } from '@flowtrace/instrumentation/conventions';
 import type { LogRow, SpanRow } from '../storage/rows.js';
-import { anyValueToJson, attributesToJson, capString, withTruncatedMark, type CutState } from './any-value-json.js';
+import { anyValueToJson, attributesToJson, capString, capText, withTruncatedMark, type CutState } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
   type ConvertResult, type ResourceContext,
@@ -32,8 +32,9 @@ export function convertLogsRequest(request: LogsRequestIn, options?: Partial<Ing
     const scopeLogs = rl.scopeLogs ?? [];
     for (let s = 0; s < scopeLogs.length; s++) {
       const sl = scopeLogs[s];
-      const scopeName = textOrNull(sl.scope?.name);
-      const scopeVersion = textOrNull(sl.scope?.version);
+      const scopeCut: CutState = { truncated: false, dropped: 0 };
+      const scopeName = capText(textOrNull(sl.scope?.name), caps, scopeCut);
+      const scopeVersion = capText(textOrNull(sl.scope?.version), caps, scopeCut);
       const records = sl.logRecords ?? [];
       for (let i = 0; i < records.length; i++) {
         const rec = records[i];
@@ -105,6 +106,7 @@ function startMarkToSpan(
   const cut: CutState = { truncated: false, dropped: 0 };
   const hot = emptyHotFields();
   let attributes = attributesToJson(rec.attributes, caps, cut, hot, MARK_KEYS);
+  const name = capString(typeof marks.name === 'string' ? marks.name : '', caps, cut);
   if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
   return {
     // Listed one by one: a spread here turns every row into a slow dictionary-mode object.
@@ -112,7 +114,7 @@ function startMarkToSpan(
     spanId: spanId.hex,
     parentSpanId,
     traceState: null,
-    name: typeof marks.name === 'string' ? marks.name : '',
+    name,
     kind,
     serviceName: res.serviceName,
     startTimeUnixNano: start,
@@ -181,6 +183,7 @@ function recordToLog(rec: LogRecordIn, res: ResourceContext, scopeName: string |
     if (body === 'null') body = '';
   }
   let attributes = attributesToJson(rec.attributes, caps, cut, null, null);
+  const severityText = capText(textOrNull(rec.severityText), caps, cut);
   if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
   const severityNumber = typeof rec.severityNumber === 'number' ? rec.severityNumber : 0;
   return {
@@ -189,7 +192,7 @@ function recordToLog(rec: LogRecordIn, res: ResourceContext, scopeName: string |
     timeUnixNano: time,
     observedTimeUnixNano: observed,
     severityNumber,
-    severityText: textOrNull(rec.severityText) ?? severityTextOf(severityNumber),
+    severityText: severityText ?? severityTextOf(severityNumber),
     body,
     attributes,
     resourceAttributes: res.resourceAttributes,

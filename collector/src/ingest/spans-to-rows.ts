@@ -6,7 +6,7 @@
  */
 import { ATTR_EXCEPTION_MESSAGE, EVENT_EXCEPTION } from '@flowtrace/instrumentation/conventions';
 import type { SpanRow } from '../storage/rows.js';
-import { attributesToJson, withTruncatedMark, type CutState } from './any-value-json.js';
+import { attributesToJson, capString, capText, withTruncatedMark, type CutState } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
   type ConvertResult, type ResourceContext,
@@ -27,8 +27,10 @@ export function convertTraceRequest(request: TraceRequestIn, options?: Partial<I
     const scopeSpans = rs.scopeSpans ?? [];
     for (let s = 0; s < scopeSpans.length; s++) {
       const ss = scopeSpans[s];
-      const scopeName = textOrNull(ss.scope?.name);
-      const scopeVersion = textOrNull(ss.scope?.version);
+      // Scope texts are capped too; the cut is not marked on each span (it is the library's name).
+      const scopeCut: CutState = { truncated: false, dropped: 0 };
+      const scopeName = capText(textOrNull(ss.scope?.name), caps, scopeCut);
+      const scopeVersion = capText(textOrNull(ss.scope?.version), caps, scopeCut);
       const spans = ss.spans ?? [];
       for (let i = 0; i < spans.length; i++) {
         const row = convertSpan(spans[i], res, scopeName, scopeVersion, caps);
@@ -72,10 +74,16 @@ export function convertSpan(
   const ev = eventsToJson(span.events, caps);
   const links = linksToJson(span.links, caps);
   if (typeof links === 'string') return links;
-  if (ev.cut || links.cut) cutSomething = true;
+  const status = span.status;
+  // Every text of the span is capped like attribute values, not only the attributes.
+  const texts: CutState = { truncated: false, dropped: 0 };
+  const name = capString(typeof span.name === 'string' ? span.name : '', caps, texts);
+  const traceState = capText(textOrNull(span.traceState), caps, texts);
+  const statusMessage = capText(textOrNull(status?.message), caps, texts);
+  const exceptionMessage = capText(ev.exceptionMessage, caps, texts);
+  if (ev.cut || links.cut || texts.truncated) cutSomething = true;
   if (cutSomething) attributes = withTruncatedMark(attributes);
 
-  const status = span.status;
   const statusCode = status?.code === 1 || status?.code === 2 ? status.code : 0;
   const kind = typeof span.kind === 'number' && span.kind >= 0 && span.kind <= 5 ? span.kind : 0;
   return {
@@ -83,15 +91,15 @@ export function convertSpan(
     traceId: traceId.hex,
     spanId: spanId.hex,
     parentSpanId: parentHex === '' || isZeroHex(parentHex) ? null : parentHex,
-    traceState: textOrNull(span.traceState),
-    name: typeof span.name === 'string' ? span.name : '',
+    traceState,
+    name,
     kind,
     serviceName: res.serviceName,
     startTimeUnixNano: start,
     endTimeUnixNano: end,
     statusCode,
-    statusMessage: textOrNull(status?.message),
-    exceptionMessage: ev.exceptionMessage,
+    statusMessage,
+    exceptionMessage,
     attributes,
     resourceAttributes: res.resourceAttributes,
     scopeName,
@@ -141,7 +149,7 @@ function eventsToJson(events: EventIn[] | null | undefined, caps: IngestCaps): E
   let json = '[';
   for (let i = 0; i < n; i++) {
     const e = events[i];
-    const name = typeof e.name === 'string' ? e.name : '';
+    const name = capString(typeof e.name === 'string' ? e.name : '', caps, cut);
     const time = toUint64(e.timeUnixNano) ?? 0n;
     cut.dropped = 0;
     const attrs = attributesToJson(e.attributes, caps, cut, null, null);
@@ -174,7 +182,7 @@ function linksToJson(links: LinkIn[] | null | undefined, caps: IngestCaps): Link
     cut.dropped = 0;
     const attrs = attributesToJson(l.attributes, caps, cut, null, null);
     if (cut.dropped > 0) out.cut = true;
-    const ts = textOrNull(l.traceState);
+    const ts = capText(textOrNull(l.traceState), caps, cut);
     json += (i === 0 ? '{"traceId":"' : ',{"traceId":"') + traceId.hex + '","spanId":"' + spanId.hex
       + '","traceState":' + (ts === null ? 'null' : JSON.stringify(ts)) + ',"attributes":' + attrs
       + ',"droppedAttributesCount":' + (count(l.droppedAttributesCount) + cut.dropped) + '}';

@@ -12,8 +12,8 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node
 import { errors } from '../errors.js';
 import { mergeExecutions, type MergedExecution } from './execution-merge.js';
 import {
-  CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS, FIND_STARTS_OF_TRACES,
-  FIND_STORED_LOGS, FIND_STORED_SPANS, READ_TOUCHED_EXECUTIONS,
+  CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS, FIND_KNOWN_KEYS,
+  FIND_STORED_LOGS, READ_TOUCHED_EXECUTIONS,
 } from './group-commit-sql.js';
 import { executionRecordFromRow } from './records.js';
 import type { IngestBatch, LogRow, SpanRow } from './rows.js';
@@ -207,8 +207,9 @@ export class SpanWriter {
       let executions: MergedExecution[] = [];
       if (spans.length + starts.length > 0) {
         const [lo, hi] = minMax([...spans, ...starts].map((s) => s.startTimeUnixNano));
-        const known = keySet(await rows(c, FIND_STORED_SPANS, { lo, hi }));
-        const running = keySet(await rows(c, FIND_STARTS_OF_TRACES));
+        const knownKeys = await rows(c, FIND_KNOWN_KEYS, { lo, hi });
+        const known = keySet(knownKeys.filter((r) => r.what === 'stored'));
+        const running = keySet(knownKeys.filter((r) => r.what === 'running'));
         const existingRows = await rows(c, READ_TOUCHED_EXECUTIONS);
         spans = spans.filter((s) => !known.has(spanKey(s)));
         starts = starts.filter((s) => !known.has(spanKey(s)) && !running.has(spanKey(s)));

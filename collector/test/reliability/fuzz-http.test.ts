@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from '../fixtures/cli-process.js';
 import { fuzzRequest, gzipBomb, manyAttributesBody, nestedValue, prng } from '../fixtures/fuzz-bodies.js';
-import { attr, encodeJson, encodeTraceProtobuf, makeOtlpSpan, makeTraceRequest, strAttr } from '../fixtures/otlp.js';
+import { attr, encodeJson, encodeTraceProtobuf, makeOtlpSpan, makeTraceRequest, START, strAttr } from '../fixtures/otlp.js';
 import { limitMs, size } from '../fixtures/stress.js';
 import { runSql } from '../fixtures/stored.js';
 import { executionBody, postOtlp, type PostResult } from '../fixtures/traffic.js';
@@ -84,18 +84,27 @@ describe(`${BODIES} hostile bodies over HTTP (seed ${SEED})`, () => {
     expect(row.cut).toBe('true');
   });
 
-  it('cuts huge strings and deep nesting, and records the cut', async () => {
+  it('cuts huge strings in every text of a span (name, keys, values, status, events, service) and records the cut', async () => {
     const traceId = randomBytes(16).toString('hex');
     const huge = 'x'.repeat(5 * 1024 * 1024);
-    const request = makeTraceRequest([makeOtlpSpan({ traceId, name: huge, attributes: [strAttr('big', huge), attr('deep', nestedValue(40))] })]);
+    const span = makeOtlpSpan({
+      traceId, name: huge, status: { code: 2, message: huge },
+      attributes: [strAttr('big', huge), strAttr(huge, 'key too long'), strAttr('flow.name', huge), attr('deep', nestedValue(40))],
+      events: [{ name: huge, timeUnixNano: START, attributes: [strAttr('exception.message', huge)] }],
+    });
+    const request = makeTraceRequest([span], { resourceAttributes: [strAttr('service.name', huge)] });
     for (const [body, type] of [[encodeTraceProtobuf(request), PROTOBUF], [encodeJson(request), JSON_TYPE]] as const) {
       expect((await postOtlp(cli.url, body, type)).status).toBe(200);
     }
-    const [row] = await runSql<{ name: number; big: number; cut: string }>(cli.url,
-      `SELECT max(length(name))::INTEGER AS name, max(length(attributes->>'$.big'))::INTEGER AS big, any_value(attributes->>'$."flowtrace.truncated"') AS cut FROM spans WHERE trace_id = '${traceId}'`);
-    const capWithMarker = 64 * 1024 + 16; // the cut value ends with the truncation marker
-    expect(Number(row.big)).toBeLessThanOrEqual(capWithMarker);
-    expect(Number(row.name)).toBeLessThanOrEqual(capWithMarker);
+    const [row] = await runSql<Record<string, number | string>>(cli.url, `SELECT max(length(name))::INTEGER AS name,
+      max(length(status_message))::INTEGER AS status, max(length(exception_message))::INTEGER AS exception,
+      max(length(service_name))::INTEGER AS service, max(length(flow_name))::INTEGER AS flow,
+      max(length(events::VARCHAR))::INTEGER AS events, max(length(attributes::VARCHAR))::INTEGER AS attributes,
+      any_value(attributes->>'$."flowtrace.truncated"') AS cut FROM spans WHERE trace_id = '${traceId}'`);
+    const capWithMarker = 64 * 1024 + 16; // a cut text ends with the truncation marker
+    for (const column of ['name', 'status', 'exception', 'service', 'flow']) expect(Number(row[column]), column).toBeLessThanOrEqual(capWithMarker);
+    expect(Number(row.events)).toBeLessThanOrEqual(3 * capWithMarker);
+    expect(Number(row.attributes)).toBeLessThanOrEqual(5 * capWithMarker);
     expect(row.cut).toBe('true');
   });
 

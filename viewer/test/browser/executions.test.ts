@@ -140,6 +140,8 @@ describe('executions page', () => {
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('success');
     await expect.poll(() => page.locator('[data-testid="span-row"][data-status="running"]').count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => page.locator('[data-testid="span-row"][data-status="success"]').count()).toBe(3);
+    expect(await page.locator('[data-testid="execution-header"]').textContent()).toContain('complete');
+    expect(await page.locator('[data-testid="execution-header"]').textContent()).not.toContain('incomplete');
     await screenshot(page, 'execution-finished');
   });
 

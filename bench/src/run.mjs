@@ -1,0 +1,111 @@
+// `pnpm bench` / `pnpm bench:quick`: runs the figures of issue 5 in order, prints each with its
+// same-run baseline, ratio and target, and writes BENCHMARKS.md at the repository root.
+//   node src/run.mjs --mode quick|full [--sizes 1m,10m] [--only 1,2,3] [--dir DIR] [--no-write]
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { appenderLimit, rowInserts } from './fig1-baselines.mjs';
+import { measureIngest } from './fig1-ingest.mjs';
+import { measureQueries } from './fig2-queries.mjs';
+import { loadSqlite, openSqlite, querySqlite } from './fig3-sqlite.mjs';
+import { measureStorage } from './fig4-storage.mjs';
+import { measureInstrumentation, measureViewer } from './fig5to8.mjs';
+import { measureLive } from './fig6-live.mjs';
+import { bulkLoad } from './lib/bulk-load.mjs';
+import { eachBody } from './lib/body-file.mjs';
+import { startCollectorProcess } from './lib/collector-process.mjs';
+import { prepareDataset } from './lib/dataset.mjs';
+import { Report, fmt } from './lib/report.mjs';
+import { writeBenchmarksMd } from './lib/write-md.mjs';
+import * as rows from './rows.mjs';
+
+/** Datasets up to this size reach the query database through HTTP; larger ones through the storage writer. */
+const HTTP_MAX = 1_000_000;
+const SEED = 42;
+const parseSize = (s) => Math.round(Number.parseFloat(s) * ({ k: 1e3, m: 1e6 }[s.slice(-1).toLowerCase()] ?? 1));
+
+export const PLANS = {
+  quick: { sizes: [100_000], storage: 100_000, queryRuns: 10, nodes: 100, flows: 300, liveFlows: 40, viewer: [10_000, 100_000] },
+  full: { sizes: [1_000_000, 10_000_000], storage: 1_000_000, queryRuns: 30, nodes: 100, flows: 2000, liveFlows: 150, viewer: [10_000, 100_000] },
+};
+
+async function sendLogs(url, dataset) {
+  for (const { body } of eachBody(dataset.logs.path, dataset.logs.index)) {
+    const res = await fetch(`${url}/v1/logs`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+    if (res.status !== 200) throw new Error(`POST /v1/logs → ${res.status}`);
+  }
+}
+
+/** Figures 1, 2, 3 (and 8) at one size; returns the main ingest result (or undefined above HTTP_MAX). */
+async function atSize(report, plan, dir, size, first, only) {
+  const label = `${fmt.n(size / 1e6, size < 1e6 ? 1 : 0)}M spans`;
+  const dataset = prepareDataset({ dir, seed: SEED, spans: size, payloads: true });
+  const dbPath = join(dir, `queries-${size}.duckdb`);
+  let ingest;
+  let collector;
+  if (size <= HTTP_MAX) {
+    const limit = await appenderLimit(dataset, join(dir, 'limit.duckdb'));
+    ({ result: ingest, collector } = await measureIngest({ dataset, dbPath, keepRunning: true }));
+    rows.ingestRows(report, `protobuf, payload workload, ${label}`, ingest, limit);
+    report.note(`Counts, ${label} ingest`, `planned ${ingest.planned}, sent ${ingest.sent}, acknowledged ${ingest.acked}, stored ${ingest.stored}, rejected ${ingest.rejected}; ${ingest.requests} requests, statuses ${JSON.stringify(ingest.statuses)}, ${ingest.retries} retries. Counts add up: ${rows.countsOk(ingest) ? 'yes' : '**NO**'}.`);
+    if (first) {
+      rows.memoryRow(report, ingest);
+      rows.insertRow(report, await rowInserts(dataset, join(dir, 'inserts.duckdb'), 5000, 20_000), limit);
+      const np = await measureIngest({ dataset: prepareDataset({ dir, seed: SEED, spans: Math.round(size / 2), payloads: false }), dbPath: join(dir, 'ingest-np.duckdb') });
+      rows.ingestRows(report, `protobuf, no payloads, ${fmt.n(np.result.acked)} spans`, np.result, limit);
+      const js = await measureIngest({ dataset: prepareDataset({ dir, seed: SEED, spans: Math.round(size / 4), payloads: true, format: 'json' }), dbPath: join(dir, 'ingest-json.duckdb') });
+      rows.ingestRows(report, `OTLP/JSON, payload workload, ${fmt.n(js.result.acked)} spans`, js.result, limit);
+    }
+    await sendLogs(collector.url, dataset);
+  } else {
+    const loaded = await bulkLoad(dataset, dbPath);
+    report.note(`Bulk load, ${label}`, `${fmt.n(loaded.spans)} spans and ${fmt.n(loaded.logs)} console lines loaded through the collector's storage writer (not HTTP) in ${loaded.seconds.toFixed(0)} s (${fmt.n(loaded.spansPerSec)} spans/s).`);
+    collector = await startCollectorProcess(dbPath);
+  }
+  let duck;
+  try {
+    duck = await measureQueries(collector.url, plan.queryRuns);
+  } finally {
+    await collector.stop();
+  }
+  if (only.has(3)) {
+    const litePath = join(dir, `design-${size}.sqlite`);
+    const db = openSqlite(litePath);
+    const lite = loadSqlite(db, { seed: SEED, spans: size, payloads: true });
+    const liteQ = await querySqlite(db, duck.flow, plan.queryRuns);
+    db.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${litePath}${suffix}`, { force: true });
+    rows.sqliteInsertRow(report, label, lite, ingest);
+    rows.queryRows(report, label, duck, liteQ);
+  } else rows.queryRows(report, label, duck, { rows: [], load: duck.load });
+  return ingest;
+}
+
+export async function runBench({ mode = 'quick', sizes, only = new Set([1, 2, 3, 4, 5, 6, 7]), dir, write = true } = {}) {
+  const plan = { ...PLANS[mode], ...(sizes ? { sizes } : {}) };
+  dir ??= join(tmpdir(), 'flowtrace-bench');
+  mkdirSync(dir, { recursive: true });
+  const report = new Report();
+  const started = new Date();
+  const ingests = [];
+  if (only.has(1) || only.has(2)) {
+    for (const [i, size] of plan.sizes.entries()) ingests.push(await atSize(report, plan, dir, size, i === 0, only));
+  }
+  if (only.has(4)) {
+    for (const payloads of [false, true]) rows.storageRows(report, await measureStorage({ dir, seed: SEED, spans: plan.storage, payloads }));
+  }
+  if (only.has(5)) rows.instrumentationRows(report, await measureInstrumentation(plan.nodes, plan.flows));
+  if (only.has(6)) rows.liveRow(report, await measureLive(dir, plan.liveFlows));
+  if (only.has(7)) rows.viewerRows(report, await measureViewer(dir, plan.viewer));
+  console.log(`\n${report.table()}\n`);
+  if (write) await writeBenchmarksMd(report, { mode, plan, started, command: process.argv.slice(1).join(' ') });
+  return { report, ingests: ingests.filter(Boolean) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'quick' }, sizes: { type: 'string' }, only: { type: 'string' }, dir: { type: 'string' }, 'no-write': { type: 'boolean' } } });
+  const sizes = values.sizes?.split(',').map(parseSize);
+  const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
+  await runBench({ mode: values.mode, sizes, only, dir: values.dir, write: !values['no-write'] });
+}
