@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import { guardOf, presentedToken, tokenMatches } from './auth.js';
+import { guardOf, presentedToken, redactUrl, tokenMatches } from './auth.js';
 import { errors, FlowtraceError } from './errors.js';
 import { otlpRoutes } from './ingest/otlp-routes.js';
 import { Metrics } from './metrics.js';
@@ -52,7 +52,21 @@ const CONTENT_SECURITY_POLICY = [
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    logger: options.logger
+      ? {
+        level: 'info',
+        redact: ['req.headers.authorization'],
+        // The default request serializer logs the URL as sent, access_token included.
+        serializers: {
+          req: (request: { method: string; url: string; hostname?: string; ip?: string }) => ({
+            method: request.method,
+            url: redactUrl(request.url, [options.ingestToken, options.queryToken]),
+            hostname: request.hostname,
+            remoteAddress: request.ip,
+          }),
+        },
+      }
+      : false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
     forceCloseConnections: 'idle',

@@ -34,3 +34,15 @@ export function guardOf(url: string): 'ingest' | 'query' | undefined {
   if (path.startsWith('/api/') || path === '/metrics') return 'query';
   return undefined;
 }
+
+/**
+ * A request URL fit for the log: the value of `access_token`, and either token wherever it
+ * appears (a client may put it in any parameter), replaced by [redacted].
+ */
+export function redactUrl(url: string, tokens: Array<string | undefined>): string {
+  let out = url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+  for (const token of tokens) {
+    if (token) out = out.split(token).join('[redacted]').split(encodeURIComponent(token)).join('[redacted]');
+  }
+  return out;
+}

@@ -75,7 +75,8 @@ export class LiveFeed {
 
   /** Events after `since` that match the filter; `complete` is false when some were already dropped. */
   replay(since: number, filter: LiveFilter): { events: LiveEvent[]; complete: boolean } {
-    const complete = since + 1 >= this.oldestSeq || since >= this.seq;
+    // A client ahead of the feed saw a previous run of the collector: it must resync too.
+    const complete = since <= this.seq && (since + 1 >= this.oldestSeq || since === this.seq);
     const events = this.buffer.filter((e) => e.seq > since && matches(e, filter)).map(materialize);
     return { events, complete };
   }

@@ -41,7 +41,11 @@ export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed })
     (request, reply) => {
       const traceId = request.query.traceId ? parseTraceId(request.query.traceId) : undefined;
       const lastEventId = Number.parseInt(String(request.headers['last-event-id'] ?? ''), 10);
-      const since = Number.isFinite(lastEventId) ? lastEventId : request.query.since;
+      let since = Number.isFinite(lastEventId) ? lastEventId : request.query.since;
+      // An id past the newest event comes from before a restart (the sequence started again):
+      // taken as is, every new event would look already seen. Such a client resyncs instead.
+      const fromEarlierRun = since !== undefined && since > feed.lastSeq;
+      if (fromEarlierRun) since = undefined;
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -52,6 +56,7 @@ export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed })
       });
       open.add(raw);
       raw.write(`retry: 2000\n: connected, last seq ${feed.lastSeq}\n\n`);
+      if (fromEarlierRun) raw.write(`event: resync\ndata: {"oldestSeq":${feed.oldestSeq}}\n\n`);
       const filter = { traceId };
       // Subscribe before replaying so nothing falls between the two; skip what replay sent.
       let replayedUpTo = since ?? feed.lastSeq;

@@ -6,14 +6,23 @@ import { errors } from '../errors.js';
 import type { ExecutionCursor } from '../storage/index.js';
 
 const HEX32 = /^[0-9a-f]{32}$/;
+const INT64_MAX = 2n ** 63n - 1n;
+// ISO 8601 only: Date.parse alone also takes legacy forms such as "-1" or "1 x 2001".
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const INT64_MIN = -(2n ** 63n);
 
-/** Nanoseconds from an ISO 8601 time or epoch milliseconds. */
+/**
+ * Nanoseconds from an ISO 8601 time or epoch milliseconds, between 1970 and 2262 (what a
+ * signed 64-bit nanosecond count holds); anything else is FT_BAD_FILTER, never passed on.
+ */
 export function parseTime(value: string | undefined, name: string): bigint | undefined {
   if (value === undefined || value === '') return undefined;
-  if (/^\d{1,16}$/.test(value)) return BigInt(value) * 1_000_000n;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw errors.FT_BAD_FILTER(`${name} must be an ISO 8601 time or epoch milliseconds, got "${value.slice(0, 40)}"`);
-  return BigInt(ms) * 1_000_000n;
+  const parsed = ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
+  const ms = /^\d{1,16}$/.test(value) ? BigInt(value) : Number.isNaN(parsed) ? undefined : BigInt(parsed);
+  if (ms === undefined) throw errors.FT_BAD_FILTER(`${name} must be an ISO 8601 time or epoch milliseconds, got "${value.slice(0, 40)}"`);
+  const ns = ms * 1_000_000n;
+  if (ns < 0n || ns > INT64_MAX) throw errors.FT_BAD_FILTER(`${name} must be between 1970 and 2262, got "${value.slice(0, 40)}"`);
+  return ns;
 }
 
 export function encodeCursor(cursor: ExecutionCursor): string {
@@ -24,8 +33,11 @@ export function decodeCursor(value: string | undefined): ExecutionCursor | undef
   if (value === undefined || value === '') return undefined;
   const text = Buffer.from(value, 'base64url').toString('utf8');
   const match = /^(-?\d{1,20}):([0-9a-f]{32})$/.exec(text);
-  if (!match) throw errors.FT_BAD_CURSOR('pass the nextCursor of a previous page unchanged');
-  return { startNs: BigInt(match[1]), traceId: match[2] };
+  const startNs = match ? BigInt(match[1]) : undefined;
+  if (!match || startNs === undefined || startNs < INT64_MIN || startNs > INT64_MAX) {
+    throw errors.FT_BAD_CURSOR('pass the nextCursor of a previous page unchanged');
+  }
+  return { startNs, traceId: match[2] };
 }
 
 /** `key=value` pairs of the repeatable attr parameter. */

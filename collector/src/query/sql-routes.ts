@@ -19,6 +19,8 @@ export async function sqlRoutes(app: FastifyInstance, opts: { storage: Storage }
         response: errorResponses,
       },
     },
-    async (request): Promise<SqlResult> => opts.storage.sql.run(request.body.sql),
+    async (request): Promise<SqlResult> => {
+      return opts.storage.sql.run(request.body.sql);
+    },
   );
 }

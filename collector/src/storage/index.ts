@@ -14,7 +14,7 @@ import { ConnectionPool } from './connection-pool.js';
 export type { ExecutionFilter, ExecutionCursor } from './execution-list-sql.js';
 export { buildExecutionListQuery } from './execution-list-sql.js';
 export type { ExecutionRecord, LogRecord, SpanRecord } from './records.js';
-export type { NodeStatsRow, StatsRow, TimeRange, TraceRecord } from './reader.js';
+export type { NodeStatsRow, StatsRow, TimeRange, TraceJson, TraceRecord } from './reader.js';
 export type { IngestBatch, LogRow, SpanRow, HotSpanFields } from './rows.js';
 export type { CommitNotice, WriterStats } from './writer.js';
 export type { SqlConsoleResult } from './sql-console.js';

@@ -10,7 +10,20 @@ import {
   executionRecordFromRow, logRecordFromRow, spanRecordFromRow,
   type ExecutionRecord, type LogRecord, type SpanRecord,
 } from './records.js';
+import { TRACE_SPANS_JSON } from './span-json-sql.js';
 import { FLOW_LIST_SQL, FLOW_SERIES_SQL, FLOW_SUMMARY_SQL, NODE_STATS_SQL } from './stats-sql.js';
+
+/** A trace with its spans already rendered as the API's Span JSON (see span-json-sql.ts). */
+export interface TraceJson {
+  execution: ExecutionRecord;
+  /** Span JSON objects in start order, joined by commas (the inside of a JSON array). */
+  spansJson: string;
+  spanCount: number;
+  spanIds: string[];
+  /** Parent span ids, null for a root, in the order of `spans`. */
+  parentSpanIds: Array<string | null>;
+  logs: LogRecord[];
+}
 
 export interface TraceRecord {
   execution: ExecutionRecord;
@@ -89,14 +102,39 @@ export class Reader {
         range,
       ),
       this.rows(`SELECT * FROM span_starts WHERE trace_id = $trace_id ORDER BY start_ns, span_id`, { trace_id: traceId }),
-      this.rows(
-        `SELECT * FROM log_data WHERE time_ns >= $lo AND trace_id = $trace_id ORDER BY time_ns`,
-        { trace_id: traceId, lo: execution.minStartNs - 60_000_000_000n },
-      ),
+      this.logsOf(traceId, execution),
     ]);
     const spans = [...finished, ...running].map(spanRecordFromRow);
     spans.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
-    return { execution, spans, logs: logs.map(logRecordFromRow) };
+    return { execution, spans, logs };
+  }
+
+  /** Like getTrace, with the spans rendered as JSON text by DuckDB: fast for huge traces. */
+  async getTraceJson(traceId: string): Promise<TraceJson | undefined> {
+    const execution = await this.getExecution(traceId);
+    if (!execution) return undefined;
+    const [rows, logs] = await Promise.all([
+      this.rows(TRACE_SPANS_JSON(), { trace_id: traceId, lo: execution.minStartNs, hi: execution.maxStartNs }),
+      this.logsOf(traceId, execution),
+    ]);
+    const row = rows[0] ?? {};
+    const spanIds = ((row.span_ids as unknown[] | null) ?? []).map(String);
+    return {
+      execution,
+      spansJson: String(row.spans_json ?? ''),
+      spanCount: spanIds.length,
+      spanIds,
+      parentSpanIds: ((row.parent_span_ids as unknown[] | null) ?? []).map((p) => (p == null ? null : String(p))),
+      logs,
+    };
+  }
+
+  private async logsOf(traceId: string, execution: ExecutionRecord): Promise<LogRecord[]> {
+    const rows = await this.rows(`SELECT * FROM log_data WHERE time_ns >= $lo AND trace_id = $trace_id ORDER BY time_ns`, {
+      trace_id: traceId,
+      lo: execution.minStartNs - 60_000_000_000n,
+    });
+    return rows.map(logRecordFromRow);
   }
 
   /** Trace ids of a flow's executions (for deletion). */

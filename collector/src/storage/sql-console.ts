@@ -57,6 +57,18 @@ export class SqlConsole {
     return this.pool.use((connection) => this.runOn(connection, text));
   }
 
+  private async requireReadInside(connection: DuckDBConnection, sql: string): Promise<void> {
+    const inner = explainedStatement(sql);
+    if (!READ_KEYWORDS.has(leadingKeyword(inner)) || leadingKeyword(inner) === 'explain') {
+      throw errors.FT_SQL_REFUSED('EXPLAIN runs only over a read statement');
+    }
+    const extracted = await connection.extractStatements(inner);
+    const innerPrepared = await extracted.prepare(0);
+    const innerType = innerPrepared.statementType;
+    innerPrepared.destroySync();
+    if (innerType !== SELECT_STATEMENT) throw errors.FT_SQL_REFUSED('EXPLAIN runs only over a read statement');
+  }
+
   private async runOn(connection: DuckDBConnection, sql: string): Promise<SqlConsoleResult> {
     const started = performance.now();
     let statements;
@@ -79,6 +91,15 @@ export class SqlConsole {
       prepared.destroySync();
       throw errors.FT_SQL_REFUSED('only read statements (SELECT, WITH … SELECT, EXPLAIN) are allowed');
     }
+    if (type === EXPLAIN_STATEMENT) {
+      // EXPLAIN ANALYZE runs the statement it explains: the inner one must be a read too.
+      try {
+        await this.requireReadInside(connection, sql);
+      } catch (error) {
+        prepared.destroySync();
+        throw error;
+      }
+    }
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -97,6 +118,11 @@ export class SqlConsole {
       prepared.destroySync();
     }
   }
+}
+
+/** The statement an EXPLAIN explains (after EXPLAIN, ANALYZE and an option list). */
+function explainedStatement(sql: string): string {
+  return sql.replace(/^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*explain\s*(\([^)]*\)\s*)?(analy[sz]e\b)?/i, '');
 }
 
 async function readCapped(result: DuckDBResult, maxRows: number): Promise<{ rows: unknown[][]; truncated: boolean }> {

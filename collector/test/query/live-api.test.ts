@@ -104,3 +104,18 @@ describe('GET /api/live', () => {
     expect(caughtUp.some((e) => e.data.traceId === missed.traceId)).toBe(true);
   });
 });
+
+describe('GET /api/live after a restart', () => {
+  it('tells a client that counts past the feed to resync', async () => {
+    const response = await fetch(`${server.url}/api/live?since=999999999`);
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes('event: resync')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    expect(text).toContain('event: resync');
+  });
+});

@@ -66,6 +66,22 @@ export class Redactor {
     return secret;
   }
 
+  /** A URL query string with the values of secret parameters (?token=…, ?api_key=…) replaced. */
+  redactQuery(query: string): string {
+    const parts = query.split('&').map((part) => {
+      const at = part.indexOf('=');
+      if (at < 0) return part;
+      let key = part.slice(0, at);
+      try {
+        key = decodeURIComponent(key.replace(/\+/g, ' '));
+      } catch {
+        // a malformed escape: judge the key as it was sent
+      }
+      return this.isSecretKey(key) ? `${part.slice(0, at)}=${encodeURIComponent(REDACTED_VALUE)}` : part;
+    });
+    return this.redactText(parts.join('&'));
+  }
+
   /** Replaces every value-pattern match inside a text. */
   redactText(text: string): string {
     let out = text;

@@ -71,7 +71,7 @@ function openRequest(req: IncomingMessage, options: HttpHandlerOptions): Frame |
     [ATTR_URL_PATH]: path,
   };
   const r = rt();
-  if (query !== undefined) attrs[ATTR_URL_QUERY] = capText(query, 2048, r.redactor);
+  if (query !== undefined) attrs[ATTR_URL_QUERY] = capText(r.redactor.redactQuery(query), 2048, r.redactor);
   const ua = req.headers['user-agent'];
   if (ua) attrs[ATTR_USER_AGENT] = ua;
   const parentCtx = options.continueTrace ? propagation.extract(ROOT_CONTEXT, req.headers) : undefined;

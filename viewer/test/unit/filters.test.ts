@@ -1,3 +1,4 @@
+// Execution filters: URL round trip, API query, and the local fit test for live inserts.
 import { describe, expect, it } from 'vitest';
 import { activeFilterCount, emptyFilters, filtersFromSearch, filtersToApi, filtersToSearch, matchesLocally } from '../../src/lib/model/filters.js';
 import { buildUrl } from '../../src/lib/api/client.js';

@@ -1,3 +1,4 @@
+// The live feed client with a fake EventSource: dedupe by seq, reconnect with catch-up, polling fallback.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveStream, type LiveStatus } from '../../src/lib/api/live-stream.js';
 

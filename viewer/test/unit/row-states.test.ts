@@ -1,3 +1,4 @@
+// The second stage of the waterfall pipeline: visible rows under collapse, filter and search.
 import { describe, expect, it } from 'vitest';
 import { buildTraceTree } from '../../src/lib/model/trace-tree.js';
 import { collapseFromDepth, generateRowStates, rowAtOrAfter, rowOf } from '../../src/lib/model/row-states.js';

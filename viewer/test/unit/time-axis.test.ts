@@ -1,3 +1,4 @@
+// Time-axis ticks and the duration/time formats the waterfall prints.
 import { describe, expect, it } from 'vitest';
 import { formatOffset, niceStep, timeTicks } from '../../src/lib/model/time-axis.js';
 import { formatDuration, nsToMs } from '../../src/lib/model/time.js';

@@ -1,3 +1,4 @@
+// The first stage of the waterfall pipeline: spans → depth-first tree with depths and subtree ends.
 import { describe, expect, it } from 'vitest';
 import { buildTraceTree } from '../../src/lib/model/trace-tree.js';
 import { makeSpan } from '../fixtures/make-span.js';

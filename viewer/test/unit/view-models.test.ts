@@ -1,3 +1,4 @@
+// Small pure view models: routes, span details, JSON tree lines, charts, TCP handler runs.
 import { describe, expect, it } from 'vitest';
 import { chartForResult, linePath, yTicks } from '../../src/lib/model/chart.js';
 import { jsonLines } from '../../src/lib/model/json-tree.js';

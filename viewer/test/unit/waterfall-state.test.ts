@@ -1,3 +1,4 @@
+// Waterfall view state without a browser: keyboard moves, collapse by id across rebuilds, search stepping, zoom.
 import { describe, expect, it } from 'vitest';
 import { WaterfallState } from '../../src/lib/state/waterfall.svelte.js';
 import { buildTraceTree } from '../../src/lib/model/trace-tree.js';

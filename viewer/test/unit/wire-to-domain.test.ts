@@ -1,3 +1,4 @@
+// Wire → domain conversion: nanosecond strings, running spans, exceptions, the incomplete status.
 import { describe, expect, it } from 'vitest';
 import { toExecution, toSpan, toTraceData } from '../../src/lib/api/wire-to-domain.js';
 import { makeWireExecution, makeWireSpan } from '../fixtures/make-span.js';

@@ -1,5 +1,7 @@
 -- Finished spans, one row each, appended in arrival order (so start_ns zone maps prune well).
--- Hot fields are real columns; every attribute stays queryable as JSON.
+-- Hot fields are real columns; every attribute stays queryable as JSON text (VARCHAR, not the
+-- JSON type: DuckDB compresses VARCHAR with FSST and dictionaries, JSON columns not at all;
+-- the views cast it back to JSON).
 -- No primary key: (trace_id, span_id) uniqueness is kept by the writer's anti-join, which
 -- costs far less than an ART index over every span (see storage/writer.ts).
 CREATE TABLE IF NOT EXISTS span_data (
@@ -27,12 +29,12 @@ CREATE TABLE IF NOT EXISTS span_data (
   node_index               INTEGER,
   flow_status              VARCHAR,
   error_node_id            VARCHAR,
-  attributes               JSON     NOT NULL,
-  resource_attributes      JSON     NOT NULL,
+  attributes               VARCHAR     NOT NULL,
+  resource_attributes      VARCHAR     NOT NULL,
   scope_name               VARCHAR,
   scope_version            VARCHAR,
-  events                   JSON     NOT NULL,
-  links                    JSON     NOT NULL,
+  events                   VARCHAR     NOT NULL,
+  links                    VARCHAR     NOT NULL,
   flags                    UINTEGER NOT NULL,
   dropped_attributes_count UINTEGER NOT NULL,
   dropped_events_count     UINTEGER NOT NULL,

@@ -19,8 +19,8 @@ CREATE TABLE IF NOT EXISTS span_starts (
   node_name           VARCHAR,
   node_type           VARCHAR,
   node_index          INTEGER,
-  attributes          JSON     NOT NULL,
-  resource_attributes JSON     NOT NULL,
+  attributes          VARCHAR     NOT NULL,
+  resource_attributes VARCHAR     NOT NULL,
   scope_name          VARCHAR,
   scope_version       VARCHAR
 );

@@ -16,7 +16,8 @@ SELECT
   status_message, exception_message,
   execution_kind, flow_id, flow_name, flow_version, trigger_type, user_id,
   node_id, node_name, node_type, node_index, error_node_id,
-  attributes, resource_attributes, scope_name, scope_version, events, links,
+  CAST(attributes AS JSON) AS attributes, CAST(resource_attributes AS JSON) AS resource_attributes,
+  scope_name, scope_version, CAST(events AS JSON) AS events, CAST(links AS JSON) AS links,
   start_ns, end_ns
 FROM span_data
 UNION ALL
@@ -27,7 +28,8 @@ SELECT
   make_timestamp_ns(s.start_ns), NULL, NULL, 'running', 'unset', NULL, NULL,
   s.execution_kind, s.flow_id, s.flow_name, s.flow_version, s.trigger_type, s.user_id,
   s.node_id, s.node_name, s.node_type, s.node_index, NULL,
-  s.attributes, s.resource_attributes, s.scope_name, s.scope_version, '[]', '[]',
+  CAST(s.attributes AS JSON), CAST(s.resource_attributes AS JSON), s.scope_name, s.scope_version,
+  CAST('[]' AS JSON), CAST('[]' AS JSON),
   s.start_ns, NULL
 FROM span_starts s;
 
@@ -64,5 +66,6 @@ SELECT
   make_timestamp_ns(time_ns) AS time,
   severity_number,
   coalesce(severity_text, '') AS severity,
-  body, attributes, resource_attributes, service_name, scope_name, time_ns
+  body, CAST(attributes AS JSON) AS attributes, CAST(resource_attributes AS JSON) AS resource_attributes,
+  service_name, scope_name, time_ns
 FROM log_data;

@@ -1,0 +1,41 @@
+/**
+ * The trace detail renders spans as JSON inside DuckDB (storage/span-json-sql.ts) for speed;
+ * it must say exactly what query/to-wire.ts says for the same stored rows.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openStorage, type Storage } from '../../src/storage/index.js';
+import { spanToWire } from '../../src/query/to-wire.js';
+import { makeSpanRow, newSpanId, newTraceId, ns } from '../fixtures/rows.js';
+
+let storage: Storage;
+beforeAll(async () => {
+  storage = await openStorage({ path: ':memory:' });
+});
+afterAll(async () => {
+  await storage.close();
+});
+
+it('renders every kind of span exactly as the wire conversion does', async () => {
+  const traceId = newTraceId();
+  const rootId = newSpanId();
+  const t0 = Date.now() - 10_000;
+  const spans = [
+    makeSpanRow({ traceId, spanId: rootId, name: 'root ✓ "quoted" \\ back', kind: 2, startTimeUnixNano: ns(t0) + 123_456n, endTimeUnixNano: ns(t0 + 5000) + 7n, statusCode: 2, statusMessage: 'failed: ünïcode', flowStatus: 'timed_out', traceState: 'a=b' }),
+    makeSpanRow({
+      traceId, parentSpanId: rootId, kind: 3, statusCode: 1, startTimeUnixNano: ns(t0 + 1),
+      endTimeUnixNano: ns(t0 + 1) + 1n, flowStatus: 'skipped', scopeName: 'scope', scopeVersion: '1.0',
+      attributes: JSON.stringify({ s: 'x', n: 12, d: 1.5, b: true, arr: [1, 'a', null], obj: { k: 'v' }, big: 123456789012 }),
+      events: JSON.stringify([{ name: 'exception', timeUnixNano: String(ns(t0 + 2) + 999n), attributes: { 'exception.message': 'boom' }, droppedAttributesCount: 0 }]),
+      links: JSON.stringify([{ traceId: newTraceId(), spanId: newSpanId(), traceState: null, attributes: { l: 1 }, droppedAttributesCount: 2 }]),
+      droppedAttributesCount: 3, droppedEventsCount: 4, droppedLinksCount: 5,
+    }),
+    makeSpanRow({ traceId, parentSpanId: rootId, kind: 0, statusCode: 0, startTimeUnixNano: ns(t0 + 3), endTimeUnixNano: ns(t0 + 1003) }),
+  ];
+  const running = makeSpanRow({ traceId, parentSpanId: rootId, name: 'still going', startTimeUnixNano: ns(t0 + 4), endTimeUnixNano: null, attributes: '{"flow.node.id":"n9"}' });
+  await storage.writer.write({ spans, starts: [running], logs: [] });
+  const viaDuckDb = await storage.reader.getTraceJson(traceId);
+  const viaJs = await storage.reader.getTrace(traceId);
+  expect(JSON.parse(`[${viaDuckDb!.spansJson}]`)).toEqual(viaJs!.spans.map(spanToWire));
+  expect(viaDuckDb!.spanIds).toEqual(viaJs!.spans.map((s) => s.spanId));
+  expect(viaDuckDb!.parentSpanIds).toEqual(viaJs!.spans.map((s) => s.parentSpanId));
+});
