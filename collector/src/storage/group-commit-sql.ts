@@ -18,17 +18,17 @@ export const CLEAR_GROUP_KEYS = `DELETE FROM temp.group_keys`;
 const SPAN_KEYS = `(SELECT trace_id, span_id FROM temp.group_keys WHERE kind = 's')`;
 const SPAN_TRACES = `(SELECT trace_id FROM temp.group_keys WHERE kind = 's')`;
 
-/**
- * Keys the group must not store again: 'stored' — already in span_data (a retry);
- * 'running' — a running row of a touched trace (a start is known, or a finished span
- * replaces it). Params: $lo, $hi (start_ns range of the group).
- */
-export const FIND_KNOWN_KEYS = `
-SELECT 'stored' AS what, d.trace_id, d.span_id
+/** The group's spans that span_data already holds. Params: $lo, $hi (start_ns range of the group). */
+export const FIND_STORED_SPANS = `
+SELECT d.trace_id, d.span_id
 FROM span_data d JOIN ${SPAN_KEYS} k ON d.trace_id = k.trace_id AND d.span_id = k.span_id
-WHERE d.start_ns BETWEEN $lo AND $hi
-UNION ALL
-SELECT 'running', trace_id, span_id FROM span_starts WHERE trace_id IN ${SPAN_TRACES}`;
+WHERE d.start_ns BETWEEN $lo AND $hi`;
+
+/** Running rows of the traces the group touches (a start is known, or a finished span replaces it). */
+export const FIND_STARTS_OF_TRACES = `SELECT trace_id, span_id FROM span_starts WHERE trace_id IN ${SPAN_TRACES}`;
+
+/** The newest stored spans, newest first, to seed the writer's memory of recent keys. Params: $n. */
+export const NEWEST_SPAN_KEYS = `SELECT trace_id, span_id, start_ns FROM span_data ORDER BY start_ns DESC LIMIT $n`;
 
 /** Stored rows of the executions the group touches. */
 export const READ_TOUCHED_EXECUTIONS = `SELECT * FROM execution_data WHERE trace_id IN ${SPAN_TRACES}`;

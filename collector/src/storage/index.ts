@@ -28,6 +28,8 @@ export interface StorageOptions {
   memoryLimit?: string;
   maxQueueRows?: number;
   maxGroupRows?: number;
+  /** Span keys the writer remembers to skip duplicate lookups of new spans. */
+  recentKeys?: number;
   abandonAfterMs?: number;
   sqlTimeoutMs?: number;
   sqlMaxRows?: number;
@@ -57,7 +59,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     maxGroupRows: options.maxGroupRows,
     onCommit: options.onCommit,
     onError: options.onWriteError,
+    recentKeys: options.recentKeys,
   });
+  await writer.init();
   const consolePool = await ConnectionPool.create(db.instance, 2);
   const retention = new Retention(writer, { ...options.retention, abandonAfterMs });
   retention.start();

@@ -12,9 +12,10 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node
 import { errors } from '../errors.js';
 import { mergeExecutions, type MergedExecution } from './execution-merge.js';
 import {
-  CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS, FIND_KNOWN_KEYS,
-  FIND_STORED_LOGS, READ_TOUCHED_EXECUTIONS,
+  CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS, FIND_STARTS_OF_TRACES,
+  FIND_STORED_LOGS, FIND_STORED_SPANS, NEWEST_SPAN_KEYS, READ_TOUCHED_EXECUTIONS,
 } from './group-commit-sql.js';
+import { RecentSpanKeys } from './recent-span-keys.js';
 import { executionRecordFromRow } from './records.js';
 import type { IngestBatch, LogRow, SpanRow } from './rows.js';
 import { appendExecution, appendLog, appendSpan, appendStart } from './stage-appender.js';
@@ -33,6 +34,8 @@ export interface WriterOptions {
   maxQueueRows?: number;
   /** Rows per group commit at most. */
   maxGroupRows?: number;
+  /** Span keys remembered to skip the duplicate lookup of new spans (default 500,000). */
+  recentKeys?: number;
   onCommit?: (notice: CommitNotice) => void;
   onError?: (error: unknown) => void;
 }
@@ -66,6 +69,7 @@ export class SpanWriter {
   private markIdle: () => void = () => {};
   private readonly maxQueueRows: number;
   private readonly maxGroupRows: number;
+  private readonly recent: RecentSpanKeys;
   readonly stats: WriterStats = {
     queuedRows: 0, commits: 0, committedSpans: 0, committedLogs: 0, failedCommits: 0, lastCommitMs: 0,
     phaseMs: { lookup: 0, append: 0, commit: 0 },
@@ -77,6 +81,17 @@ export class SpanWriter {
   ) {
     this.maxQueueRows = options.maxQueueRows ?? 200_000;
     this.maxGroupRows = options.maxGroupRows ?? 20_000;
+    this.recent = new RecentSpanKeys(options.recentKeys ?? 500_000);
+  }
+
+  /** Loads the newest stored span keys; call once before writing. */
+  async init(): Promise<void> {
+    const n = this.recent.capacity;
+    const newest = await rows(this.connection, NEWEST_SPAN_KEYS, { n: BigInt(n) });
+    this.recent.load(
+      newest.map((r) => ({ traceId: String(r.trace_id), spanId: String(r.span_id), startNs: r.start_ns as bigint })),
+      newest.length < n,
+    );
   }
 
   /** Rows waiting to be committed. */
@@ -207,9 +222,12 @@ export class SpanWriter {
       let executions: MergedExecution[] = [];
       if (spans.length + starts.length > 0) {
         const [lo, hi] = minMax([...spans, ...starts].map((s) => s.startTimeUnixNano));
-        const knownKeys = await rows(c, FIND_KNOWN_KEYS, { lo, hi });
-        const known = keySet(knownKeys.filter((r) => r.what === 'stored'));
-        const running = keySet(knownKeys.filter((r) => r.what === 'running'));
+        // Most groups hold only new spans, which the memory of recent keys can tell; a retry
+        // (or a span older than that memory) is looked up in span_data.
+        const known = this.recent.certainlyNew(spans) && this.recent.certainlyNew(starts)
+          ? new Set<string>()
+          : keySet(await rows(c, FIND_STORED_SPANS, { lo, hi }));
+        const running = keySet(await rows(c, FIND_STARTS_OF_TRACES));
         const existingRows = await rows(c, READ_TOUCHED_EXECUTIONS);
         spans = spans.filter((s) => !known.has(spanKey(s)));
         starts = starts.filter((s) => !known.has(spanKey(s)) && !running.has(spanKey(s)));
@@ -244,6 +262,7 @@ export class SpanWriter {
       await c.run(CLEAR_GROUP_KEYS);
       await c.run('COMMIT');
       lap('commit');
+      this.recent.addAll(spans);
       return { spans, starts, logCount: logs.length, executions };
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);

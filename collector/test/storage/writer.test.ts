@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { makeExecutionRows, makeLogRow, makeSpanRow, newSpanId, newTraceId, ns } from '../fixtures/rows.js';
@@ -35,6 +38,31 @@ describe('storage writer', () => {
     const trace = await storage.reader.getTrace(rows[0].traceId);
     expect(trace?.spans).toHaveLength(6);
     expect(trace?.execution.spanCount).toBe(6);
+  });
+
+  it('stores a span once when its batch is retried after a restart on the same file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ft-writer-'));
+    const path = join(dir, 'db.duckdb');
+    const rows = makeExecutionRows({ nodes: 4 });
+    const first = await openStorage({ path });
+    await first.writer.write(batch(rows));
+    await first.close();
+    const second = await openStorage({ path });
+    await second.writer.write(batch(rows));
+    expect((await second.reader.getTrace(rows[0].traceId))?.spans).toHaveLength(5);
+    expect((await second.reader.getExecution(rows[0].traceId))?.spanCount).toBe(5);
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores a span once when its retry comes after the memory of recent keys moved on', async () => {
+    await storage.close();
+    storage = await openStorage({ path: ':memory:', recentKeys: 8 });
+    const old = makeExecutionRows({ nodes: 3, startMs: Date.now() - 60_000 });
+    await storage.writer.write(batch(old));
+    for (let i = 0; i < 5; i++) await storage.writer.write(batch(makeExecutionRows({ nodes: 3 })));
+    await storage.writer.write(batch(old));
+    expect((await storage.reader.getTrace(old[0].traceId))?.spans).toHaveLength(4);
   });
 
   it('builds the execution when children arrive before the root', async () => {
