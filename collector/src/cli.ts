@@ -15,6 +15,7 @@ const USAGE = `Usage: flowtrace start [options]
   --db PATH              DuckDB file or :memory: (FLOWTRACE_DB, default ${DEFAULT_DB})
   --retention AGE        delete executions older than AGE, e.g. 7d, 12h (FLOWTRACE_RETENTION)
   --max-db-size SIZE     delete the oldest executions past SIZE, e.g. 5GB (FLOWTRACE_MAX_DB_SIZE)
+  --retention-interval AGE  how often retention looks (FLOWTRACE_RETENTION_INTERVAL, default 30s)
   --ingest-token T       bearer token required on /v1/* (FLOWTRACE_INGEST_TOKEN)
   --query-token T        bearer token required on /api/* and /metrics (FLOWTRACE_QUERY_TOKEN)
   --cors-origin O        allow this origin (repeatable; FLOWTRACE_CORS_ORIGINS, comma-separated)
@@ -42,6 +43,7 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
       db: { type: 'string' },
       retention: { type: 'string' },
       'max-db-size': { type: 'string' },
+      'retention-interval': { type: 'string' },
       'ingest-token': { type: 'string' },
       'query-token': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
@@ -75,6 +77,7 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
   };
   const retentionAge = pick(values.retention, 'FLOWTRACE_RETENTION');
   const maxDbSize = pick(values['max-db-size'], 'FLOWTRACE_MAX_DB_SIZE');
+  const retentionInterval = pick(values['retention-interval'], 'FLOWTRACE_RETENTION_INTERVAL');
   const maxBody = pick(values['max-body'], 'FLOWTRACE_MAX_BODY');
   const abandon = pick(values['abandon-after'], 'FLOWTRACE_ABANDON_AFTER');
   const sqlTimeout = pick(values['sql-timeout'], 'FLOWTRACE_SQL_TIMEOUT');
@@ -90,6 +93,7 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
         ? {
             maxAgeMs: retentionAge ? guard('--retention', () => parseDuration(retentionAge)) : undefined,
             maxBytes: maxDbSize ? guard('--max-db-size', () => parseBytes(maxDbSize)) : undefined,
+            intervalMs: retentionInterval ? guard('--retention-interval', () => parseDuration(retentionInterval)) : undefined,
           }
         : undefined,
     ingestToken: pick(values['ingest-token'], 'FLOWTRACE_INGEST_TOKEN'),
