@@ -18,7 +18,7 @@ import {
 import { RecentSpanKeys } from './recent-span-keys.js';
 import { executionRecordFromRow } from './records.js';
 import type { IngestBatch, LogRow, SpanRow } from './rows.js';
-import { appendExecution, appendLog, appendSpan, appendStart } from './stage-appender.js';
+import { appendExecution, appendLog, appendSpan, appendStart } from './row-appender.js';
 
 /** What one group commit stored, for live events and metrics. */
 export interface CommitNotice {

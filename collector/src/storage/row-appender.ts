@@ -1,7 +1,7 @@
 /**
- * Appends ingest rows to the writer's staging tables with DuckDB's appender, column by
- * column in the tables' declared order (schema/002–004). The staging tables live in the
- * writer's temp catalog and are emptied after every group commit.
+ * Appends rows to the tables with DuckDB's appender, column by column in the tables'
+ * declared order (schema/002–005): one function per table, used by the writer inside its
+ * group-commit transaction.
  */
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { ExecutionRecord } from './records.js';
@@ -17,7 +17,7 @@ function integerOrNull(appender: DuckDBAppender, value: number | null): void {
   else appender.appendInteger(value);
 }
 
-/** One row of temp.stage_spans: span_data's columns. */
+/** One row of span_data. */
 export function appendSpan(appender: DuckDBAppender, row: SpanRow): void {
   appender.appendVarchar(row.traceId);
   appender.appendVarchar(row.spanId);
@@ -47,7 +47,7 @@ export function appendSpan(appender: DuckDBAppender, row: SpanRow): void {
   appender.endRow();
 }
 
-/** One row of temp.stage_starts: span_starts' columns. */
+/** One row of span_starts. */
 export function appendStart(appender: DuckDBAppender, row: SpanRow): void {
   appender.appendVarchar(row.traceId);
   appender.appendVarchar(row.spanId);
@@ -64,7 +64,7 @@ export function appendStart(appender: DuckDBAppender, row: SpanRow): void {
   appender.endRow();
 }
 
-/** One row of temp.stage_logs: log_data's columns. */
+/** One row of log_data. */
 export function appendLog(appender: DuckDBAppender, row: LogRow): void {
   appender.appendVarchar(row.traceId);
   appender.appendVarchar(row.spanId);
