@@ -76,6 +76,9 @@ export async function otlpRoutes(app: FastifyInstance, opts: IngestRouteOptions)
     let result: ConvertResult | undefined;
     try {
       if (!format) throw errors.FT_UNSUPPORTED_MEDIA_TYPE(`got "${String(request.headers['content-type'] ?? '').slice(0, 60)}"`);
+      // A full queue refuses before any decoding: under overload, 429s must be cheap.
+      const refusal = opts.storage.writer.refusalFor(1);
+      if (refusal) throw refusal;
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const body = await decompress(request, raw, maxBodyBytes);
       result = signal === 'traces' ? ingestTraces(body, format, opts.caps) : ingestLogs(body, format, opts.caps);

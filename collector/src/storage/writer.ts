@@ -9,7 +9,7 @@
  * retention) run through `exclusive` so they never interleave with a group commit.
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { errors } from '../errors.js';
+import { errors, type FlowtraceError } from '../errors.js';
 import { mergeExecutions, type MergedExecution } from './execution-merge.js';
 import {
   CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS, FIND_STARTS_OF_TRACES,
@@ -99,19 +99,21 @@ export class SpanWriter {
     return this.queuedRows;
   }
 
-  /** Whether a batch of this many rows would be refused right now. */
-  wouldRefuse(rows: number): boolean {
-    return this.closing || (this.queuedRows > 0 && this.queuedRows + rows > this.maxQueueRows);
+  /** The error a batch of this many rows would be refused with right now, if any. */
+  refusalFor(rows: number): FlowtraceError | undefined {
+    if (this.closing) return errors.FT_SHUTTING_DOWN();
+    if (this.queuedRows > 0 && this.queuedRows + rows > this.maxQueueRows) {
+      return errors.FT_QUEUE_FULL(`${this.queuedRows} rows are waiting`);
+    }
+    return undefined;
   }
 
   /** Stores a batch; resolves once it is committed. Rejects with FT_QUEUE_FULL / FT_SHUTTING_DOWN / FT_WRITE_FAILED. */
   write(batch: IngestBatch): Promise<void> {
     const rows = batch.spans.length + batch.starts.length + batch.logs.length;
-    if (this.closing) return Promise.reject(errors.FT_SHUTTING_DOWN());
+    const refusal = this.refusalFor(rows);
+    if (refusal) return Promise.reject(refusal);
     if (rows === 0) return Promise.resolve();
-    if (this.queuedRows > 0 && this.queuedRows + rows > this.maxQueueRows) {
-      return Promise.reject(errors.FT_QUEUE_FULL(`${this.queuedRows} rows are waiting`));
-    }
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, rows, resolve, reject });
       this.queuedRows += rows;
