@@ -59,10 +59,11 @@ export class Retention {
       const usedBytesBefore = await this.writer.exclusive(usedBytes);
       let deleted = 0;
       for (;;) {
-        const removed = await this.writer.exclusive((c) => this.deleteChunk(c));
+        const removed = await this.writer.exclusive((c) => this.deleteOldChunk(c));
         deleted += removed;
         if (removed === 0) break;
       }
+      deleted += await this.enforceSizeCap();
       if (deleted > 0) await this.writer.exclusive((c) => c.run('CHECKPOINT'));
       const usedBytesAfter = await this.writer.exclusive(usedBytes);
       this.lastRun = { deletedExecutions: deleted, usedBytesBefore, usedBytesAfter };
@@ -72,32 +73,52 @@ export class Retention {
     }
   }
 
-  private async deleteChunk(c: DuckDBConnection): Promise<number> {
-    const chunk = this.options.chunkSize ?? 2_000;
-    const now = BigInt(Date.now()) * 1_000_000n;
-    const abandonBefore = now - BigInt(this.options.abandonAfterMs) * 1_000_000n;
-    const deletable = `(root_finished OR last_seen_ns < ${abandonBefore})`;
-    let ids: string[] = [];
-    if (this.options.maxAgeMs !== undefined) {
-      const cutoff = now - BigInt(this.options.maxAgeMs) * 1_000_000n;
-      ids = await traceIds(
-        c,
-        `SELECT trace_id FROM execution_data WHERE start_ns < ${cutoff} AND ${deletable} ORDER BY start_ns LIMIT ${chunk}`,
-      );
+  /**
+   * Deletes the oldest tenth of the history at a time while the database is over its cap.
+   * A step that brings no space back ends the pass (DuckDB may reclaim it at a later
+   * checkpoint), so a cap that cannot be met never empties the database.
+   */
+  private async enforceSizeCap(): Promise<number> {
+    const cap = this.options.maxBytes;
+    if (cap === undefined) return 0;
+    let deleted = 0;
+    let before = await this.writer.exclusive(usedBytes);
+    while (before > cap) {
+      const removed = await this.writer.exclusive((c) => this.deleteOldestTenth(c));
+      if (removed === 0) break;
+      deleted += removed;
+      const after = await this.writer.exclusive(usedBytes);
+      if (after >= before) break;
+      before = after;
     }
-    if (ids.length === 0 && this.options.maxBytes !== undefined && (await usedBytes(c)) > this.options.maxBytes) {
-      // A tenth of the history at a time, then measure again: the cap is met without
-      // deleting far more than needed.
-      const total = Number((await c.runAndReadAll(`SELECT count(*) AS n FROM execution_data`)).getRowObjectsJS()[0]?.n ?? 0);
-      const step = Math.max(1, Math.min(chunk, Math.ceil(total / 10)));
-      ids = await traceIds(c, `SELECT trace_id FROM execution_data WHERE ${deletable} ORDER BY start_ns LIMIT ${step}`);
-      if (ids.length > 0) {
-        await deleteExecutions(c, ids);
-        await c.run('CHECKPOINT');
-        return ids.length;
-      }
-    }
+    return deleted;
+  }
+
+  private deletableSql(): string {
+    const abandonBefore = BigInt(Date.now()) * 1_000_000n - BigInt(this.options.abandonAfterMs) * 1_000_000n;
+    return `(root_finished OR last_seen_ns < ${abandonBefore})`;
+  }
+
+  /** One chunk of executions older than the age limit. */
+  private async deleteOldChunk(c: DuckDBConnection): Promise<number> {
+    if (this.options.maxAgeMs === undefined) return 0;
+    const cutoff = BigInt(Date.now()) * 1_000_000n - BigInt(this.options.maxAgeMs) * 1_000_000n;
+    const ids = await traceIds(
+      c,
+      `SELECT trace_id FROM execution_data WHERE start_ns < ${cutoff} AND ${this.deletableSql()} ORDER BY start_ns LIMIT ${this.options.chunkSize ?? 2_000}`,
+    );
     return deleteExecutions(c, ids);
+  }
+
+  /** The oldest tenth of the deletable executions (at most a chunk), then a checkpoint. */
+  private async deleteOldestTenth(c: DuckDBConnection): Promise<number> {
+    const total = Number((await c.runAndReadAll(`SELECT count(*) AS n FROM execution_data`)).getRowObjectsJS()[0]?.n ?? 0);
+    const step = Math.max(1, Math.min(this.options.chunkSize ?? 2_000, Math.ceil(total / 10)));
+    const ids = await traceIds(c, `SELECT trace_id FROM execution_data WHERE ${this.deletableSql()} ORDER BY start_ns LIMIT ${step}`);
+    if (ids.length === 0) return 0;
+    await deleteExecutions(c, ids);
+    await c.run('CHECKPOINT');
+    return ids.length;
   }
 }
 
