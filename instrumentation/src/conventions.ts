@@ -83,11 +83,13 @@ export const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
 
 // ── start marks: executions in flight ───────────────────────────────────────
 /**
- * When an instrumented root or node span starts, the instrumentation emits an OTLP log
- * record that marks the start. The record carries the span's trace id and span id in its
- * own traceId/spanId fields, its timestamp is the span's start time, and its attributes
- * are the span's attributes known at start plus the mark attributes below. Backends other
- * than flowtrace see an ordinary log record.
+ * When an instrumented root or node span is still running a short while after it started
+ * (`startMarkDelayMs`, default 100 ms; 0 marks every span as it starts), the instrumentation
+ * emits an OTLP log record that marks the start. The record carries the span's trace id and
+ * span id in its own traceId/spanId fields, its timestamp is the span's start time, and its
+ * attributes are the span's attributes known at start plus the mark attributes below. A span
+ * that ends sooner gets no mark: the span itself arrives ended. Backends other than
+ * flowtrace see an ordinary log record.
  */
 export const ATTR_MARK = 'flowtrace.mark';
 /** Value of {@link ATTR_MARK} for a span start. */

@@ -15,7 +15,7 @@ export function setInput(value: unknown): void {
   const r = rt();
   if (!frame || frame.ended || !r.capture.payloads) return;
   try {
-    const text = serializePayload(value, { maxLength: r.capture.maxPayloadLength, redactor: r.redactor });
+    const text = serializePayload(value, r.payloadOptions);
     if (text !== undefined) frame.span.setAttribute(frame.inputAttr, text);
   } catch (e) {
     internalError('setInput', e);

@@ -57,7 +57,7 @@ export function openExecution(spec: ExecutionSpec, options: ExecutionOptions): {
     attrs[ATTR_TRIGGER_TYPE] = trigger.type;
     if (trigger.data !== undefined && rt().capture.payloads) {
       const r = rt();
-      const text = serializePayload(trigger.data, { maxLength: r.capture.maxPayloadLength, redactor: r.redactor });
+      const text = serializePayload(trigger.data, r.payloadOptions);
       if (text !== undefined) attrs[ATTR_TRIGGER_DATA] = text;
     }
   }

@@ -37,11 +37,20 @@ function open(spec: NodeSpec, input: unknown, options: NodeOptions | undefined):
   const parent = frameOf(parentCtx);
   if (!parent || parent.ended) return undefined;
   const name = spec.name ?? spec.id;
-  const attrs: Attributes = options?.attributes ? { ...options.attributes } : {};
-  attrs[ATTR_NODE_ID] = spec.id;
-  attrs[ATTR_NODE_NAME] = name;
-  if (spec.type !== undefined) attrs[ATTR_NODE_TYPE] = spec.type;
-  attrs[ATTR_NODE_INDEX] = parent.exec.nodeCounter++;
+  const index = parent.exec.nodeCounter++;
+  let attrs: Attributes;
+  if (options?.attributes) {
+    attrs = { ...options.attributes };
+    attrs[ATTR_NODE_ID] = spec.id;
+    attrs[ATTR_NODE_NAME] = name;
+    if (spec.type !== undefined) attrs[ATTR_NODE_TYPE] = spec.type;
+    attrs[ATTR_NODE_INDEX] = index;
+  } else {
+    // Literals, so the attributes of nodes share a shape.
+    attrs = spec.type === undefined
+      ? { [ATTR_NODE_ID]: spec.id, [ATTR_NODE_NAME]: name, [ATTR_NODE_INDEX]: index }
+      : { [ATTR_NODE_ID]: spec.id, [ATTR_NODE_NAME]: name, [ATTR_NODE_TYPE]: spec.type, [ATTR_NODE_INDEX]: index };
+  }
   const own = options && (options.signal || options.timeoutMs !== undefined)
     ? new OwnAbort(options, parent.abort, `node ${spec.id}`)
     : undefined;

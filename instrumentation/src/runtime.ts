@@ -8,6 +8,7 @@ import { context, diag, trace, type Tracer, type TracerProvider } from '@opentel
 import { suppressTracing } from '@opentelemetry/core';
 import { logs, type Logger, type LoggerProvider } from '@opentelemetry/api-logs';
 import { Redactor, type RedactionOptions } from './capture/redact.js';
+import type { SerializeOptions } from './capture/serialize.js';
 
 export const INSTRUMENTATION_NAME = '@flowtrace/instrumentation';
 export const INSTRUMENTATION_VERSION = '0.1.0';
@@ -20,6 +21,11 @@ export interface CaptureOptions {
   console: boolean;
   /** Start marks for root and node spans (executions in flight). Default true. */
   startMarks: boolean;
+  /**
+   * A start mark is sent only for a span still running this many milliseconds after it
+   * started; shorter spans arrive ended anyway. 0 sends every mark at the start. Default 100.
+   */
+  startMarkDelayMs: number;
   /** Cap of a serialised payload, in characters. Default 16 384. */
   maxPayloadLength: number;
   /** Cap of one console line, in characters. Default 8 192. */
@@ -39,33 +45,40 @@ interface Runtime {
   logger: Logger;
   capture: CaptureOptions;
   redactor: Redactor;
+  /** Cap and redactor of captured payloads, made once. */
+  payloadOptions: SerializeOptions;
 }
 
 const DEFAULT_CAPTURE: CaptureOptions = {
   payloads: true,
   console: true,
   startMarks: true,
+  startMarkDelayMs: 100,
   maxPayloadLength: 16_384,
   maxConsoleLength: 8_192,
 };
 
-let runtime: Runtime = {
-  tracer: trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
-  logger: logs.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
-  capture: { ...DEFAULT_CAPTURE },
-  redactor: new Redactor(),
-};
+function makeRuntime(tracer: Tracer, logger: Logger, capture: CaptureOptions, redactor: Redactor): Runtime {
+  return { tracer, logger, capture, redactor, payloadOptions: { maxLength: capture.maxPayloadLength, redactor } };
+}
+
+let runtime: Runtime = makeRuntime(
+  trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
+  logs.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
+  { ...DEFAULT_CAPTURE },
+  new Redactor(),
+);
 
 /** Points the instrumentation at providers and sets capture and redaction options. */
 export function configureInstrumentation(options: InstrumentationOptions = {}): void {
   const tp = options.tracerProvider;
   const lp = options.loggerProvider;
-  runtime = {
-    tracer: tp ? tp.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION) : trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
-    logger: lp ? lp.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION) : logs.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
-    capture: { ...DEFAULT_CAPTURE, ...options.capture },
-    redactor: new Redactor(options.redaction),
-  };
+  runtime = makeRuntime(
+    tp ? tp.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION) : trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
+    lp ? lp.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION) : logs.getLogger(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
+    { ...DEFAULT_CAPTURE, ...options.capture },
+    new Redactor(options.redaction),
+  );
 }
 
 /** The current state; read it per call, it may be replaced by configureInstrumentation. */

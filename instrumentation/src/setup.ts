@@ -1,10 +1,11 @@
 /**
  * One call to start tracing: a Node tracer provider and a logger provider on the official
  * OTLP/HTTP protobuf exporters, batching tuned so spans reach the collector within about a
- * second, bounded queues whose drops are counted and reported through `diag`, and console
+ * second, bounded queues whose drops are counted and reported through `diag`, a bounded
+ * redelivery buffer for batches that fail past the exporter's own retries, and console
  * capture. Explicit options win; the standard OTEL_* environment variables fill in what the
  * options leave out; the defaults fill in the rest. Nothing here ever throws into the caller
- * once it has returned, and `shutdown()` flushes what is queued.
+ * once it has returned, and `shutdown()` flushes what is queued and held.
  */
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
@@ -12,15 +13,17 @@ import { getNumberFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { detectResources, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { BatchSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_DEPLOYMENT_ENVIRONMENT, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './conventions.js';
 import { installConsoleCapture, uninstallConsoleCapture } from './capture/console.js';
 import type { RedactionOptions } from './capture/redact.js';
+import { emptyExportStats } from './export/account.js';
 import {
   BoundedLogProcessor, BoundedSpanProcessor, CountingLogExporter, CountingSpanExporter, ExportAccount, type ExportStats,
 } from './export/bounded.js';
+import { Redelivery } from './export/redelivery.js';
 import { ThrottledConsoleDiagLogger } from './export/diag-logger.js';
 import { closeOpenSpans } from './spans.js';
 import { configureInstrumentation, internalErrorCount, type CaptureOptions } from './runtime.js';
@@ -42,8 +45,19 @@ export interface SetupOptions {
   maxQueueSize?: number;
   /** Items per export request. Default 512. */
   maxExportBatchSize?: number;
-  /** Timeout of one export request. Default 5000 ms. */
+  /**
+   * Timeout of one export, the OTLP exporter's own retries included (it retries refused
+   * connections, timeouts and 429/502/503/504 answers for at most this long). Default 5000 ms.
+   */
   exportTimeoutMs?: number;
+  /**
+   * Items of each signal (spans, log records) kept for redelivery when an export still fails
+   * after the exporter's own retries: they are sent again in the background (backoff from 1 s
+   * to 30 s, at once when a new export gets through) and on forceFlush/shutdown. Past the
+   * bound the oldest are dropped and counted. 0 turns redelivery off. Default: the queue
+   * bound (`maxQueueSize`, 4096).
+   */
+  redeliveryBufferSize?: number;
   capture?: Partial<CaptureOptions>;
   redaction?: RedactionOptions;
   /**
@@ -61,11 +75,17 @@ export interface TracingHandle {
    * (default 5000; a collector that is down makes the exporters retry). Safe to call twice; never rejects.
    */
   shutdown(timeoutMs?: number): Promise<void>;
-  /** Sends everything queued now. Never rejects. */
+  /**
+   * Sends everything queued now, then what is held for redelivery (until a redelivery fails
+   * again, or for at most 5 s). Never rejects.
+   */
   forceFlush(): Promise<void>;
-  /** Queue, drop and failure counters. */
+  /** Queue, redelivery, drop and failure counters (see ExportStats). */
   stats(): { spans: ExportStats; logs: ExportStats; instrumentationErrors: number };
 }
+
+/** Default bound of shutdown(), and bound of forceFlush()'s redelivery part. */
+const DEFAULT_FLUSH_LIMIT_MS = 5_000;
 
 const DIAG_LEVELS: Record<string, DiagLogLevel> = {
   none: DiagLogLevel.NONE, error: DiagLogLevel.ERROR, warn: DiagLogLevel.WARN, info: DiagLogLevel.INFO,
@@ -106,9 +126,12 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
   const spanQueue = options.maxQueueSize ?? getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE') ?? 4096;
   const logQueue = options.maxQueueSize ?? getNumberFromEnv('OTEL_BLRP_MAX_QUEUE_SIZE') ?? 4096;
   const exporterConfig = { headers: options.headers, timeoutMillis: timeout };
+  const redeliverySize = (queue: number): number => options.redeliveryBufferSize ?? queue;
 
   const spanAccount = new ExportAccount('spans', spanQueue);
-  const spanExporter = new CountingSpanExporter(new OTLPTraceExporter({ ...exporterConfig, url: signalUrl(options, 'traces') }), spanAccount);
+  const otlpSpans = new OTLPTraceExporter({ ...exporterConfig, url: signalUrl(options, 'traces') });
+  const spanRedelivery = new Redelivery<ReadableSpan>(otlpSpans, spanAccount, { maxItems: redeliverySize(spanQueue) });
+  const spanExporter = new CountingSpanExporter(otlpSpans, spanAccount, spanRedelivery);
   const spanBatch = new BatchSpanProcessor(spanExporter, {
     scheduledDelayMillis: interval ?? getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY') ?? 500,
     maxQueueSize: spanQueue,
@@ -119,7 +142,9 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
   tracerProvider.register();
 
   const logAccount = new ExportAccount('log records', logQueue);
-  const logExporter = new CountingLogExporter(new OTLPLogExporter({ ...exporterConfig, url: signalUrl(options, 'logs') }), logAccount);
+  const otlpLogs = new OTLPLogExporter({ ...exporterConfig, url: signalUrl(options, 'logs') });
+  const logRedelivery = new Redelivery<ReadableLogRecord>(otlpLogs, logAccount, { maxItems: redeliverySize(logQueue) });
+  const logExporter = new CountingLogExporter(otlpLogs, logAccount, logRedelivery);
   const logBatch = new BatchLogRecordProcessor({
     exporter: logExporter,
     scheduledDelayMillis: interval ?? getNumberFromEnv('OTEL_BLRP_SCHEDULE_DELAY') ?? 250,
@@ -135,13 +160,20 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
 
   let stopped: Promise<void> | undefined;
   const quietly = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, (e: unknown) => diag.warn(`flowtrace: ${String(e)}`));
+  // Queued items first (a failure puts them in the redelivery buffer), then the held ones.
+  const flushAll = async (deadline: number): Promise<void> => {
+    await quietly(Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush()]));
+    await Promise.all([spanRedelivery.drain(deadline), logRedelivery.drain(deadline)]);
+  };
   return {
-    forceFlush: () => quietly(Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush()])),
-    shutdown: (timeoutMs = 5_000) => {
+    forceFlush: () => quietly(flushAll(Date.now() + DEFAULT_FLUSH_LIMIT_MS)),
+    shutdown: (timeoutMs = DEFAULT_FLUSH_LIMIT_MS) => {
       if (!stopped) {
         uninstallConsoleCapture();
         closeOpenSpans('the service stopped before this finished');
-        stopped = quietly(Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown()]));
+        const deadline = Date.now() + timeoutMs;
+        // The providers' shutdown closes the redeliveries: what is still held then is given up and counted.
+        stopped = quietly(flushAll(deadline).then(() => Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown()])));
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
       const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); timer.unref?.(); });
@@ -152,7 +184,7 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
 }
 
 function disabledHandle(): TracingHandle {
-  const empty = (): ExportStats => ({ pending: 0, dropped: 0, failed: 0, exported: 0 });
+  const empty = (): ExportStats => emptyExportStats();
   return {
     shutdown: () => Promise.resolve(),
     forceFlush: () => Promise.resolve(),

@@ -1,16 +1,17 @@
 /**
  * Opening and closing the spans of executions and nodes: start time shared with the start
- * mark, input captured at start, outcome (status, exception event, output, which node
- * failed) written at the end. Both functions swallow their own failures: opening returns
- * undefined (the caller then runs the user's code untraced), closing never throws.
+ * mark, input serialised at start (the value as it was then), outcome (status, exception
+ * event, output, which node failed) written at the end. Both functions swallow their own
+ * failures: opening returns undefined (the caller then runs the user's code untraced),
+ * closing never throws. Open frames are linked in a list (frame.ts) until they close.
  */
 import {
-  SpanStatusCode, trace, type Attributes, type Context, type Link, type Span, type SpanKind,
+  SpanStatusCode, trace, type Attributes, type HrTime, type Link, type Span, type SpanStatus,
 } from '@opentelemetry/api';
 import { ATTR_ERROR_NODE_ID } from './conventions.js';
-import { emitStartMark } from './capture/marks.js';
+import { scheduleStartMark } from './capture/marks.js';
 import { serializePayload } from './capture/serialize.js';
-import { withFrame, type AbortState, type ExecutionState, type Frame } from './frame.js';
+import { Frame, linkOpenFrame, openFramesNewestFirst, unlinkOpenFrame, type FrameSpec } from './frame.js';
 import { internalError, rt } from './runtime.js';
 
 /** How a span ended. */
@@ -20,26 +21,16 @@ export type Outcome = 'success' | 'error' | 'cancelled' | 'timed_out' | 'skipped
 export const NO_INPUT: unique symbol = Symbol('flowtrace.noInput');
 
 /** What {@link openFrame} needs. */
-export interface OpenSpec {
-  name: string;
-  kind: SpanKind;
-  role: 'root' | 'node';
+export interface OpenSpec extends FrameSpec {
+  /** The span's start attributes; the input is added to them, and the start mark reuses them. */
   attributes: Attributes;
-  parentCtx: Context;
-  exec: ExecutionState;
-  nodeId?: string;
-  abort?: AbortState;
   input?: unknown;
-  inputAttr: string;
-  outputAttr: string;
-  statusAttr: string;
   links?: Link[];
   /** A root that continues a remote parent (incoming traceparent) instead of starting a trace. */
   keepParent?: boolean;
 }
 
-/** Spans opened and not yet closed, oldest first (so they can be ended when the process stops). */
-const openFrames = new Set<Frame>();
+const STATUS_OK: SpanStatus = Object.freeze({ code: SpanStatusCode.OK });
 
 /**
  * Ends every span still open, innermost first, as `cancelled` with the given reason: used at
@@ -47,52 +38,53 @@ const openFrames = new Set<Frame>();
  * Returns how many spans were ended.
  */
 export function closeOpenSpans(reason: string): number {
-  const open = [...openFrames].reverse();
+  const open = openFramesNewestFirst();
   const error = new Error(reason);
   for (const frame of open) closeFrame(frame, 'cancelled', error);
   return open.length;
 }
 
+/** The process's time origin, read once (the getter is not free and the value never changes). */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Current time in epoch milliseconds with sub-millisecond precision. */
 export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
 
-/** Starts a span, emits its start mark and returns its frame; undefined if tracing failed. */
+/**
+ * Epoch milliseconds as [seconds, nanoseconds], computed as the SDK's millisToHrTime does (so
+ * a start mark given the milliseconds carries the very same time). Handing the SDK an HrTime
+ * spares it a clock read per conversion.
+ */
+export function toHrTime(ms: number): HrTime {
+  return [Math.trunc(ms / 1000), Math.round((ms % 1000) * 1e6)];
+}
+
+/** Starts a span, arranges its start mark and returns its frame; undefined if tracing failed. */
 export function openFrame(spec: OpenSpec): Frame | undefined {
   try {
     const r = rt();
     const attrs = spec.attributes;
     if (r.capture.payloads && spec.input !== NO_INPUT && spec.input !== undefined) {
-      const text = serializePayload(spec.input, { maxLength: r.capture.maxPayloadLength, redactor: r.redactor });
+      // Serialised now, not later: the input as it was when the span started, even if the
+      // code mutates the object afterwards.
+      const text = serializePayload(spec.input, r.payloadOptions);
       if (text !== undefined) attrs[spec.inputAttr] = text;
     }
     const startTime = nowMs();
-    const root = spec.role === 'root' && !spec.keepParent;
+    const startsTrace = spec.role === 'root' && !spec.keepParent;
+    // `root` makes the SDK copy the context without its span: asked for only when there is one.
+    const root = startsTrace && trace.getSpan(spec.parentCtx) !== undefined;
     const span: Span = r.tracer.startSpan(
       spec.name,
-      { kind: spec.kind, attributes: attrs, startTime, root, links: spec.links },
+      { kind: spec.kind, attributes: attrs, startTime: toHrTime(startTime), root, links: spec.links },
       spec.parentCtx,
     );
     if (spec.role === 'root') spec.exec.root = span;
-    const frame: Frame = {
-      span,
-      ctx: undefined as unknown as Context,
-      exec: spec.exec,
-      role: spec.role,
-      nodeId: spec.nodeId,
-      abort: spec.abort,
-      outputAttr: spec.outputAttr,
-      statusAttr: spec.statusAttr,
-      inputAttr: spec.inputAttr,
-      ended: false,
-    };
-    (frame as { ctx: Context }).ctx = withFrame(trace.setSpan(spec.parentCtx, span), frame);
-    openFrames.add(frame);
-    if (r.capture.startMarks && span.isRecording()) {
-      const parentId = root ? undefined : trace.getSpanContext(spec.parentCtx)?.spanId;
-      emitStartMark(frame.ctx, spec.name, spec.kind, attrs, parentId, startTime);
-    }
+    const frame = new Frame(span, spec, startTime, startsTrace);
+    linkOpenFrame(frame);
+    if (r.capture.startMarks && span.isRecording()) scheduleStartMark(frame, attrs, r.capture.startMarkDelayMs);
     return frame;
   } catch (e) {
     internalError('open span', e);
@@ -104,7 +96,8 @@ export function openFrame(spec: OpenSpec): Frame | undefined {
 export function closeFrame(frame: Frame, outcome: Outcome, value: unknown, statusMessage?: string): void {
   if (frame.ended) return;
   frame.ended = true;
-  openFrames.delete(frame);
+  frame.markAttributes = undefined; // its span is about to be exported ended: no mark needed
+  unlinkOpenFrame(frame);
   try {
     const span = frame.span;
     if (outcome === 'success') {
@@ -113,7 +106,7 @@ export function closeFrame(frame: Frame, outcome: Outcome, value: unknown, statu
       if (failure !== undefined) {
         outcome = 'error';
         span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
-      } else span.setStatus({ code: SpanStatusCode.OK });
+      } else span.setStatus(STATUS_OK);
     } else if (outcome === 'error' || outcome === 'timed_out') {
       if (value !== undefined) recordError(span, value);
       span.setStatus({ code: SpanStatusCode.ERROR, message: statusMessage ?? messageOf(value) });
@@ -125,7 +118,7 @@ export function closeFrame(frame: Frame, outcome: Outcome, value: unknown, statu
       noteFailure(frame, value);
     }
     span.setAttribute(frame.statusAttr, outcome);
-    span.end(nowMs()); // same clock as the start time, so a zero-length span never ends before it starts
+    span.end(toHrTime(nowMs())); // same clock as the start time, so a zero-length span never ends before it starts
   } catch (e) {
     internalError('close span', e);
   }
@@ -137,7 +130,7 @@ function writeOutput(frame: Frame, value: unknown): void {
   let out = frame.explicitOutput ? frame.explicitOutput.value : value;
   if (frame.sent && out === undefined) out = frame.sent.join('');
   if (out === undefined) return;
-  const text = serializePayload(out, { maxLength: r.capture.maxPayloadLength, redactor: r.redactor });
+  const text = serializePayload(out, r.payloadOptions);
   if (text !== undefined) frame.span.setAttribute(frame.outputAttr, text);
 }
 
@@ -157,14 +150,17 @@ export function messageOf(error: unknown): string {
 
 function noteFailure(frame: Frame, error: unknown): void {
   if (frame.role === 'node' && frame.nodeId !== undefined) {
-    if (error !== null && typeof error === 'object' && !frame.exec.errorNodes.has(error)) {
-      frame.exec.errorNodes.set(error, frame.nodeId);
+    if (error !== null && typeof error === 'object') {
+      const errorNodes = (frame.exec.errorNodes ??= new WeakMap());
+      if (!errorNodes.has(error)) errorNodes.set(error, frame.nodeId);
     }
     return;
   }
+  const errorNodes = frame.exec.errorNodes;
+  if (errorNodes === undefined) return;
   let e: unknown = error;
   for (let depth = 0; depth < 5 && e !== null && typeof e === 'object'; depth++) {
-    const nodeId = frame.exec.errorNodes.get(e);
+    const nodeId = errorNodes.get(e);
     if (nodeId !== undefined) {
       frame.span.setAttribute(ATTR_ERROR_NODE_ID, nodeId);
       return;

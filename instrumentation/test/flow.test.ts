@@ -188,3 +188,32 @@ describe('nodes', () => {
     }
   });
 });
+
+describe('the context inside a node', () => {
+  it('has the node span active, for other instrumentation and for contexts derived from it', async () => {
+    const { context, createContextKey, trace } = await import('@opentelemetry/api');
+    const key = createContextKey('test.key');
+    const outerKey = createContextKey('test.outer');
+    let seen: Record<string, unknown> = {};
+    await context.with(context.active().setValue(outerKey, 'outer'), () => runFlow({ id: 'ctx-flow' }, null, () => node({ id: 'ctx-node' }, () => {
+      const active = context.active();
+      const derived = active.setValue(key, 'v');
+      const child = trace.getTracer('other').startSpan('other-child');
+      child.end();
+      seen = {
+        active: trace.getActiveSpan(),
+        outer: active.getValue(outerKey),
+        derivedSpan: trace.getSpan(derived),
+        derivedValue: derived.getValue(key),
+        derivedOuter: derived.getValue(outerKey),
+        notInActive: active.getValue(key),
+        deleted: trace.getSpan(trace.deleteSpan(active)),
+      };
+    })));
+    const nodeSpan = t.span('ctx-node');
+    expect((seen.active as { spanContext(): { spanId: string } }).spanContext().spanId).toBe(nodeSpan.spanContext().spanId);
+    expect(seen.derivedSpan).toBe(seen.active);
+    expect(seen).toMatchObject({ outer: 'outer', derivedValue: 'v', derivedOuter: 'outer', notInActive: undefined, deleted: undefined });
+    expect(parentOf(t.span('other-child'))).toBe(nodeSpan.spanContext().spanId);
+  });
+});

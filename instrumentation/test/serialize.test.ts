@@ -116,7 +116,24 @@ describe('redaction', () => {
     const custom = new Redactor({ keys: ['iban'], keyPatterns: [/^x-internal-/i], valuePatterns: [/\b\d{4}-\d{4}-\d{4}-\d{4}\b/g] });
     expect(ser({ IBAN: 'DE00', 'x-internal-id': 5, card: 'pay 1111-2222-3333-4444 now', password: 'p' }, 10_000, custom))
       .toBe(`{"IBAN":"${REDACTED_VALUE}","x-internal-id":"${REDACTED_VALUE}","card":"pay ${REDACTED_VALUE} now","password":"${REDACTED_VALUE}"}`);
+    const mixed = new Redactor({ valuePatterns: [/secret-\w+/gi, /(\d)\1{5}/g, /^lead/y] });
+    expect(ser({ a: 'a SECRET-abc b', b: 'pin 777777 ok', c: 'lead text', d: 'text lead', e: 'Bearer xyz' }, 10_000, mixed))
+      .toBe(`{"a":"a ${REDACTED_VALUE} b","b":"pin ${REDACTED_VALUE} ok","c":"${REDACTED_VALUE} text","d":"text lead","e":"${REDACTED_VALUE}"}`);
     const only = new Redactor({ keys: ['pin'], replaceDefaults: true });
     expect(ser({ pin: 1, password: 'visible' }, 10_000, only)).toBe(`{"pin":"${REDACTED_VALUE}","password":"visible"}`);
+  });
+});
+
+describe('payload serialisation of plain JSON data', () => {
+  it('writes exactly what JSON.stringify writes, escapes and repeated keys included', () => {
+    const texts = ['plain', 'quote " and \\ backslash', 'line\nbreak\ttab', 'ctl \u0001 \u001f \u007f', 'emoji \ud83d\ude00', 'lone \ud800 high', 'lone \udc00 low', 'sep \u2028 \u2029', 'é ü 漢字', ''];
+    const keys = ['a', 'key "quoted"', 'back\\slash', 'new\nline', 'ключ', ''];
+    const values: unknown[] = [];
+    for (let i = 0; i < 200; i++) {
+      const o: Record<string, unknown> = {};
+      for (let k = 0; k < keys.length; k++) o[keys[(i + k) % keys.length]] = k % 3 === 0 ? texts[(i + k) % texts.length] : k % 3 === 1 ? [i, -k / 3, true, null] : { n: i * 1.5, s: texts[i % texts.length] };
+      values.push(o);
+    }
+    for (const v of [...values, values, texts, 0, -0, 1e21, 'just a string']) expect(ser(v, 1e7)).toBe(JSON.stringify(v));
   });
 });

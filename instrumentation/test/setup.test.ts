@@ -66,7 +66,8 @@ describe('setupTracing', () => {
 describe('setupTracing with the collector down', () => {
   it('keeps answering, keeps its queue bounded, counts drops and reports them through diag', async () => {
     // A second setup in this process: global registration is refused, the instrumentation uses these providers.
-    const down = setupTracing({ serviceName: 'down', endpoint: 'http://127.0.0.1:9', maxQueueSize: 100, exportIntervalMs: 50, diagLogLevel: 'none' });
+    // Start marks at once (no delay), so each span also puts a log record in the log queue.
+    const down = setupTracing({ serviceName: 'down', endpoint: 'http://127.0.0.1:9', maxQueueSize: 100, exportIntervalMs: 50, diagLogLevel: 'none', capture: { startMarkDelayMs: 0 } });
     try {
       const started = performance.now();
       for (let i = 0; i < 5_000; i++) runFlow({ id: 'while-down' }, null, () => node({ id: 'n' }, () => i));

@@ -43,6 +43,8 @@ export class Redactor {
   private readonly keys: string[];
   private readonly keyPatterns: readonly RegExp[];
   private readonly valuePatterns: readonly RegExp[];
+  /** All value patterns as one expression, to test a text once; undefined when they cannot be joined. */
+  private readonly anyValuePattern: RegExp | undefined;
   private readonly cache = new Map<string, boolean>();
 
   constructor(options: RedactionOptions = {}) {
@@ -51,6 +53,7 @@ export class Redactor {
     this.keyPatterns = options.keyPatterns ?? [];
     const values = options.replaceDefaults ? [] : DEFAULT_REDACTED_VALUE_PATTERNS;
     this.valuePatterns = [...values, ...(options.valuePatterns ?? [])];
+    this.anyValuePattern = joinPatterns(this.valuePatterns);
   }
 
   /** True when the value under this key must be replaced. */
@@ -84,6 +87,8 @@ export class Redactor {
 
   /** Replaces every value-pattern match inside a text. */
   redactText(text: string): string {
+    if (this.valuePatterns.length === 0) return text;
+    if (this.anyValuePattern && !this.anyValuePattern.test(text)) return text; // the usual case: one scan, no secret
     let out = text;
     for (const p of this.valuePatterns) {
       p.lastIndex = 0;
@@ -94,6 +99,24 @@ export class Redactor {
       p.lastIndex = 0;
     }
     return out;
+  }
+}
+
+/**
+ * One expression matching wherever any of the patterns matches (a text with no match for it
+ * has none for each of them), or undefined when they cannot be joined safely: different flags
+ * (other than g and y), back-references (their group numbers would shift) or a failed compile.
+ */
+function joinPatterns(patterns: readonly RegExp[]): RegExp | undefined {
+  if (patterns.length < 2) return patterns.length === 1 ? new RegExp(patterns[0].source, patterns[0].flags.replace(/[gy]/g, '')) : undefined;
+  const flags = patterns[0].flags.replace(/[gy]/g, '');
+  for (const p of patterns) {
+    if (p.flags.replace(/[gy]/g, '') !== flags || /\\[1-9]|\\k</.test(p.source)) return undefined;
+  }
+  try {
+    return new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), flags);
+  } catch {
+    return undefined;
   }
 }
 

@@ -19,25 +19,28 @@ export interface SerializeOptions {
 
 const FULL = Symbol('full');
 
+/** The text written so far; `push` throws FULL once it is longer than the cap. */
 class Writer {
-  parts: string[] = [];
-  length = 0;
-  readonly ancestors = new Set<object>();
+  out = '';
+  /** Objects being written, outermost first (a cycle points back to one of them); made at the first object. */
+  ancestors: object[] | undefined = undefined;
   constructor(readonly max: number, readonly redactor: Redactor | undefined, readonly maxDepth: number) {}
 
   push(s: string): void {
-    this.parts.push(s);
-    this.length += s.length;
-    if (this.length > this.max) throw FULL;
+    this.out += s;
+    if (this.out.length > this.max) throw FULL;
   }
 
   string(s: string): void {
-    const room = this.max - this.length + 1;
+    const room = this.max - this.out.length + 1;
     let text = s.length > room ? s.slice(0, room) : s;
     if (this.redactor) text = this.redactor.redactText(text);
-    this.push(JSON.stringify(text));
+    this.push(NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
   }
 }
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters, surrogates (lone ones; pairs pass too). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
  * Serialises a value to capped, redacted JSON text. Returns undefined for `undefined`
@@ -45,13 +48,17 @@ class Writer {
  */
 export function serializePayload(value: unknown, options: SerializeOptions): string | undefined {
   if (value === undefined) return undefined;
+  if (typeof value === 'number' || typeof value === 'boolean') { // common outputs: no writer needed
+    const text = typeof value === 'boolean' ? (value ? 'true' : 'false') : Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+    return text.length > options.maxLength ? text.slice(0, options.maxLength) + TRUNCATION_MARKER : text;
+  }
   const w = new Writer(options.maxLength, options.redactor, options.maxDepth ?? 24);
   try {
     write(w, value, 0);
-    return w.parts.join('');
+    return w.out;
   } catch (e) {
     if (e !== FULL) return '"[Unserializable]"';
-    return w.parts.join('').slice(0, options.maxLength) + TRUNCATION_MARKER;
+    return w.out.slice(0, options.maxLength) + TRUNCATION_MARKER;
   }
 }
 
@@ -75,38 +82,76 @@ function write(w: Writer, v: unknown, depth: number): void {
   }
   if (v === null) return w.push('null');
   const obj = v as object;
-  if (w.ancestors.has(obj)) return w.string('[Circular]');
+  const ancestors = (w.ancestors ??= []);
+  if (ancestors.includes(obj)) return w.string('[Circular]');
   if (depth >= w.maxDepth) return w.string('[Max depth]');
-  w.ancestors.add(obj);
+  ancestors.push(obj);
   try {
     writeObject(w, obj, depth + 1);
   } finally {
-    w.ancestors.delete(obj);
+    ancestors.pop();
   }
 }
 
 function writeObject(w: Writer, obj: object, depth: number): void {
-  if (obj instanceof Date) return w.string(Number.isNaN(obj.getTime()) ? 'Invalid Date' : obj.toISOString());
-  if (obj instanceof Uint8Array) return writeBytes(w, obj);
-  if (obj instanceof ArrayBuffer) return writeBytes(w, new Uint8Array(obj));
-  if (Array.isArray(obj) || ArrayBuffer.isView(obj)) return writeArray(w, obj as ArrayLike<unknown>, depth);
-  if (obj instanceof Set) return writeArray(w, Array.from(obj), depth);
-  if (obj instanceof Map) return writeEntries(w, mapEntries(obj), depth);
-  if (obj instanceof Error) return writeEntries(w, errorEntries(obj), depth);
-  if (obj instanceof RegExp) return w.string(obj.toString());
-  if (obj instanceof Promise) return w.string('[Promise]');
-  if (obj instanceof WeakMap || obj instanceof WeakSet) return w.string('[WeakCollection]');
+  if (Array.isArray(obj)) return writeArray(w, obj, depth);
+  const proto: unknown = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) {
+    if (obj instanceof Date) return w.string(Number.isNaN(obj.getTime()) ? 'Invalid Date' : obj.toISOString());
+    if (obj instanceof Uint8Array) return writeBytes(w, obj);
+    if (obj instanceof ArrayBuffer) return writeBytes(w, new Uint8Array(obj));
+    if (ArrayBuffer.isView(obj)) return writeArray(w, obj as unknown as ArrayLike<unknown>, depth);
+    if (obj instanceof Set) return writeArray(w, Array.from(obj), depth);
+    if (obj instanceof Map) return writeMap(w, obj, depth);
+    if (obj instanceof Error) return writeError(w, obj, depth);
+    if (obj instanceof RegExp) return w.string(obj.toString());
+    if (obj instanceof Promise) return w.string('[Promise]');
+    if (obj instanceof WeakMap || obj instanceof WeakSet) return w.string('[WeakCollection]');
+  }
   const toJSON = (obj as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
     let replaced: unknown;
     try { replaced = toJSON.call(obj); } catch { return w.string('[Unserializable]'); }
     if (replaced !== obj) return write(w, replaced, depth);
   }
-  writeEntries(w, ownEntries(obj), depth);
+  w.push('{');
+  let first = true;
+  for (const key of Object.keys(obj)) {
+    let value: unknown;
+    try { value = (obj as Record<string, unknown>)[key]; } catch { value = '[Unserializable]'; }
+    first = writeEntry(w, key, value, depth, first);
+  }
+  w.push('}');
+}
+
+/** Writes `"key":value` (after a comma unless first); skips undefined and functions. Returns whether the next is first. */
+function writeEntry(w: Writer, key: string, value: unknown, depth: number, first: boolean): boolean {
+  if (value === undefined || typeof value === 'function') return first;
+  if (!first) w.push(',');
+  w.push(keyText(key));
+  if (w.redactor && w.redactor.isSecretKey(key)) w.push(REDACTED_JSON);
+  else write(w, value, depth);
+  return false;
+}
+
+const REDACTED_JSON = JSON.stringify(REDACTED_VALUE);
+
+/** `"key":` of recent keys: payloads repeat their keys, and escaping one costs more than a lookup. */
+const keyTexts = new Map<string, string>();
+const KEY_TEXTS_LIMIT = 4096;
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    if (keyTexts.size >= KEY_TEXTS_LIMIT) keyTexts.clear();
+    text = `${JSON.stringify(key)}:`;
+    keyTexts.set(key, text);
+  }
+  return text;
 }
 
 function writeBytes(w: Writer, bytes: Uint8Array): void {
-  const room = Math.max(0, Math.ceil((w.max - w.length) * 0.75) + 3);
+  const room = Math.max(0, Math.ceil((w.max - w.out.length) * 0.75) + 3);
   const shown = bytes.length > room ? bytes.subarray(0, room) : bytes;
   w.push(`{"type":"Buffer","length":${bytes.length},"base64":`);
   w.push(JSON.stringify(Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength).toString('base64')));
@@ -124,43 +169,31 @@ function writeArray(w: Writer, arr: ArrayLike<unknown>, depth: number): void {
   w.push(']');
 }
 
-function writeEntries(w: Writer, entries: Iterable<[string, unknown]>, depth: number): void {
+function writeMap(w: Writer, map: Map<unknown, unknown>, depth: number): void {
   w.push('{');
   let first = true;
-  for (const [key, value] of entries) {
-    if (value === undefined || typeof value === 'function') continue;
-    if (!first) w.push(',');
-    first = false;
-    w.push(JSON.stringify(key));
-    w.push(':');
-    if (w.redactor && w.redactor.isSecretKey(key)) w.push(JSON.stringify(REDACTED_VALUE));
-    else write(w, value, depth);
-  }
+  for (const [k, v] of map) first = writeEntry(w, typeof k === 'string' ? k : mapKeyText(k), v, depth, first);
   w.push('}');
 }
 
-function* ownEntries(obj: object): Iterable<[string, unknown]> {
-  for (const key of Object.keys(obj)) {
-    let value: unknown;
-    try { value = (obj as Record<string, unknown>)[key]; } catch { value = '[Unserializable]'; }
-    yield [key, value];
-  }
-}
-
-function* mapEntries(map: Map<unknown, unknown>): Iterable<[string, unknown]> {
-  for (const [k, v] of map) yield [typeof k === 'string' ? k : keyText(k), v];
-}
-
-function keyText(k: unknown): string {
+function mapKeyText(k: unknown): string {
   if (k !== null && typeof k === 'object') return Object.prototype.toString.call(k);
   return String(k);
 }
 
-function* errorEntries(err: Error): Iterable<[string, unknown]> {
-  yield ['name', err.name];
-  yield ['message', err.message];
-  if (err.stack) yield ['stack', err.stack];
-  for (const [k, v] of ownEntries(err)) if (k !== 'name' && k !== 'message' && k !== 'stack') yield [k, v];
+function writeError(w: Writer, err: Error, depth: number): void {
+  w.push('{');
+  let first = writeEntry(w, 'name', err.name, depth, true);
+  first = writeEntry(w, 'message', err.message, depth, first);
+  if (err.stack) first = writeEntry(w, 'stack', err.stack, depth, first);
+  const keys = Object.keys(err);
+  for (const k of keys) {
+    if (k === 'name' || k === 'message' || k === 'stack') continue;
+    let value: unknown;
+    try { value = (err as unknown as Record<string, unknown>)[k]; } catch { value = '[Unserializable]'; }
+    first = writeEntry(w, k, value, depth, first);
+  }
   const cause = (err as { cause?: unknown }).cause;
-  if (cause !== undefined && !Object.keys(err).includes('cause')) yield ['cause', cause];
+  if (cause !== undefined && !keys.includes('cause')) writeEntry(w, 'cause', cause, depth, first);
+  w.push('}');
 }
