@@ -5,7 +5,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
 import { eachBody } from './lib/body-file.mjs';
-import { loadIngest, loadStageAppender, schemaSql } from './lib/collector-dist.mjs';
+import { loadIngest, loadRowAppender, schemaSql } from './lib/collector-dist.mjs';
 import { loadAverage } from './lib/stats.mjs';
 
 async function freshSpanTable(dbPath) {
@@ -14,6 +14,8 @@ async function freshSpanTable(dbPath) {
   const instance = await DuckDBInstance.create(dbPath);
   const connection = await instance.connect();
   await connection.run(schemaSql('002_span_data.sql'));
+  // The columns later schema files add to span_data (large_attributes, 007).
+  for (const [alter] of schemaSql('007_large_attributes.sql').matchAll(/ALTER TABLE span_data [^;]*;/g)) await connection.run(alter);
   return { instance, connection };
 }
 
@@ -21,7 +23,7 @@ async function freshSpanTable(dbPath) {
 export async function appenderLimit(dataset, dbPath) {
   const load = loadAverage();
   const { ingestTraces } = await loadIngest();
-  const { appendSpan } = await loadStageAppender();
+  const { appendSpan } = await loadRowAppender();
   const { instance, connection } = await freshSpanTable(dbPath);
   const appender = await connection.createAppender('span_data');
   let rows = 0;
@@ -55,7 +57,9 @@ export async function rowInserts(dataset, dbPath, maxRows = 20_000, maxMs = 30_0
   const { ingestTraces } = await loadIngest();
   const { instance, connection } = await freshSpanTable(dbPath);
   const columns = 34;
-  const statement = await connection.prepare(`INSERT INTO span_data VALUES (${Array.from({ length: columns }, (_, i) => `$${i + 1}`).join(', ')})`);
+  // The last column, large_attributes (a list of text pieces), gets the large attributes as one piece.
+  const statement = await connection.prepare(`INSERT INTO span_data VALUES (${Array.from({ length: columns }, (_, i) => `$${i + 1}`).join(', ')}, `
+    + `CASE WHEN $${columns + 1}::VARCHAR IS NULL THEN NULL ELSE [$${columns + 1}::VARCHAR] END)`);
   let rows = 0;
   let ms = 0;
   outer: for (const { body } of eachBody(dataset.path, dataset.index)) {
@@ -64,7 +68,7 @@ export async function rowInserts(dataset, dbPath, maxRows = 20_000, maxMs = 30_0
       const values = [r.traceId, r.spanId, r.parentSpanId, r.traceState, r.name, r.kind, r.serviceName, r.startTimeUnixNano, r.endTimeUnixNano,
         r.statusCode, r.statusMessage, r.exceptionMessage, r.executionKind, r.flowId, r.flowName, r.flowVersion, r.triggerType, r.userId,
         r.nodeId, r.nodeName, r.nodeType, r.nodeIndex, r.flowStatus, r.errorNodeId, r.attributes, r.resourceAttributes, r.scopeName,
-        r.scopeVersion, r.events, r.links, r.flags, r.droppedAttributesCount, r.droppedEventsCount, r.droppedLinksCount];
+        r.scopeVersion, r.events, r.links, r.flags, r.droppedAttributesCount, r.droppedEventsCount, r.droppedLinksCount, r.largeAttributes];
       const t0 = performance.now();
       values.forEach((v, i) => {
         const at = i + 1;

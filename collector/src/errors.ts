@@ -32,6 +32,7 @@ function define(code: string, statusCode: number, message: string, retryAfterSec
 /** The registry: each key is the error's code. */
 export const errors = {
   FT_TRACE_NOT_FOUND: define('FT_TRACE_NOT_FOUND', 404, 'No execution with this trace id'),
+  FT_SPAN_NOT_FOUND: define('FT_SPAN_NOT_FOUND', 404, 'No span with this id in the execution'),
   FT_FLOW_NOT_FOUND: define('FT_FLOW_NOT_FOUND', 404, 'No executions of this flow'),
   FT_ROUTE_NOT_FOUND: define('FT_ROUTE_NOT_FOUND', 404, 'No such route'),
   FT_BAD_REQUEST: define('FT_BAD_REQUEST', 400, 'Invalid request'),

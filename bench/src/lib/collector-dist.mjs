@@ -12,7 +12,7 @@ export const COLLECTOR_CLI = join(COLLECTOR_DIST, 'cli.js');
 
 export const loadIngest = () => import(`${COLLECTOR_DIST}ingest/index.js`);
 export const loadStorage = () => import(`${COLLECTOR_DIST}storage/index.js`);
-export const loadStageAppender = () => import(`${COLLECTOR_DIST}storage/stage-appender.js`);
+export const loadRowAppender = () => import(`${COLLECTOR_DIST}storage/row-appender.js`);
 
 /** The DDL of one schema file, e.g. '002_span_data.sql'. */
 export function schemaSql(file) {

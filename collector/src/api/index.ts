@@ -16,14 +16,18 @@ export type {
   LogLine,
   NodeStats,
   NodeStatus,
+  OutlineField,
+  OutlineSpan,
   ServiceInfo,
   ServiceList,
   Span,
+  SpanDetail,
   SpanEvent,
   SpanKindName,
   SpanLink,
   SqlColumn,
   SqlRequest,
   SqlResult,
+  TraceOutline,
 } from './wire-types.js';
 export { LIVE_EVENT_TYPES } from './wire-types.js';

@@ -115,6 +115,52 @@ export interface ExecutionDetail {
   logs: LogLine[];
 }
 
+/** The fields of an outline tuple (see TraceOutline), in the order `fields` lists them. */
+export type OutlineField =
+  | 'spanId' | 'parentSpanId' | 'name' | 'serviceName' | 'kind' | 'status' | 'statusCode' | 'statusMessage'
+  | 'nodeId' | 'nodeName' | 'nodeType' | 'nodeIndex' | 'startNs' | 'endNs';
+
+/** One span of an outline, a JSON array; times are nanoseconds after the outline's `baseTimeUnixNano`. */
+export type OutlineSpan = [
+  spanId: string,
+  /** null for a root; may name a span that is not in the trace (an orphan's parent). */
+  parentSpanId: string | null,
+  name: string,
+  serviceName: string,
+  kind: SpanKindName,
+  status: NodeStatus,
+  statusCode: 'unset' | 'ok' | 'error',
+  statusMessage: string | null,
+  /** flow.node.id, flow.node.name, flow.node.type, flow.node.index of a flow node, else null. */
+  nodeId: string | null,
+  nodeName: string | null,
+  nodeType: string | null,
+  nodeIndex: number | null,
+  startNs: number,
+  /** null while the span is running. */
+  endNs: number | null,
+];
+
+/**
+ * GET /api/executions/:traceId/outline: what a waterfall draws, without attributes, events,
+ * links or console lines (GET /api/executions/:traceId/spans/:spanId has those, per span).
+ */
+export interface TraceOutline {
+  execution: ExecutionDetail['execution'];
+  /** Nanoseconds since the epoch (decimal) that the spans' times count from: the earliest start. */
+  baseTimeUnixNano: string;
+  /** The meaning of each position of a span tuple; read positions from here, new fields may be appended. */
+  fields: OutlineField[];
+  /** In start order. Times are exact while a trace lasts under 104 days (2^53 ns). */
+  spans: OutlineSpan[];
+}
+
+/** GET /api/executions/:traceId/spans/:spanId: one span as in the full trace, and its console lines. */
+export interface SpanDetail {
+  span: Span;
+  logs: LogLine[];
+}
+
 export interface FlowStats {
   flowName: string;
   count: number;

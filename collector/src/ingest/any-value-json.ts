@@ -7,7 +7,7 @@
  * A value of the wrong JSON type is undecodable: it throws the coded 400 error.
  */
 import { TRUNCATION_MARKER } from '@flowtrace/instrumentation/conventions';
-import type { HotSpanFields } from '../storage/rows.js';
+import { LARGE_ATTRIBUTE_CHARS, type HotSpanFields } from '../storage/rows.js';
 import { setHotField } from './hot-fields.js';
 import type { IngestCaps } from './ingest-caps.js';
 import { ATTR_TRUNCATED } from './ingest-caps.js';
@@ -153,6 +153,7 @@ export function anyValueToJson(value: unknown, key: string, caps: IngestCaps, cu
  */
 export function attributesToJson(
   list: unknown, caps: IngestCaps, cut: CutState, hot: HotSpanFields | null, omit: ReadonlySet<string> | null,
+  large: LargeAttributes | null = null,
 ): string {
   if (list == null) return '{}';
   if (!Array.isArray(list)) throw undecodableError('attributes must be an array of KeyValue');
@@ -169,10 +170,23 @@ export function attributesToJson(
     if (kept >= caps.maxAttributes) { cut.dropped++; continue; }
     if (seen !== null) { if (seen.has(key)) continue; seen.add(key); }
     if (hot !== null) setHotField(hot, key, kv.value, (text) => capString(text, caps, cut));
-    out += (kept === 0 ? '' : ',') + JSON.stringify(key) + ':' + anyValueToJson(kv.value, key, caps, cut, 0);
+    const entry = JSON.stringify(key) + ':' + anyValueToJson(kv.value, key, caps, cut, 0);
+    if (large !== null && entry.length > LARGE_ATTRIBUTE_CHARS) {
+      large.json = large.json === null ? '{' + entry + '}' : large.json.slice(0, -1) + ',' + entry + '}';
+    } else {
+      out += (out.length === 1 ? '' : ',') + entry;
+    }
     kept++;
   }
   return out + '}';
+}
+
+/**
+ * Where attributesToJson puts entries longer than LARGE_ATTRIBUTE_CHARS (captured inputs and
+ * outputs, bodies, prompts): a JSON object text of their own, null when there is none.
+ */
+export interface LargeAttributes {
+  json: string | null;
 }
 
 /** Adds `"flowtrace.truncated": true` to an attributes object text (once). */

@@ -8,7 +8,7 @@ import {
   ATTR_MARK, ATTR_MARK_PARENT_SPAN_ID, ATTR_MARK_SPAN_KIND, ATTR_MARK_SPAN_NAME, MARK_SPAN_START,
 } from '@flowtrace/instrumentation/conventions';
 import type { LogRow, SpanRow } from '../storage/rows.js';
-import { anyValueToJson, attributesToJson, capString, capText, withTruncatedMark, type CutState } from './any-value-json.js';
+import { anyValueToJson, attributesToJson, capString, capText, withTruncatedMark, type CutState, type LargeAttributes } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
   type ConvertResult, type ResourceContext,
@@ -105,7 +105,8 @@ function startMarkToSpan(
 
   const cut: CutState = { truncated: false, dropped: 0 };
   const hot = emptyHotFields();
-  let attributes = attributesToJson(rec.attributes, caps, cut, hot, MARK_KEYS);
+  const large: LargeAttributes = { json: null };
+  let attributes = attributesToJson(rec.attributes, caps, cut, hot, MARK_KEYS, large);
   const name = capString(typeof marks.name === 'string' ? marks.name : '', caps, cut);
   if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
   return {
@@ -123,6 +124,7 @@ function startMarkToSpan(
     statusMessage: null,
     exceptionMessage: null,
     attributes,
+    largeAttributes: large.json,
     resourceAttributes: res.resourceAttributes,
     scopeName,
     scopeVersion,

@@ -6,7 +6,7 @@
  */
 import { ATTR_EXCEPTION_MESSAGE, EVENT_EXCEPTION } from '@flowtrace/instrumentation/conventions';
 import type { SpanRow } from '../storage/rows.js';
-import { attributesToJson, capString, capText, withTruncatedMark, type CutState } from './any-value-json.js';
+import { attributesToJson, capString, capText, withTruncatedMark, type CutState, type LargeAttributes } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
   type ConvertResult, type ResourceContext,
@@ -67,7 +67,8 @@ export function convertSpan(
 
   const cut: CutState = { truncated: false, dropped: 0 };
   const hot = emptyHotFields();
-  let attributes = attributesToJson(span.attributes, caps, cut, hot, null);
+  const large: LargeAttributes = { json: null };
+  let attributes = attributesToJson(span.attributes, caps, cut, hot, null, large);
   const droppedAttributesCount = count(span.droppedAttributesCount) + cut.dropped;
   let cutSomething = cut.truncated || cut.dropped > 0;
 
@@ -101,6 +102,7 @@ export function convertSpan(
     statusMessage,
     exceptionMessage,
     attributes,
+    largeAttributes: large.json,
     resourceAttributes: res.resourceAttributes,
     scopeName,
     scopeVersion,

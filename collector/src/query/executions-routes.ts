@@ -1,15 +1,17 @@
 /**
  * Execution history: the list with filters and cursor paging, one execution with its
- * spans and console lines, its OTLP JSON export, and deletion.
+ * spans and console lines, its OTLP JSON export, and deletion. The trace view's lighter
+ * reads (outline, one span) live in trace-view-routes.ts and are registered from here.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ExecutionDetail, ExecutionList } from '../api/wire-types.js';
+import type { ExecutionList } from '../api/wire-types.js';
 import { errors } from '../errors.js';
 import type { Storage } from '../storage/index.js';
 import { traceToOtlpJson } from './otlp-export.js';
 import { decodeCursor, encodeCursor, listParam, parseAttributeFilters, parseTime, parseTraceId } from './params.js';
 import { errorResponses } from './schemas.js';
-import { executionToWire, logToWire } from './to-wire.js';
+import { executionDetailToWire, executionToWire, logToWire } from './to-wire.js';
+import { traceViewRoutes } from './trace-view-routes.js';
 
 interface ListQuery {
   flow?: string | string[];
@@ -37,6 +39,7 @@ const STATUSES = new Set(['running', 'success', 'error', 'cancelled', 'timed_out
 
 export async function executionsRoutes(app: FastifyInstance, opts: { storage: Storage }): Promise<void> {
   const { storage } = opts;
+  await app.register(traceViewRoutes, { storage });
 
   app.get<{ Querystring: ListQuery }>(
     '/api/executions',
@@ -122,12 +125,7 @@ export async function executionsRoutes(app: FastifyInstance, opts: { storage: St
       trace.parentSpanIds.forEach((parent, i) => {
         if (parent !== null && !spanIds.has(parent) && trace.spanIds[i] !== trace.execution.rootSpanId) orphanCount += 1;
       });
-      const execution: ExecutionDetail['execution'] = {
-        ...executionToWire(trace.execution),
-        spanCount: trace.spanCount,
-        complete: trace.execution.rootFinished && orphanCount === 0,
-        orphanCount,
-      };
+      const execution = executionDetailToWire(trace.execution, trace.spanCount, orphanCount);
       // The spans arrive as JSON text rendered by DuckDB (storage/span-json-sql.ts): joined,
       // not parsed and serialised again, which is what keeps a 100,000-span trace fast.
       const body = `{"execution":${JSON.stringify(execution)},"spans":[${trace.spansJson}],"logs":${JSON.stringify(trace.logs.map(logToWire))}}`;

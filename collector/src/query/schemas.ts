@@ -61,3 +61,86 @@ export const errorResponses = {
   401: { $ref: 'ApiError#' },
   404: { $ref: 'ApiError#' },
 };
+
+/** The execution of a trace answer: the summary, and whether the trace is complete. */
+const executionDetailSchema = {
+  allOf: [
+    { $ref: 'ExecutionSummary#' },
+    { type: 'object', properties: { complete: { type: 'boolean' }, orphanCount: { type: 'integer' } } },
+  ],
+};
+
+const attributesSchema = { type: 'object', additionalProperties: true } as const;
+
+/** A span as GET /api/executions/:traceId and the span route answer it (api/wire-types.ts Span). */
+export const spanSchema = {
+  type: 'object',
+  properties: {
+    traceId: { type: 'string' },
+    spanId: { type: 'string' },
+    parentSpanId: nullableString,
+    name: { type: 'string' },
+    serviceName: { type: 'string' },
+    kind: { type: 'string', enum: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] },
+    startTime: { type: 'string', format: 'date-time' },
+    startTimeUnixNano: { type: 'string' },
+    endTime: nullableString,
+    endTimeUnixNano: nullableString,
+    durationMs: { type: ['number', 'null'] },
+    status: { type: 'string', enum: ['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned'] },
+    statusCode: { type: 'string', enum: ['unset', 'ok', 'error'] },
+    statusMessage: nullableString,
+    attributes: attributesSchema,
+    resourceAttributes: attributesSchema,
+    scopeName: nullableString,
+    scopeVersion: nullableString,
+    traceState: nullableString,
+    events: {
+      type: 'array',
+      items: { type: 'object', properties: { name: { type: 'string' }, time: { type: 'string' }, timeUnixNano: { type: 'string' }, attributes: attributesSchema } },
+    },
+    links: {
+      type: 'array',
+      items: { type: 'object', properties: { traceId: { type: 'string' }, spanId: { type: 'string' }, traceState: nullableString, attributes: attributesSchema } },
+    },
+    droppedAttributesCount: { type: 'integer' },
+    droppedEventsCount: { type: 'integer' },
+    droppedLinksCount: { type: 'integer' },
+  },
+};
+
+/** A console line (an OTLP log record) of a trace. */
+export const logLineSchema = {
+  type: 'object',
+  properties: {
+    traceId: { type: 'string' },
+    spanId: nullableString,
+    time: { type: 'string', format: 'date-time' },
+    timeUnixNano: { type: 'string' },
+    severity: { type: 'string' },
+    severityNumber: { type: 'integer' },
+    body: { type: 'string' },
+    attributes: attributesSchema,
+  },
+};
+
+/** GET /api/executions/:traceId/spans/:spanId. */
+export const spanDetailSchema = {
+  type: 'object',
+  properties: { span: spanSchema, logs: { type: 'array', items: logLineSchema } },
+};
+
+/** GET /api/executions/:traceId/outline (api/wire-types.ts TraceOutline). */
+export const traceOutlineSchema = {
+  type: 'object',
+  description:
+    'What a waterfall draws: per span one array whose positions `fields` names (spanId, parentSpanId, name, serviceName, '
+    + 'kind, status, statusCode, statusMessage, nodeId, nodeName, nodeType, nodeIndex, startNs, endNs); startNs and endNs '
+    + 'are nanoseconds after baseTimeUnixNano, endNs null while the span runs.',
+  properties: {
+    execution: executionDetailSchema,
+    baseTimeUnixNano: { type: 'string' },
+    fields: { type: 'array', items: { type: 'string' } },
+    spans: { type: 'array', items: { type: 'array', items: { type: ['string', 'number', 'null'] } } },
+  },
+};

@@ -2,8 +2,8 @@
  * Storage records → the API's wire types, in one place: nanoseconds become ISO 8601 plus
  * decimal nanosecond strings, JSON text becomes objects, statuses become names.
  */
-import type { ExecutionSummary, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
-import type { ExecutionRecord, LogRecord, SpanRecord } from '../storage/index.js';
+import type { ExecutionDetail, ExecutionSummary, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
+import { mergedAttributes, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
 
 const KIND_NAMES: SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS_CODES = ['unset', 'ok', 'error'] as const;
@@ -60,6 +60,14 @@ export function executionToWire(e: ExecutionRecord): ExecutionSummary {
   };
 }
 
+/**
+ * The execution of a trace answer: its summary with the span count of the spans actually
+ * read, and complete once the root is in and no span misses its parent.
+ */
+export function executionDetailToWire(e: ExecutionRecord, spanCount: number, orphanCount: number): ExecutionDetail['execution'] {
+  return { ...executionToWire(e), spanCount, complete: e.rootFinished && orphanCount === 0, orphanCount };
+}
+
 /** The status a span shows: running without an end; flow.*.status wins over OTel status. */
 export function spanStatus(s: SpanRecord): NodeStatus {
   if (s.endTimeUnixNano === null) return 'running';
@@ -86,7 +94,7 @@ export function spanToWire(s: SpanRecord): Span {
     status: spanStatus(s),
     statusCode: STATUS_CODES[s.statusCode] ?? 'unset',
     statusMessage: s.statusMessage,
-    attributes: parseJson(s.attributes, {}),
+    attributes: parseJson(mergedAttributes(s.attributes, s.largeAttributes), {}),
     resourceAttributes: parseJson(s.resourceAttributes, {}),
     scopeName: s.scopeName,
     scopeVersion: s.scopeVersion,

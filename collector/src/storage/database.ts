@@ -30,6 +30,8 @@ export interface OpenDatabaseOptions {
   readConnections?: number;
   /** Executions silent for longer than this are abandoned (default 10 minutes). */
   abandonAfterMs?: number;
+  /** DuckDB checkpoint_threshold: the WAL size that triggers a checkpoint at a commit. */
+  checkpointThreshold?: string;
 }
 
 /** Opens (creating if needed) the database, applies the schema, and locks down settings. */
@@ -39,6 +41,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const config: Record<string, string> = {};
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   if (options.threads) config.threads = String(options.threads);
+  if (options.checkpointThreshold) config.checkpoint_threshold = options.checkpointThreshold;
   const instance = await DuckDBInstance.create(path, config);
   const writer = await instance.connect();
   await applySchema(writer);

@@ -1,8 +1,10 @@
 /**
  * Builds the SQL of the execution list from a filter: a pure function with golden tests.
  * User text only ever travels as a bound parameter; the SQL text depends only on which
- * filters are present (and on the limit, a validated integer).
+ * filters are present (and on the limit, a validated integer, and whether an attribute value
+ * is long enough to be a large attribute).
  */
+import { LARGE_ATTRIBUTE_CHARS } from './rows.js';
 
 export interface ExecutionCursor {
   startNs: bigint;
@@ -78,10 +80,19 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
   (filter.attributes ?? []).forEach(({ key, value }, i) => {
     params[`attr_path${i}`] = jsonPathForKey(key);
     params[`attr_value${i}`] = value;
+    params[`attr_text${i}`] = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    params[`attr_token${i}`] = `${JSON.stringify(key)}:${value}`;
+    const matches = (column: string): string =>
+      `((contains(${column}, $attr_text${i}) OR contains(${column}, $attr_token${i}))` +
+      ` AND json_extract_string(${column}, $attr_path${i}) = $attr_value${i})`;
+    // The contains() tests are a fast prefilter over the compact JSON ingest writes (a string
+    // value, or a number/bool/array token); json_extract_string decides. A value whose shortest
+    // "key":value text fits the limit is never in large_attributes, which is then not read.
+    const large = JSON.stringify(key).length + 1 + value.length > LARGE_ATTRIBUTE_CHARS
+      ? ` OR ${matches(`array_to_string(large_attributes, '')`)}` : '';
     where.push(
-      `trace_id IN (SELECT trace_id FROM span_data WHERE json_extract_string(attributes, $attr_path${i}) = $attr_value${i}` +
-        ` OR json_extract_string(resource_attributes, $attr_path${i}) = $attr_value${i}` +
-        ` UNION ALL SELECT trace_id FROM span_starts WHERE json_extract_string(attributes, $attr_path${i}) = $attr_value${i})`,
+      `trace_id IN (SELECT trace_id FROM span_data WHERE ${matches('attributes')} OR ${matches('resource_attributes')}${large}` +
+        ` UNION ALL SELECT trace_id FROM span_starts WHERE ${matches('attributes')}${large})`,
     );
   });
   if (filter.text !== undefined && filter.text !== '') {
@@ -89,7 +100,7 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     where.push(
       `(trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text)` +
         ` OR trace_id IN (SELECT trace_id FROM span_data WHERE contains(lower(name), $text)` +
-        ` OR contains(lower(CAST(attributes AS VARCHAR)), $text)))`,
+        ` OR contains(lower(attributes), $text) OR contains(lower(array_to_string(large_attributes, '')), $text)))`,
     );
   }
   if (filter.cursor) {

@@ -30,6 +30,12 @@ export const FIND_STARTS_OF_TRACES = `SELECT trace_id, span_id FROM span_starts 
 /** The newest stored spans, newest first, to seed the writer's memory of recent keys. Params: $n. */
 export const NEWEST_SPAN_KEYS = `SELECT trace_id, span_id, start_ns FROM span_data ORDER BY start_ns DESC LIMIT $n`;
 
+/** Every stored trace id, for the writer's memory of what was never stored. */
+export const ALL_TRACE_IDS = `SELECT trace_id FROM execution_data`;
+
+/** Every running key (trace id + span id), at most $n of them. */
+export const ALL_RUNNING_KEYS = `SELECT trace_id || span_id AS k FROM span_starts LIMIT $n`;
+
 /** Stored rows of the executions the group touches. */
 export const READ_TOUCHED_EXECUTIONS = `SELECT * FROM execution_data WHERE trace_id IN ${SPAN_TRACES}`;
 

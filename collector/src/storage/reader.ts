@@ -10,8 +10,10 @@ import {
   executionRecordFromRow, logRecordFromRow, spanRecordFromRow,
   type ExecutionRecord, type LogRecord, type SpanRecord,
 } from './records.js';
+import { ONE_SPAN_JSON, SPAN_LOGS } from './span-detail-sql.js';
 import { TRACE_SPANS_JSON } from './span-json-sql.js';
 import { FLOW_LIST_SQL, FLOW_SERIES_SQL, FLOW_SUMMARY_SQL, NODE_STATS_SQL } from './stats-sql.js';
+import { TRACE_OUTLINE_SQL } from './trace-outline-sql.js';
 
 /** A trace with its spans already rendered as the API's Span JSON (see span-json-sql.ts). */
 export interface TraceJson {
@@ -22,6 +24,24 @@ export interface TraceJson {
   spanIds: string[];
   /** Parent span ids, null for a root, in the order of `spans`. */
   parentSpanIds: Array<string | null>;
+  logs: LogRecord[];
+}
+
+/** A trace's outline rendered by DuckDB (see trace-outline-sql.ts). */
+export interface TraceOutlineJson {
+  execution: ExecutionRecord;
+  /** The earliest span start, which the tuples' times count from. */
+  baseNs: bigint;
+  spanCount: number;
+  /** Spans whose parent is not in the trace, the execution's root excepted. */
+  orphanCount: number;
+  /** The span tuples in start order, joined by commas (the inside of a JSON array). */
+  spansJson: string;
+}
+
+/** One span rendered as Span JSON by DuckDB, with its console lines. */
+export interface SpanJson {
+  spanJson: string;
   logs: LogRecord[];
 }
 
@@ -129,10 +149,39 @@ export class Reader {
     };
   }
 
+  /** The outline of a trace (what a waterfall draws), or undefined. */
+  async getTraceOutline(traceId: string): Promise<TraceOutlineJson | undefined> {
+    const execution = await this.getExecution(traceId);
+    if (!execution) return undefined;
+    const [row] = await this.rows(TRACE_OUTLINE_SQL, {
+      trace_id: traceId,
+      lo: execution.minStartNs,
+      hi: execution.maxStartNs,
+      root_span_id: execution.rootSpanId ?? '',
+    });
+    return {
+      execution,
+      baseNs: BigInt((row?.base_ns as bigint | null) ?? 0n),
+      spanCount: Number(row?.span_count ?? 0),
+      orphanCount: Number(row?.orphan_count ?? 0),
+      spansJson: String(row?.spans_json ?? ''),
+    };
+  }
+
+  /** One span of an execution as Span JSON with its console lines, or undefined when the trace has no such span. */
+  async getSpanJson(execution: ExecutionRecord, spanId: string): Promise<SpanJson | undefined> {
+    const [spans, logs] = await Promise.all([
+      this.rows(ONE_SPAN_JSON(), { trace_id: execution.traceId, span_id: spanId, lo: execution.minStartNs, hi: execution.maxStartNs }),
+      this.rows(SPAN_LOGS, { trace_id: execution.traceId, span_id: spanId, lo: logsFrom(execution) }),
+    ]);
+    if (spans.length === 0) return undefined;
+    return { spanJson: String(spans[0].json), logs: logs.map(logRecordFromRow) };
+  }
+
   private async logsOf(traceId: string, execution: ExecutionRecord): Promise<LogRecord[]> {
     const rows = await this.rows(`SELECT * FROM log_data WHERE time_ns >= $lo AND trace_id = $trace_id ORDER BY time_ns`, {
       trace_id: traceId,
-      lo: execution.minStartNs - 60_000_000_000n,
+      lo: logsFrom(execution),
     });
     return rows.map(logRecordFromRow);
   }
@@ -222,6 +271,11 @@ export class Reader {
   private rangeParams(range: TimeRange): Record<string, bigint> {
     return { from_ns: range.fromNs, to_ns: range.toNs, abandon_before: this.abandonBefore() };
   }
+}
+
+/** Console lines are read from a minute before the first span start (clock skew between processes). */
+function logsFrom(execution: ExecutionRecord): bigint {
+  return execution.minStartNs - 60_000_000_000n;
 }
 
 function quantiles(value: unknown): [number, number, number] | null {

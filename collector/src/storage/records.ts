@@ -3,7 +3,7 @@
  * objects in one place. Times stay nanoseconds (bigint) here; query/ turns records into
  * the API's wire types.
  */
-import type { SpanRow } from './rows.js';
+import { mergedAttributes, type SpanRow } from './rows.js';
 
 export interface ExecutionRecord {
   traceId: string;
@@ -35,7 +35,10 @@ export interface ExecutionRecord {
   lastSeenNs: bigint;
 }
 
-/** A span as stored: a finished SpanRow, or a running one (endTimeUnixNano null). */
+/**
+ * A span as stored: a finished SpanRow, or a running one (endTimeUnixNano null). Read back,
+ * `attributes` holds every attribute again (the large ones merged in) and `largeAttributes` is null.
+ */
 export type SpanRecord = SpanRow;
 
 export interface LogRecord {
@@ -119,7 +122,8 @@ export function spanRecordFromRow(row: Row): SpanRecord {
     nodeIndex: numOrNull(row.node_index),
     flowStatus: str(row.flow_status),
     errorNodeId: str(row.error_node_id),
-    attributes: String(row.attributes ?? '{}'),
+    attributes: mergedAttributes(String(row.attributes ?? '{}'), Array.isArray(row.large_attributes) ? row.large_attributes.join('') : null),
+    largeAttributes: null,
     resourceAttributes: String(row.resource_attributes ?? '{}'),
     scopeName: str(row.scope_name),
     scopeVersion: str(row.scope_version),

@@ -1,15 +1,24 @@
 /**
  * Appends rows to the tables with DuckDB's appender, column by column in the tables'
- * declared order (schema/002–005): one function per table, used by the writer inside its
+ * declared order (schema/002–005, then the columns 007 adds): one function per table, used by the writer inside its
  * group-commit transaction.
  */
-import type { DuckDBAppender } from '@duckdb/node-api';
+import { LIST, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
 import type { ExecutionRecord } from './records.js';
 import type { LogRow, SpanRow } from './rows.js';
+import { textPieces } from './text-pieces.js';
 
 function varcharOrNull(appender: DuckDBAppender, value: string | null): void {
   if (value === null) appender.appendNull();
   else appender.appendVarchar(value);
+}
+
+const PIECES = LIST(VARCHAR);
+
+/** large_attributes: the JSON text in compressible pieces (see text-pieces.ts), or NULL. */
+function largeOrNull(appender: DuckDBAppender, json: string | null): void {
+  if (json === null) appender.appendNull();
+  else appender.appendList(textPieces(json), PIECES);
 }
 
 function integerOrNull(appender: DuckDBAppender, value: number | null): void {
@@ -44,6 +53,7 @@ export function appendSpan(appender: DuckDBAppender, row: SpanRow): void {
   appender.appendUInteger(row.droppedAttributesCount);
   appender.appendUInteger(row.droppedEventsCount);
   appender.appendUInteger(row.droppedLinksCount);
+  largeOrNull(appender, row.largeAttributes);
   appender.endRow();
 }
 
@@ -61,6 +71,7 @@ export function appendStart(appender: DuckDBAppender, row: SpanRow): void {
   appender.appendVarchar(row.resourceAttributes);
   varcharOrNull(appender, row.scopeName);
   varcharOrNull(appender, row.scopeVersion);
+  largeOrNull(appender, row.largeAttributes);
   appender.endRow();
 }
 

@@ -5,6 +5,19 @@
  * queryable from SQL. The hot fields are copied out of the attributes into real columns.
  */
 
+/**
+ * A span attribute whose `"key":value` JSON text is longer than this is stored in the
+ * large_attributes column instead of attributes (schema/007_large_attributes.sql).
+ */
+export const LARGE_ATTRIBUTE_CHARS = 256;
+
+/** One attributes object text from the small and the large ones (SQL: the merged_attributes macro). */
+export function mergedAttributes(small: string, large: string | null): string {
+  if (large === null) return small;
+  if (small === '{}') return large;
+  return small.slice(0, -1) + ',' + large.slice(1);
+}
+
 /** Fields copied out of span attributes into real columns (see instrumentation conventions). */
 export interface HotSpanFields {
   /** flow.execution.kind */
@@ -51,8 +64,14 @@ export interface SpanRow extends HotSpanFields {
   statusMessage: string | null;
   /** First exception.message of the span's events, or null. */
   exceptionMessage: string | null;
-  /** JSON object text of all span attributes. */
+  /** JSON object text of the span attributes, except the large ones. */
   attributes: string;
+  /**
+   * JSON object text of the attributes whose `"key":value` text is longer than
+   * LARGE_ATTRIBUTE_CHARS (captured inputs and outputs above all), or null. Kept apart so
+   * that attribute filters and suggestions read small text; readers merge the two.
+   */
+  largeAttributes: string | null;
   /** JSON object text of the resource attributes. */
   resourceAttributes: string;
   scopeName: string | null;

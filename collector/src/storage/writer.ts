@@ -12,10 +12,11 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node
 import { errors, type FlowtraceError } from '../errors.js';
 import { mergeExecutions, type MergedExecution } from './execution-merge.js';
 import {
-  CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS, FIND_STARTS_OF_TRACES,
-  FIND_STORED_LOGS, FIND_STORED_SPANS, NEWEST_SPAN_KEYS, READ_TOUCHED_EXECUTIONS,
+  ALL_RUNNING_KEYS, ALL_TRACE_IDS, CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS,
+  FIND_STARTS_OF_TRACES, FIND_STORED_LOGS, FIND_STORED_SPANS, NEWEST_SPAN_KEYS, READ_TOUCHED_EXECUTIONS,
 } from './group-commit-sql.js';
 import { RecentSpanKeys } from './recent-span-keys.js';
+import { WriterMemory } from './writer-memory.js';
 import { executionRecordFromRow } from './records.js';
 import type { IngestBatch, LogRow, SpanRow } from './rows.js';
 import { appendExecution, appendLog, appendSpan, appendStart } from './row-appender.js';
@@ -36,6 +37,8 @@ export interface WriterOptions {
   maxGroupRows?: number;
   /** Span keys remembered to skip the duplicate lookup of new spans (default 500,000). */
   recentKeys?: number;
+  /** Execution rows remembered to skip their lookup (default 100,000). */
+  recentExecutions?: number;
   onCommit?: (notice: CommitNotice) => void;
   onError?: (error: unknown) => void;
 }
@@ -70,6 +73,8 @@ export class SpanWriter {
   private readonly maxQueueRows: number;
   private readonly maxGroupRows: number;
   private readonly recent: RecentSpanKeys;
+  private readonly memory: WriterMemory;
+  private runningStale = false;
   readonly stats: WriterStats = {
     queuedRows: 0, commits: 0, committedSpans: 0, committedLogs: 0, failedCommits: 0, lastCommitMs: 0,
     phaseMs: { lookup: 0, append: 0, commit: 0 },
@@ -82,6 +87,7 @@ export class SpanWriter {
     this.maxQueueRows = options.maxQueueRows ?? 200_000;
     this.maxGroupRows = options.maxGroupRows ?? 20_000;
     this.recent = new RecentSpanKeys(options.recentKeys ?? 500_000);
+    this.memory = new WriterMemory(options.recentExecutions ?? 100_000, MAX_RUNNING_KEYS);
   }
 
   /** Loads the newest stored span keys; call once before writing. */
@@ -92,6 +98,14 @@ export class SpanWriter {
       newest.map((r) => ({ traceId: String(r.trace_id), spanId: String(r.span_id), startNs: r.start_ns as bigint })),
       newest.length < n,
     );
+    this.memory.loadTraces((await rows(this.connection, ALL_TRACE_IDS)).map((r) => String(r.trace_id)));
+    await this.loadRunning();
+  }
+
+  private async loadRunning(): Promise<void> {
+    const keys = await rows(this.connection, ALL_RUNNING_KEYS, { n: BigInt(MAX_RUNNING_KEYS + 1) });
+    this.memory.loadRunning(keys.length > MAX_RUNNING_KEYS ? null : keys.map((r) => String(r.k)));
+    this.runningStale = false;
   }
 
   /** Rows waiting to be committed. */
@@ -131,6 +145,10 @@ export class SpanWriter {
           resolve(await job(this.connection));
         } catch (error) {
           reject(error);
+        } finally {
+          // The job may have deleted executions and starts the writer remembers.
+          this.memory.forget();
+          this.runningStale = true;
         }
       });
       this.kick();
@@ -214,30 +232,44 @@ export class SpanWriter {
       await c.run(CREATE_GROUP_KEYS);
       this.keysReady = true;
     }
+    if (this.runningStale) await this.loadRunning();
     await c.run('BEGIN TRANSACTION');
     try {
-      const keys: GroupKey[] = [];
-      for (const s of spans) keys.push(['s', s.traceId, s.spanId]);
-      for (const s of starts) keys.push(['s', s.traceId, s.spanId]);
-      for (const l of logs) keys.push(['l', l.traceId, null]);
-      await appendAll(c, 'group_keys', keys, appendKey, 'temp');
+      let keysAppended = false;
+      const appendKeys = async (keys: GroupKey[]) => {
+        if (keys.length === 0) return;
+        await appendAll(c, 'group_keys', keys, appendKey, 'temp');
+        keysAppended = true;
+      };
       let executions: MergedExecution[] = [];
+      let replaced: SpanRow[] = [];
       if (spans.length + starts.length > 0) {
         const [lo, hi] = minMax([...spans, ...starts].map((s) => s.startTimeUnixNano));
-        // Most groups hold only new spans, which the memory of recent keys can tell; a retry
-        // (or a span older than that memory) is looked up in span_data.
-        const known = this.recent.certainlyNew(spans) && this.recent.certainlyNew(starts)
-          ? new Set<string>()
-          : keySet(await rows(c, FIND_STORED_SPANS, { lo, hi }));
-        const running = keySet(await rows(c, FIND_STARTS_OF_TRACES));
-        const existingRows = await rows(c, READ_TOUCHED_EXECUTIONS);
+        // Most groups hold only new spans of traces the writer knows, which its memory can
+        // tell (recent span keys, recent executions, running keys); a retry, a span older than
+        // that memory, or a trace stored before it was loaded is looked up in the database.
+        const certainlyNew = this.recent.certainlyNew(spans) && this.recent.certainlyNew(starts);
+        const remembered = this.memory.executionsOf(new Set([...spans, ...starts].map((s) => s.traceId)));
+        const fromMemory = remembered.complete && this.memory.knowsRunning;
+        if (!certainlyNew || !fromMemory) {
+          const keys: GroupKey[] = [];
+          for (const s of spans) keys.push(['s', s.traceId, s.spanId]);
+          for (const s of starts) keys.push(['s', s.traceId, s.spanId]);
+          await appendKeys(keys);
+        }
+        const known = certainlyNew ? new Set<string>() : keySet(await rows(c, FIND_STORED_SPANS, { lo, hi }));
+        const running = fromMemory
+          ? this.memory.runningAmong([...spans, ...starts].map(spanKey))
+          : keySet(await rows(c, FIND_STARTS_OF_TRACES));
+        const existing = fromMemory
+          ? remembered.known
+          : new Map((await rows(c, READ_TOUCHED_EXECUTIONS)).map((row) => {
+            const record = executionRecordFromRow(row);
+            return [record.traceId, record] as const;
+          }));
         spans = spans.filter((s) => !known.has(spanKey(s)));
         starts = starts.filter((s) => !known.has(spanKey(s)) && !running.has(spanKey(s)));
-        const replaced = spans.filter((s) => running.has(spanKey(s)));
-        const existing = new Map(existingRows.map((row) => {
-          const record = executionRecordFromRow(row);
-          return [record.traceId, record] as const;
-        }));
+        replaced = spans.filter((s) => running.has(spanKey(s)));
         executions = mergeExecutions(spans, starts, new Set(replaced.map(spanKey)), existing, BigInt(Date.now()) * 1_000_000n);
         const rewritten = executions.filter((e) => existing.has(e.traceId));
         const marks: GroupKey[] = [
@@ -245,7 +277,7 @@ export class SpanWriter {
           ...replaced.map((s): GroupKey => ['r', s.traceId, s.spanId]),
         ];
         if (marks.length > 0) {
-          await appendAll(c, 'group_keys', marks, appendKey, 'temp');
+          await appendKeys(marks);
           if (rewritten.length > 0) await c.run(DELETE_EXECUTIONS);
           if (replaced.length > 0) await c.run(DELETE_REPLACED_STARTS);
         }
@@ -256,15 +288,17 @@ export class SpanWriter {
         lap('append');
       }
       if (logs.length > 0) {
+        await appendKeys(logs.map((l): GroupKey => ['l', l.traceId, null]));
         logs = await this.newLogs(logs);
         lap('lookup');
         await appendAll(c, 'log_data', logs, appendLog);
         lap('append');
       }
-      await c.run(CLEAR_GROUP_KEYS);
+      if (keysAppended) await c.run(CLEAR_GROUP_KEYS);
       await c.run('COMMIT');
       lap('commit');
       this.recent.addAll(spans);
+      this.memory.committed(executions, starts.map(spanKey), replaced.map(spanKey));
       return { spans, starts, logCount: logs.length, executions };
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -285,6 +319,9 @@ export class SpanWriter {
     });
   }
 }
+
+/** Running rows (span_starts) the writer tracks in memory at most; past it they are looked up. */
+const MAX_RUNNING_KEYS = 100_000;
 
 /** A row of temp.group_keys: kind, trace id, span id. */
 type GroupKey = [string, string, string | null];

@@ -2,19 +2,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { api, startTestCollector } from '../fixtures/collector.js';
-import { strAttr } from '../fixtures/otlp.js';
+import { attr, strAttr } from '../fixtures/otlp.js';
 import { seed, type SeededExecution } from '../fixtures/seed.js';
 
 let server: RunningServer;
 let seeded: SeededExecution[];
 const base = Date.now() - 3_600_000;
+/** Long enough to be stored among the large attributes (storage/rows.ts LARGE_ATTRIBUTE_CHARS). */
+const longValue = `{"note":"${'needle-'.repeat(50)}"}`;
 
 beforeAll(async () => {
   server = await startTestCollector();
   seeded = await seed(server.url, [
     { flow: 'orders', startMs: base, durationMs: 100, user: 'alice' },
     { flow: 'orders', startMs: base + 1000, durationMs: 900, fail: true, user: 'bob' },
-    { flow: 'refunds', startMs: base + 2000, durationMs: 50, trigger: 'manual', service: 'payments' },
+    {
+      flow: 'refunds', startMs: base + 2000, durationMs: 50, trigger: 'manual', service: 'payments',
+      extraRootAttributes: [strAttr('refund.note', longValue), attr('refund.count', { intValue: '7' })],
+    },
     { flow: 'orders', startMs: base + 3000, durationMs: 300, extraRootAttributes: [strAttr('order.region', 'eu-west')] },
     { flow: 'reports', startMs: base + 4000, durationMs: 5000, trigger: 'scheduled', user: 'carol' },
   ]);
@@ -53,6 +58,11 @@ describe('GET /api/executions', () => {
     ['minDurationMs=500', [1, 4]],
     ['maxDurationMs=100', [0, 2]],
     ['attr=order.region=eu-west', [3]],
+    [`attr=${encodeURIComponent(`refund.note=${longValue}`)}`, [2]],
+    [`attr=${encodeURIComponent(`refund.note=${longValue.slice(1)}`)}`, []],
+    ['attr=refund.count=7', [2]],
+    ['attr=refund.count=8', []],
+    ['q=NEEDLE-NEEDLE', [2]],
     ['q=REPORTS', [4]],
     ['flow=orders&status=success', [0, 3]],
     ['status=success,error&flow=orders', [0, 1, 3]],

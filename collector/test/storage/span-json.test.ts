@@ -30,12 +30,25 @@ it('renders every kind of span exactly as the wire conversion does', async () =>
       droppedAttributesCount: 3, droppedEventsCount: 4, droppedLinksCount: 5,
     }),
     makeSpanRow({ traceId, parentSpanId: rootId, kind: 0, statusCode: 0, startTimeUnixNano: ns(t0 + 3), endTimeUnixNano: ns(t0 + 1003) }),
+    makeSpanRow({
+      traceId, parentSpanId: rootId, startTimeUnixNano: ns(t0 + 5), endTimeUnixNano: ns(t0 + 6),
+      attributes: '{"flow.node.id":"n2"}', largeAttributes: JSON.stringify({ 'flow.node.input': `{"ü":"${'x'.repeat(300)}"}` }),
+    }),
+    makeSpanRow({ traceId, parentSpanId: rootId, startTimeUnixNano: ns(t0 + 7), endTimeUnixNano: ns(t0 + 8), attributes: '{}', largeAttributes: '{"big":"' + 'y'.repeat(400) + '"}' }),
   ];
-  const running = makeSpanRow({ traceId, parentSpanId: rootId, name: 'still going', startTimeUnixNano: ns(t0 + 4), endTimeUnixNano: null, attributes: '{"flow.node.id":"n9"}' });
+  const running = makeSpanRow({
+    traceId, parentSpanId: rootId, name: 'still going', startTimeUnixNano: ns(t0 + 4), endTimeUnixNano: null,
+    attributes: '{"flow.node.id":"n9"}', largeAttributes: '{"flow.node.input":"' + 'z'.repeat(300) + '"}',
+  });
   await storage.writer.write({ spans, starts: [running], logs: [] });
   const viaDuckDb = await storage.reader.getTraceJson(traceId);
   const viaJs = await storage.reader.getTrace(traceId);
   expect(JSON.parse(`[${viaDuckDb!.spansJson}]`)).toEqual(viaJs!.spans.map(spanToWire));
   expect(viaDuckDb!.spanIds).toEqual(viaJs!.spans.map((s) => s.spanId));
   expect(viaDuckDb!.parentSpanIds).toEqual(viaJs!.spans.map((s) => s.parentSpanId));
+  // Large attributes are stored apart and shown merged, by both renderings.
+  const shown = JSON.parse(`[${viaDuckDb!.spansJson}]`) as Array<{ attributes: Record<string, unknown> }>;
+  expect(shown.find((s) => s.attributes['flow.node.id'] === 'n2')!.attributes['flow.node.input']).toBe(`{"ü":"${'x'.repeat(300)}"}`);
+  expect(shown.find((s) => s.attributes['flow.node.id'] === 'n9')!.attributes['flow.node.input']).toBe('z'.repeat(300));
+  expect(shown.some((s) => s.attributes.big === 'y'.repeat(400))).toBe(true);
 });

@@ -124,6 +124,46 @@ describe('storage writer', () => {
     expect(await storage.reader.getTrace(keep[0].traceId)).toBeDefined();
   });
 
+  it('merges into executions stored before a restart, and replaces starts it did not see coming', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ft-writer-'));
+    const path = join(dir, 'db.duckdb');
+    const rows = makeExecutionRows({ nodes: 3 });
+    const root = rows[rows.length - 1];
+    const first = await openStorage({ path });
+    await first.writer.write(batch(rows.slice(0, 1), [{ ...rows[1], endTimeUnixNano: null }]));
+    await first.close();
+    const second = await openStorage({ path });
+    await second.writer.write(batch(rows.slice(1)));
+    const trace = await second.reader.getTrace(root.traceId);
+    expect(trace?.spans).toHaveLength(4);
+    expect(trace?.spans.every((s) => s.endTimeUnixNano !== null)).toBe(true);
+    expect(trace?.execution).toMatchObject({ spanCount: 4, rootFinished: true, status: 'success' });
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts a deleted execution afresh when more of its spans arrive', async () => {
+    const rows = makeExecutionRows({ nodes: 3 });
+    const traceId = rows[0].traceId;
+    await storage.writer.write(batch(rows.slice(0, 2), [{ ...rows[2], endTimeUnixNano: null }]));
+    expect(await storage.deleteExecutions([traceId])).toBe(1);
+    await storage.writer.write(batch(rows.slice(2)));
+    const trace = await storage.reader.getTrace(traceId);
+    expect(trace?.spans.map((s) => s.spanId).sort()).toEqual(rows.slice(2).map((s) => s.spanId).sort());
+    expect(trace?.execution.spanCount).toBe(2);
+  });
+
+  it('keeps counting right when the remembered executions are fewer than the traces in flight', async () => {
+    await storage.close();
+    storage = await openStorage({ path: ':memory:', recentExecutions: 2 });
+    const traces = Array.from({ length: 6 }, () => makeExecutionRows({ nodes: 2 }));
+    for (const rows of traces) await storage.writer.write(batch(rows.slice(0, 1)));
+    for (const rows of traces) await storage.writer.write(batch(rows.slice(1)));
+    for (const rows of traces) {
+      expect(await storage.reader.getExecution(rows[0].traceId)).toMatchObject({ spanCount: 3, rootFinished: true });
+    }
+  });
+
   it('refuses writes past the queue bound with a retryable error', async () => {
     await storage.close();
     storage = await openStorage({ path: ':memory:', maxQueueRows: 10 });

@@ -90,7 +90,7 @@ describe('big traces', () => {
       await expect.poll(() => page.locator('[data-testid="span-panel"]').count()).toBe(1);
       console.log(
         `[big-trace] ${count} spans: ingest ${ingestMs} ms; time to first paint ${paintMs} ms ` +
-          `(GET /api/executions/:id + parse + convert ${fetchMs} ms, tree ${treeMs} ms); ${domRows} DOM rows; ` +
+          `(GET /api/executions/:id/outline + parse + convert ${fetchMs} ms, tree ${treeMs} ms); ${domRows} DOM rows; ` +
           `scroll frames: wheel steps ${fmt(wheel)}, long jumps ${fmt(jump)}`,
       );
       if (count === 100_000) {

@@ -163,7 +163,8 @@ describe('executions page', () => {
     await page.goto(`${collector.url}/?trace=${conn.traceId}`);
     const runsList = page.locator('[data-testid="tcp-runs"] li');
     await expect.poll(() => runsList.count(), { timeout: 10_000 }).toBe(3);
-    expect(await page.locator('[data-testid="tcp-runs"]').textContent()).toContain('10.0.0.7:52114');
+    // The peer address is an attribute of the root, which arrives with the root's details.
+    await expect.poll(() => page.locator('[data-testid="tcp-runs"]').textContent()).toContain('10.0.0.7:52114');
     expect(await runsList.nth(0).textContent()).toContain('#1');
     await runsList.nth(0).locator('button').click();
     await expect.poll(() => page.locator('[data-testid="console-lines"]').textContent()).toContain('HELO');

@@ -10,7 +10,7 @@ import { makeSpan } from '../fixtures/make-span.js';
 const tree = buildTraceTree([
   makeSpan({ spanId: 'root', name: 'checkout' }, 0, 100),
   makeSpan({ spanId: 'a', parentSpanId: 'root', name: 'load cart' }, 1),
-  makeSpan({ spanId: 'a1', parentSpanId: 'a', name: 'db query', attributes: { 'db.statement': 'SELECT cart' } }, 2),
+  makeSpan({ spanId: 'a1', parentSpanId: 'a', name: 'db query', nodeId: 'read-cart', nodeName: 'Read the cart', nodeType: 'db' }, 2),
   makeSpan({ spanId: 'a2', parentSpanId: 'a', name: 'cache get' }, 3),
   makeSpan({ spanId: 'b', parentSpanId: 'root', name: 'charge card', status: 'error', statusMessage: 'Declined by bank' }, 20),
 ]);
@@ -26,11 +26,20 @@ describe('generateRowStates', () => {
     expect(names(generateRowStates(tree, { collapsed: new Set([a]) }).rows)).toEqual(['root', 'a', 'b']);
   });
 
-  it('marks search matches by name and by attribute value, case-insensitively', () => {
+  it('marks search matches by name, node name, id and type, case-insensitively', () => {
     const s = generateRowStates(tree, { search: 'CART' });
     expect(s.matches.map((i) => tree.spans[i].spanId)).toEqual(['a', 'a1']);
     expect(s.match[tree.indexById.get('b')!]).toBe(0);
-    expect(generateRowStates(tree, { search: 'declined' }).matches).toEqual([tree.indexById.get('b')]);
+    expect(generateRowStates(tree, { search: 'read-cart' }).matches).toEqual([tree.indexById.get('a1')]);
+    expect(generateRowStates(tree, { search: 'db' }).matches).toEqual([tree.indexById.get('a1')]);
+  });
+
+  it('marks search matches by status message, service, status and span id prefix', () => {
+    const found = (search: string) => generateRowStates(tree, { search }).matches.map((i) => tree.spans[i].spanId);
+    expect(found('declined')).toEqual(['b']);
+    expect(found('error')).toEqual(['b']);
+    expect(found('svc')).toEqual(['root', 'a', 'a1', 'a2', 'b']);
+    expect(found('a2')).toEqual(['a2']);
   });
 
   it('keeps filtered spans together with their ancestors', () => {

@@ -31,8 +31,8 @@ describe('buildTraceTree', () => {
   it('orders siblings that start together by flow.node.index', () => {
     const tree = buildTraceTree([
       makeSpan({ spanId: 'r' }),
-      makeSpan({ spanId: 'b', parentSpanId: 'r', attributes: { 'flow.node.index': 1 } }),
-      makeSpan({ spanId: 'a', parentSpanId: 'r', attributes: { 'flow.node.index': 0 } }),
+      makeSpan({ spanId: 'b', parentSpanId: 'r', nodeIndex: 1 }),
+      makeSpan({ spanId: 'a', parentSpanId: 'r', nodeIndex: 0 }),
     ]);
     expect(ids(tree)).toEqual(['r', 'a', 'b']);
   });
@@ -51,6 +51,17 @@ describe('buildTraceTree', () => {
       makeSpan({ spanId: 'r' }),
     ]);
     expect(ids(tree).sort()).toEqual(['r', 'x', 'y']);
+  });
+
+  it('keeps the finished one of a span that arrives twice (its start mark and the span)', () => {
+    for (const order of [[0, 1], [1, 0]]) {
+      const copies = [makeSpan({ spanId: 'c', parentSpanId: 'r', endMs: null }, 5), makeSpan({ spanId: 'c', parentSpanId: 'r' }, 5, 20)];
+      const tree = buildTraceTree([makeSpan({ spanId: 'r' }, 0, 50), ...order.map((i) => copies[i])]);
+      expect(ids(tree)).toEqual(['r', 'c']);
+      expect(tree.spans[1].endMs).not.toBeNull();
+      expect(tree.runningCount).toBe(0);
+      expect(tree.indexById.get('c')).toBe(1);
+    }
   });
 
   it('builds a 100k-span tree quickly without recursion', () => {

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { chartForResult, linePath, yTicks } from '../../src/lib/model/chart.js';
 import { jsonLines } from '../../src/lib/model/json-tree.js';
-import { matchRoute, paths } from '../../src/lib/model/routes.js';
-import { attributeRows, parsePayload, spanExceptions, spanInput } from '../../src/lib/model/span-details.js';
+import { matchRoute, openedTraceId, paths } from '../../src/lib/model/routes.js';
+import { attributeRows, nodeInfo, parsePayload, spanExceptions, spanInput, spanLabel, spanOtherEvents } from '../../src/lib/model/span-details.js';
 import { tcpHandlerRuns } from '../../src/lib/model/tcp-runs.js';
 import { buildTraceTree } from '../../src/lib/model/trace-tree.js';
-import { makeSpan } from '../fixtures/make-span.js';
+import { makeDetails, makeSpan } from '../fixtures/make-span.js';
 
 describe('routes', () => {
   it('maps paths to pages and back', () => {
@@ -16,19 +16,37 @@ describe('routes', () => {
     expect(matchRoute('/sql/')).toEqual({ page: 'sql' });
     expect(matchRoute('/nope/x/y').page).toBe('not-found');
   });
+
+  it('knows which execution a URL opens, to load it while the app starts', () => {
+    expect(openedTraceId(paths.execution('abc'), '?span=span1')).toBe('abc');
+    expect(openedTraceId('/', '?flow=x&trace=def&span=s')).toBe('def');
+    expect(openedTraceId('/', '?flow=x')).toBeNull();
+    expect(openedTraceId('/flows/abc', '?trace=def')).toBeNull();
+  });
 });
 
 describe('span details', () => {
   it('reads node input/output as JSON and keeps truncated payloads as text', () => {
-    const s = makeSpan({ spanId: 'a', attributes: { 'flow.node.input': '{"a":1}', 'flow.node.output': '{"big":"xx…[truncated]' } });
+    const s = makeDetails({ attributes: { 'flow.node.input': '{"a":1}', 'flow.node.output': '{"big":"xx…[truncated]' } });
     expect(spanInput(s)?.value).toEqual({ a: 1 });
     expect(parsePayload(s.attributes['flow.node.output'])).toMatchObject({ parsed: false, truncated: true });
     expect(attributeRows(s.attributes)).toEqual([]);
   });
 
   it('lists exceptions with type, message and stack', () => {
-    const s = makeSpan({ spanId: 'a', events: [{ name: 'exception', timeMs: 5, attributes: { 'exception.type': 'TypeError', 'exception.message': 'x is undefined', 'exception.stacktrace': 'at f' } }] });
+    const s = makeDetails({ events: [
+      { name: 'exception', timeMs: 5, attributes: { 'exception.type': 'TypeError', 'exception.message': 'x is undefined', 'exception.stacktrace': 'at f' } },
+      { name: 'cache.miss', timeMs: 6, attributes: {} },
+    ] });
     expect(spanExceptions(s)).toEqual([{ type: 'TypeError', message: 'x is undefined', stack: 'at f', timeMs: 5 }]);
+    expect(spanOtherEvents(s).map((e) => e.name)).toEqual(['cache.miss']);
+  });
+
+  it('names a row and its node from the outline fields', () => {
+    expect(spanLabel(makeSpan({ spanId: 'a', name: 'node.run' }))).toBe('node.run');
+    expect(spanLabel(makeSpan({ spanId: 'a', name: 'node.run', nodeId: 'n1', nodeName: 'Charge card' }))).toBe('Charge card');
+    expect(nodeInfo(makeSpan({ spanId: 'a' }))).toBeNull();
+    expect(nodeInfo(makeSpan({ spanId: 'a', nodeId: 'n1', nodeType: 'http' }))).toEqual({ id: 'n1', name: 'n1', type: 'http' });
   });
 });
 

@@ -1,7 +1,10 @@
-// Wire → domain conversion: nanosecond strings, running spans, exceptions, the incomplete status.
+// Wire → domain conversion: nanosecond strings, running spans, outline tuples, span details, the incomplete status.
 import { describe, expect, it } from 'vitest';
-import { toExecution, toSpan, toTraceData } from '../../src/lib/api/wire-to-domain.js';
-import { makeWireExecution, makeWireSpan } from '../fixtures/make-span.js';
+import type { LogLine } from '@flowtrace/collector/api';
+import { toExecution, toSpan, toSpanDetails, toTraceOutline } from '../../src/lib/api/wire-to-domain.js';
+import { makeWireExecution, makeWireOutline, makeWireSpan } from '../fixtures/make-span.js';
+
+const log = (ns: string, body: string): LogLine => ({ traceId: 'a', spanId: 'b', time: '', timeUnixNano: ns, severity: 'INFO', severityNumber: 9, body, attributes: {} });
 
 describe('wire → domain', () => {
   it('turns nanosecond strings into epoch ms with microseconds', () => {
@@ -14,9 +17,21 @@ describe('wire → domain', () => {
     expect(toSpan(makeWireSpan({ endTime: null, endTimeUnixNano: null, durationMs: null, status: 'running' })).endMs).toBeNull();
   });
 
-  it('maps exception events with their times', () => {
-    const s = toSpan(makeWireSpan({ events: [{ name: 'exception', time: '', timeUnixNano: '1767268800005000000', attributes: { 'exception.message': 'boom' } }] }));
-    expect(s.events[0]).toEqual({ name: 'exception', timeMs: 1767268800005, attributes: { 'exception.message': 'boom' } });
+  it('reads the flow node of a live span from its attributes', () => {
+    const s = toSpan(makeWireSpan({ attributes: { 'flow.node.id': 'n1', 'flow.node.name': 'Charge', 'flow.node.type': 'http', 'flow.node.index': 3 } }));
+    expect(s).toMatchObject({ nodeId: 'n1', nodeName: 'Charge', nodeType: 'http', nodeIndex: 3 });
+    expect(toSpan(makeWireSpan())).toMatchObject({ nodeId: null, nodeName: null, nodeType: null, nodeIndex: null });
+  });
+
+  it('maps a span detail: exception events with their times, console lines sorted by time', () => {
+    const d = toSpanDetails({
+      span: makeWireSpan({ attributes: { k: 'v' }, events: [{ name: 'exception', time: '', timeUnixNano: '1767268800005000000', attributes: { 'exception.message': 'boom' } }] }),
+      logs: [log('1767268800002000000', 'second'), log('1767268800001000000', 'first')],
+    });
+    expect(d.spanId).toBe('b'.repeat(16));
+    expect(d.attributes).toEqual({ k: 'v' });
+    expect(d.events[0]).toEqual({ name: 'exception', timeMs: 1767268800005, attributes: { 'exception.message': 'boom' } });
+    expect(d.logs.map((l) => l.body)).toEqual(['first', 'second']);
   });
 
   it('shows a finished trace without its root as incomplete, but a running one as running', () => {
@@ -24,16 +39,44 @@ describe('wire → domain', () => {
     expect(toExecution(makeWireExecution({ hasRoot: false, status: 'running' })).displayStatus).toBe('running');
     expect(toExecution(makeWireExecution()).displayStatus).toBe('success');
   });
+});
 
-  it('converts a whole execution and sorts console lines by time', () => {
-    const log = (ns: string, body: string) => ({ traceId: 'a', spanId: 'b', time: '', timeUnixNano: ns, severity: 'INFO', severityNumber: 9, body, attributes: {} });
-    const d = toTraceData({
-      execution: { ...makeWireExecution(), complete: true, orphanCount: 0 },
-      spans: [makeWireSpan()],
-      logs: [log('1767268800002000000', 'second'), log('1767268800001000000', 'first')],
+describe('trace outline → spans', () => {
+  const spans = [
+    makeWireSpan({ spanId: '1'.repeat(16), name: 'root', serviceName: 'api', kind: 'server', startTimeUnixNano: '1767268800000123456', endTimeUnixNano: '1767268800050000000' }),
+    makeWireSpan({
+      spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16), name: 'charge', serviceName: 'api', kind: 'client', status: 'error', statusCode: 'error', statusMessage: 'declined',
+      startTimeUnixNano: '1767268800001000999', endTimeUnixNano: '1767268800002000000',
+      attributes: { 'flow.node.id': 'n2', 'flow.node.name': 'Charge card', 'flow.node.type': 'http', 'flow.node.index': 2 },
+    }),
+    makeWireSpan({ spanId: '3'.repeat(16), parentSpanId: 'f'.repeat(16), name: 'charge', serviceName: 'worker', status: 'running', statusCode: 'unset', startTimeUnixNano: '1767268800003000000', endTimeUnixNano: null }),
+  ];
+
+  it('says what toSpan says of the same spans, to the microsecond', () => {
+    const data = toTraceOutline(makeWireOutline(spans));
+    expect(data.spans).toHaveLength(3);
+    data.spans.forEach((s, i) => {
+      expect(s).toEqual(toSpan(spans[i]));
     });
-    expect(d.execution.complete).toBe(true);
-    expect(d.logs.map((l) => l.body)).toEqual(['first', 'second']);
-    expect(d.spans).toHaveLength(1);
+    expect(data.execution.complete).toBe(true);
+  });
+
+  it('reads tuple positions from `fields`, ignoring fields it does not know and defaulting missing ones', () => {
+    const wire = makeWireOutline(spans.slice(0, 2));
+    // The collector reorders and appends a field, and drops statusMessage.
+    const order = ['startNs', 'spanId', 'future', ...wire.fields.filter((f) => f !== 'startNs' && f !== 'spanId' && f !== 'statusMessage')];
+    const moved = {
+      ...wire,
+      fields: order as typeof wire.fields,
+      spans: wire.spans.map((t) => order.map((f) => (f === 'future' ? 'x' : t[wire.fields.indexOf(f as (typeof wire.fields)[number])]))) as unknown as typeof wire.spans,
+    };
+    const data = toTraceOutline(moved);
+    expect(data.spans.map((s) => s.spanId)).toEqual(toTraceOutline(wire).spans.map((s) => s.spanId));
+    expect(data.spans[1]).toMatchObject({ name: 'charge', nodeName: 'Charge card', statusMessage: null, status: 'error' });
+    expect(data.spans[1].startMs).toBeCloseTo(toTraceOutline(wire).spans[1].startMs, 6);
+  });
+
+  it('opens an empty outline', () => {
+    expect(toTraceOutline(makeWireOutline([])).spans).toEqual([]);
   });
 });

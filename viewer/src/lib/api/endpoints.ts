@@ -4,17 +4,18 @@
  */
 import type {
   AttributeKeyList,
-  ExecutionDetail,
   ExecutionList,
   FlowList,
   FlowStats,
   FlowStatsSeries,
   ServiceList,
+  SpanDetail,
   SqlResult,
+  TraceOutline,
 } from '@flowtrace/collector/api';
 import type { ApiClient, ProgressFn, QueryValue } from './client.js';
-import type { Execution, TraceData } from '../model/types.js';
-import { toExecution, toTraceData } from './wire-to-domain.js';
+import type { Execution, SpanDetailsModel, TraceData } from '../model/types.js';
+import { toExecution, toSpanDetails, toTraceOutline } from './wire-to-domain.js';
 
 export type { FlowStats, FlowStatsSeries, SqlResult };
 
@@ -34,8 +35,14 @@ export async function listExecutions(
   return { executions: body.executions.map(toExecution), nextCursor: body.nextCursor };
 }
 
-export async function getExecution(api: ApiClient, traceId: string, signal?: AbortSignal, onProgress?: ProgressFn): Promise<TraceData> {
-  return toTraceData(await api.get<ExecutionDetail>(`/api/executions/${encodeURIComponent(traceId)}`, undefined, signal, onProgress));
+/** The execution and the outline of its spans: what the waterfall draws, without attributes or console lines. */
+export async function getExecutionOutline(api: ApiClient, traceId: string, signal?: AbortSignal, onProgress?: ProgressFn): Promise<TraceData> {
+  return toTraceOutline(await api.get<TraceOutline>(`/api/executions/${encodeURIComponent(traceId)}/outline`, undefined, signal, onProgress));
+}
+
+/** One span's attributes, payloads, events, links and console lines. */
+export async function getSpanDetails(api: ApiClient, traceId: string, spanId: string, signal?: AbortSignal): Promise<SpanDetailsModel> {
+  return toSpanDetails(await api.get<SpanDetail>(`/api/executions/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`, undefined, signal));
 }
 
 export function deleteExecution(api: ApiClient, traceId: string): Promise<void> {

@@ -1,9 +1,11 @@
 /**
- * Wire → domain, in one place: ISO strings and nanosecond strings become epoch ms, the
- * `incomplete` display status is derived, and nothing else in the viewer reads wire types.
+ * Wire → domain, in one place: ISO strings and nanosecond strings become epoch ms, outline
+ * tuples become span objects, the `incomplete` display status is derived, and nothing else
+ * in the viewer reads wire types.
  */
-import type { ExecutionDetail, ExecutionSummary, LogLine, Span } from '@flowtrace/collector/api';
-import type { ConsoleLine, Execution, ExecutionDetailModel, SpanModel, TraceData } from '../model/types.js';
+import type { ExecutionDetail, ExecutionSummary, LogLine, OutlineField, Span, SpanDetail, TraceOutline } from '@flowtrace/collector/api';
+import { ATTR_NODE_ID, ATTR_NODE_INDEX, ATTR_NODE_NAME, ATTR_NODE_TYPE } from '@flowtrace/instrumentation/conventions';
+import type { ConsoleLine, Execution, ExecutionDetailModel, SpanDetailsModel, SpanModel, TraceData } from '../model/types.js';
 import { nsToMs } from '../model/time.js';
 
 function isoToMs(iso: string | null): number | null {
@@ -38,8 +40,16 @@ export function toExecution(w: ExecutionSummary): Execution {
   };
 }
 
-/** One span; a running span keeps endMs null. */
+const textOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
+
+function indexOrNull(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;
+  return Number.isInteger(n) ? n : null;
+}
+
+/** One span (of a live event) as the waterfall knows it; a running span keeps endMs null. */
 export function toSpan(w: Span): SpanModel {
+  const a = w.attributes ?? {};
   return {
     traceId: w.traceId,
     spanId: w.spanId,
@@ -52,11 +62,24 @@ export function toSpan(w: Span): SpanModel {
     status: w.status,
     statusCode: w.statusCode,
     statusMessage: w.statusMessage,
-    attributes: w.attributes ?? {},
-    resourceAttributes: w.resourceAttributes ?? {},
-    scopeName: w.scopeName,
-    events: (w.events ?? []).map((e) => ({ name: e.name, timeMs: nsToMs(e.timeUnixNano), attributes: e.attributes ?? {} })),
-    links: (w.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: l.attributes ?? {} })),
+    nodeId: textOrNull(a[ATTR_NODE_ID]),
+    nodeName: textOrNull(a[ATTR_NODE_NAME]),
+    nodeType: textOrNull(a[ATTR_NODE_TYPE]),
+    nodeIndex: indexOrNull(a[ATTR_NODE_INDEX]),
+  };
+}
+
+/** One span's details (GET /api/executions/:traceId/spans/:spanId): attributes, events, links, console lines. */
+export function toSpanDetails(w: SpanDetail): SpanDetailsModel {
+  const s = w.span;
+  return {
+    spanId: s.spanId,
+    attributes: s.attributes ?? {},
+    resourceAttributes: s.resourceAttributes ?? {},
+    scopeName: s.scopeName,
+    events: (s.events ?? []).map((e) => ({ name: e.name, timeMs: nsToMs(e.timeUnixNano), attributes: e.attributes ?? {} })),
+    links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: l.attributes ?? {} })),
+    logs: (w.logs ?? []).map(toConsoleLine).sort((a, b) => a.timeMs - b.timeMs),
   };
 }
 
@@ -72,15 +95,49 @@ export function toConsoleLine(w: LogLine): ConsoleLine {
   };
 }
 
-/** The whole execution answer: summary, spans and console lines. */
-export function toTraceData(w: ExecutionDetail): TraceData {
-  const execution: ExecutionDetailModel = {
-    ...toExecution(w.execution),
-    complete: w.execution.complete,
-    orphanCount: w.execution.orphanCount,
-  };
+function toExecutionDetail(w: ExecutionDetail['execution']): ExecutionDetailModel {
+  return { ...toExecution(w), complete: w.complete, orphanCount: w.orphanCount };
+}
+
+/**
+ * A trace outline (GET /api/executions/:traceId/outline) → the spans the waterfall draws.
+ * Tuple positions are read from `fields`, so fields the collector appends later are ignored
+ * and a field it does not send reads as absent.
+ */
+export function toTraceOutline(w: TraceOutline): TraceData {
+  const at = (field: OutlineField): number => w.fields.indexOf(field);
+  const [id, parent, name, service, kind, status, code, message] = [
+    at('spanId'), at('parentSpanId'), at('name'), at('serviceName'), at('kind'), at('status'), at('statusCode'), at('statusMessage'),
+  ];
+  const [nodeId, nodeName, nodeType, nodeIndex, start, end] = [at('nodeId'), at('nodeName'), at('nodeType'), at('nodeIndex'), at('startNs'), at('endNs')];
+  const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  // Times as nsToMs gives them (epoch µs, cut, then ms): base µs plus the offset carried past its ns.
+  const base = w.baseTimeUnixNano.padStart(4, '0');
+  const baseUs = Number(base.slice(0, -3));
+  const baseNsRest = Number(base.slice(-3));
+  const msAt = (offsetNs: number): number => (baseUs + Math.floor((baseNsRest + offsetNs) / 1000)) / 1000;
+  const traceId = w.execution.traceId;
   const spans = new Array<SpanModel>(w.spans.length);
-  for (let i = 0; i < w.spans.length; i++) spans[i] = toSpan(w.spans[i]);
-  const logs = w.logs.map(toConsoleLine).sort((a, b) => a.timeMs - b.timeMs);
-  return { execution, spans, logs };
+  for (let i = 0; i < spans.length; i++) {
+    const t = w.spans[i] as unknown[];
+    const endNs = t[end];
+    spans[i] = {
+      traceId,
+      spanId: t[id] as string,
+      parentSpanId: (t[parent] as string | null | undefined) ?? null,
+      name: (t[name] as string | undefined) ?? '',
+      serviceName: (t[service] as string | undefined) ?? '',
+      kind: (t[kind] as string | undefined) ?? 'unspecified',
+      startMs: msAt(t[start] as number),
+      endMs: typeof endNs === 'number' ? msAt(endNs) : null,
+      status: (t[status] as SpanModel['status'] | undefined) ?? 'success',
+      statusCode: (t[code] as SpanModel['statusCode'] | undefined) ?? 'unset',
+      statusMessage: text(t[message]),
+      nodeId: text(t[nodeId]),
+      nodeName: text(t[nodeName]),
+      nodeType: text(t[nodeType]),
+      nodeIndex: typeof t[nodeIndex] === 'number' ? (t[nodeIndex] as number) : null,
+    };
+  }
+  return { execution: toExecutionDetail(w.execution), spans };
 }

@@ -23,6 +23,14 @@ export function matchRoute(pathname: string): Route {
   return { page: 'not-found', path: pathname };
 }
 
+/** The execution a URL opens, if any: /executions/:traceId, or the executions page's ?trace=. */
+export function openedTraceId(pathname: string, search: string): string | null {
+  const route = matchRoute(pathname);
+  if (route.page === 'execution') return route.traceId;
+  if (route.page === 'executions') return new URLSearchParams(search).get('trace') || null;
+  return null;
+}
+
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);

@@ -24,16 +24,17 @@ export interface RowStates {
   matches: number[];
 }
 
-/** Does the span match a lowercase search term (name, service, id, status, status message, attribute values)? */
+/**
+ * Does the span match a lowercase search term? Searched: name, node name, id and type,
+ * service, status message (substrings), status (whole word) and span id (prefix). Attribute
+ * values are not here: the waterfall holds the trace's outline, not its attributes.
+ */
 export function spanMatches(span: SpanModel, term: string): boolean {
   if (span.name.toLowerCase().includes(term)) return true;
   if (span.statusMessage && span.statusMessage.toLowerCase().includes(term)) return true;
   if (span.serviceName.toLowerCase().includes(term)) return true;
   if (span.spanId.startsWith(term) || span.status === term) return true;
-  for (const key in span.attributes) {
-    const v = span.attributes[key];
-    if (typeof v === 'string' ? v.toLowerCase().includes(term) : typeof v === 'number' && String(v) === term) return true;
-  }
+  for (const text of [span.nodeName, span.nodeId, span.nodeType]) if (text && text.toLowerCase().includes(term)) return true;
   return false;
 }
 

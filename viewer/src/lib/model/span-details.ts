@@ -1,7 +1,8 @@
 /**
- * What the span panel shows, read out of a span's attributes and events: input and
- * output payloads (JSON text, maybe truncated), exceptions, node identity, and the
- * remaining attributes. Attribute names come from the instrumentation's conventions.
+ * What the span panel shows, read out of a span's details (attributes and events): input and
+ * output payloads (JSON text, maybe truncated), exceptions and the remaining attributes; and
+ * from the outline, node identity and the row label. Attribute names come from the
+ * instrumentation's conventions.
  */
 import {
   ATTR_EXCEPTION_MESSAGE,
@@ -9,15 +10,12 @@ import {
   ATTR_EXCEPTION_TYPE,
   ATTR_FLOW_INPUT,
   ATTR_FLOW_OUTPUT,
-  ATTR_NODE_ID,
   ATTR_NODE_INPUT,
-  ATTR_NODE_NAME,
   ATTR_NODE_OUTPUT,
-  ATTR_NODE_TYPE,
   EVENT_EXCEPTION,
   TRUNCATION_MARKER,
 } from '@flowtrace/instrumentation/conventions';
-import type { ExceptionInfo, SpanModel } from './types.js';
+import type { ExceptionInfo, SpanDetailsModel, SpanModel } from './types.js';
 
 export interface Payload {
   /** Parsed JSON, or the raw text when it is not JSON (truncated payloads usually aren't). */
@@ -41,16 +39,16 @@ export function parsePayload(v: unknown): Payload | null {
   }
 }
 
-export function spanInput(s: SpanModel): Payload | null {
+export function spanInput(s: SpanDetailsModel): Payload | null {
   return parsePayload(s.attributes[ATTR_NODE_INPUT] ?? s.attributes[ATTR_FLOW_INPUT]);
 }
 
-export function spanOutput(s: SpanModel): Payload | null {
+export function spanOutput(s: SpanDetailsModel): Payload | null {
   return parsePayload(s.attributes[ATTR_NODE_OUTPUT] ?? s.attributes[ATTR_FLOW_OUTPUT]);
 }
 
 /** The `exception` events of a span, in time order. */
-export function spanExceptions(s: SpanModel): ExceptionInfo[] {
+export function spanExceptions(s: SpanDetailsModel): ExceptionInfo[] {
   return s.events
     .filter((e) => e.name === EVENT_EXCEPTION)
     .map((e) => ({
@@ -62,7 +60,7 @@ export function spanExceptions(s: SpanModel): ExceptionInfo[] {
 }
 
 /** Events other than exceptions (those get their own section). */
-export function spanOtherEvents(s: SpanModel) {
+export function spanOtherEvents(s: SpanDetailsModel) {
   return s.events.filter((e) => e.name !== EVENT_EXCEPTION);
 }
 
@@ -82,15 +80,11 @@ export function displayValue(v: unknown): string {
 
 /** Node name/id/type when the span is a flow node. */
 export function nodeInfo(s: SpanModel): { id: string; name: string; type: string | null } | null {
-  const id = s.attributes[ATTR_NODE_ID];
-  if (id === undefined) return null;
-  const name = s.attributes[ATTR_NODE_NAME];
-  const type = s.attributes[ATTR_NODE_TYPE];
-  return { id: String(id), name: name === undefined ? String(id) : String(name), type: type === undefined ? null : String(type) };
+  if (s.nodeId === null) return null;
+  return { id: s.nodeId, name: s.nodeName ?? s.nodeId, type: s.nodeType };
 }
 
 /** The label a waterfall row shows: node name when there is one, else the span name. */
 export function spanLabel(s: SpanModel): string {
-  const name = s.attributes[ATTR_NODE_NAME];
-  return typeof name === 'string' && name && name !== s.name ? `${name}` : s.name;
+  return s.nodeName ? s.nodeName : s.name;
 }

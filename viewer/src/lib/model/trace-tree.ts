@@ -33,84 +33,120 @@ export interface TraceTree {
 }
 
 function byStart(a: SpanModel, b: SpanModel): number {
-  return a.startMs - b.startMs || nodeIndex(a) - nodeIndex(b) || (a.spanId < b.spanId ? -1 : 1);
-}
-
-function nodeIndex(s: SpanModel): number {
-  const v = s.attributes['flow.node.index'];
-  return typeof v === 'number' ? v : typeof v === 'string' ? Number(v) || 0 : 0;
+  return a.startMs - b.startMs || (a.nodeIndex ?? 0) - (b.nodeIndex ?? 0) || (a.spanId < b.spanId ? -1 : 1);
 }
 
 /** Builds the depth-first tree of a trace's spans. */
 export function buildTraceTree(input: readonly SpanModel[]): TraceTree {
-  const n = input.length;
-  const byId = new Map<string, SpanModel>();
-  for (const s of input) byId.set(s.spanId, s);
-  const unique = byId.size === n ? input : [...byId.values()];
-  const children = new Map<string, SpanModel[]>();
-  const roots: SpanModel[] = [];
-  const orphans: SpanModel[] = [];
-  for (const s of unique) {
-    const p = s.parentSpanId;
-    if (!p) roots.push(s);
-    else if (!byId.has(p) || p === s.spanId) orphans.push(s);
+  // One sort of all spans (the collector sends them in start order, so it is quick); the
+  // child lists filled in that order are then sorted too, without a sort per parent.
+  let sorted = input.slice().sort(byStart);
+  // spanId → position in `sorted`; later it becomes spanId → tree index (indexById), one Map in all.
+  let at = new Map<string, number>();
+  for (let i = 0; i < sorted.length; i++) at.set(sorted[i].spanId, i);
+  if (at.size < sorted.length) {
+    // A span id twice (a finished span and its start mark, say): keep one, the finished one if any.
+    const keep = new Map<string, SpanModel>();
+    for (const s of sorted) {
+      const seen = keep.get(s.spanId);
+      if (!seen || (seen.endMs === null && s.endMs !== null)) keep.set(s.spanId, s);
+    }
+    sorted = [...keep.values()].sort(byStart);
+    at = new Map();
+    for (let i = 0; i < sorted.length; i++) at.set(sorted[i].spanId, i);
+  }
+  const m = sorted.length;
+
+  // Children as linked lists over sorted positions: firstChild[p] → nextSibling[c] → ….
+  const firstChild = new Int32Array(m).fill(-1);
+  const lastChild = new Int32Array(m).fill(-1);
+  const nextSibling = new Int32Array(m).fill(-1);
+  const kids = new Int32Array(m);
+  const roots: number[] = [];
+  const orphans: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const p = sorted[i].parentSpanId;
+    const pi = p ? at.get(p) : undefined;
+    if (!p) roots.push(i);
+    else if (pi === undefined || pi === i) orphans.push(i);
     else {
-      const list = children.get(p);
-      if (list) list.push(s);
-      else children.set(p, [s]);
+      if (lastChild[pi] < 0) firstChild[pi] = i;
+      else nextSibling[lastChild[pi]] = i;
+      lastChild[pi] = i;
+      kids[pi]++;
     }
   }
-  roots.sort(byStart);
-  orphans.sort(byStart);
-  for (const list of children.values()) if (list.length > 1) list.sort(byStart);
 
-  const m = unique.length;
   const spans: SpanModel[] = new Array(m);
   const depth = new Int32Array(m);
   const parent = new Int32Array(m);
   const childCount = new Int32Array(m);
   const subtreeEnd = new Int32Array(m);
   const orphan = new Uint8Array(m);
-  const indexById = new Map<string, number>();
+  const placed = new Uint8Array(m);
   let next = 0;
   let maxDepth = 0;
   let startMs = Infinity;
   let endMs = -Infinity;
   let runningCount = 0;
+  // Explicit stacks (no recursion, no allocation per span): sorted position, depth, parent's tree index.
+  const stackSpan = new Int32Array(m);
+  const stackDepth = new Int32Array(m);
+  const stackParent = new Int32Array(m);
+  const open = new Int32Array(m);
 
-  const place = (top: SpanModel, isOrphan: boolean) => {
-    // Explicit stack of [span, depth, parentIndex]; children pushed in reverse keep order.
-    const stack: Array<[SpanModel, number, number]> = [[top, 0, -1]];
-    const open: number[] = [];
-    while (stack.length > 0) {
-      const [s, d, p] = stack.pop()!;
-      if (indexById.has(s.spanId)) continue;
-      while (open.length > 0 && depth[open[open.length - 1]] >= d) subtreeEnd[open.pop()!] = next;
+  const place = (top: number, isOrphan: boolean) => {
+    let sp = 0;
+    let openTop = 0;
+    stackSpan[0] = top;
+    stackDepth[0] = 0;
+    stackParent[0] = -1;
+    sp = 1;
+    while (sp > 0) {
+      sp--;
+      const k = stackSpan[sp];
+      const d = stackDepth[sp];
+      const p = stackParent[sp];
+      if (placed[k]) continue;
+      placed[k] = 1;
+      while (openTop > 0 && depth[open[openTop - 1]] >= d) subtreeEnd[open[--openTop]] = next;
+      const s = sorted[k];
       const i = next++;
       spans[i] = s;
       depth[i] = d;
       parent[i] = p;
       orphan[i] = isOrphan && d === 0 ? 1 : 0;
-      indexById.set(s.spanId, i);
-      open.push(i);
+      open[openTop++] = i;
       if (d > maxDepth) maxDepth = d;
       if (s.startMs < startMs) startMs = s.startMs;
       const end = s.endMs ?? s.startMs;
       if (end > endMs) endMs = end;
       if (s.endMs === null) runningCount++;
-      const kids = children.get(s.spanId);
-      if (kids) {
-        childCount[i] = kids.length;
-        for (let k = kids.length - 1; k >= 0; k--) stack.push([kids[k], d + 1, i]);
+      childCount[i] = kids[k];
+      // Push children last-first so that they pop in start order.
+      const base = sp;
+      for (let c = firstChild[k]; c >= 0; c = nextSibling[c]) {
+        stackSpan[sp] = c;
+        stackDepth[sp] = d + 1;
+        stackParent[sp] = i;
+        sp++;
+      }
+      for (let a = base, b = sp - 1; a < b; a++, b--) {
+        const t = stackSpan[a];
+        stackSpan[a] = stackSpan[b];
+        stackSpan[b] = t;
       }
     }
-    while (open.length > 0) subtreeEnd[open.pop()!] = next;
+    while (openTop > 0) subtreeEnd[open[--openTop]] = next;
   };
   for (const r of roots) place(r, false);
   for (const o of orphans) place(o, true);
   // Spans caught in a parent cycle never hang off a root: show them as orphans too.
-  if (next < m) for (const s of unique) if (!indexById.has(s.spanId)) place(s, true);
+  if (next < m) for (let k = 0; k < m; k++) if (!placed[k]) place(k, true);
 
+  // Every span is placed once: turn positions into tree indices (same keys, no new Map).
+  const indexById = at;
+  for (let i = 0; i < m; i++) indexById.set(spans[i].spanId, i);
   if (!Number.isFinite(startMs)) startMs = endMs = 0;
   return { spans, depth, parent, childCount, subtreeEnd, orphan, indexById, startMs, endMs, maxDepth, runningCount };
 }

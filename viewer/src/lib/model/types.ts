@@ -49,6 +49,11 @@ export interface SpanLinkModel {
   attributes: Record<string, unknown>;
 }
 
+/**
+ * A span as the waterfall knows it, from the trace outline (or a live event): identity,
+ * timing, status and flow node. Attributes, events and console lines are SpanDetailsModel,
+ * fetched when the span is chosen.
+ */
 export interface SpanModel {
   traceId: string;
   spanId: string;
@@ -62,11 +67,22 @@ export interface SpanModel {
   status: NodeStatus;
   statusCode: 'unset' | 'ok' | 'error';
   statusMessage: string | null;
+  /** flow.node.id / name / type / index when the span is a flow node. */
+  nodeId: string | null;
+  nodeName: string | null;
+  nodeType: string | null;
+  nodeIndex: number | null;
+}
+
+/** What the span panel shows beyond the outline: attributes (payloads too), events, links, console lines. */
+export interface SpanDetailsModel {
+  spanId: string;
   attributes: Record<string, unknown>;
   resourceAttributes: Record<string, unknown>;
   scopeName: string | null;
   events: SpanEventModel[];
   links: SpanLinkModel[];
+  logs: ConsoleLine[];
 }
 
 export interface ConsoleLine {
@@ -85,8 +101,8 @@ export interface ExceptionInfo {
   timeMs: number;
 }
 
+/** An opened execution: its summary and the outline of its spans. */
 export interface TraceData {
   execution: ExecutionDetailModel;
   spans: SpanModel[];
-  logs: ConsoleLine[];
 }

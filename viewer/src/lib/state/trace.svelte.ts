@@ -1,19 +1,22 @@
 /**
- * One execution as the Execution view holds it: fetched once, then kept current from the
- * live feed — span events merge in (batched, so a burst rebuilds the tree once), and the
- * end of the execution triggers a quiet refetch so console lines and the final status settle
- * without a reload. Events that arrive while a fetch is in flight are merged onto its answer,
- * which may be older than they are.
+ * One execution as the Execution view holds it: its outline (what the waterfall draws; a
+ * span's attributes and console lines come per span, lib/state/span-details.svelte.ts),
+ * fetched once, then kept current from the live feed — span events merge in (batched, so a
+ * burst rebuilds the tree once), and the end of the execution triggers a quiet refetch so the
+ * final statuses settle without a reload. Events that arrive while a fetch is in flight are
+ * merged onto its answer, which may be older than they are. `onspanschange` tells which
+ * spans changed (all after a refetch), so cached span details can be dropped.
  */
 import type { LiveEvent } from '@flowtrace/collector/api';
 import type { ApiRequestError } from '../api/client.js';
-import { deleteExecution, getExecution } from '../api/endpoints.js';
+import { deleteExecution, getExecutionOutline } from '../api/endpoints.js';
 import { toExecution, toSpan } from '../api/wire-to-domain.js';
 import { buildTraceTree, type TraceTree } from '../model/trace-tree.js';
 import type { SpanModel, TraceData } from '../model/types.js';
 import { api } from './auth.svelte.js';
+import { takeEarlyOutline } from './early-outline.js';
 
-/** Traces above this size are not refetched for console lines while running. */
+/** Traces above this size are not refetched while running (live events keep them current). */
 const REFETCH_LIMIT = 5000;
 
 export class TraceState {
@@ -24,8 +27,10 @@ export class TraceState {
   error = $state<ApiRequestError | null>(null);
   /** Bytes of the answer so far while a (large) trace downloads. */
   progress = $state<{ received: number; total: number | null } | null>(null);
-  /** Where the last full load spent its time: download + parse + convert, then the tree. */
+  /** Where the last load spent its time: waiting for the outline (download + parse + convert), then the tree. */
   timing = $state<{ fetchMs: number; treeMs: number } | null>(null);
+  /** Told which spans changed after a live flush, or null after a refetch (anything may have). */
+  onspanschange: ((spanIds: ReadonlySet<string> | null) => void) | null = null;
   private controller: AbortController | null = null;
   private pending = new Map<string, SpanModel>();
   /** Spans from live events since the current load started; merged onto its answer. */
@@ -41,14 +46,16 @@ export class TraceState {
     }
     this.traceId = traceId;
     this.controller?.abort();
-    const controller = new AbortController();
+    const onProgress = quiet ? undefined : (received: number, total: number | null) => (this.progress = { received, total });
+    // The first load may find its request already on the way (started by main.ts).
+    const early = quiet ? null : takeEarlyOutline(traceId, onProgress ?? null);
+    const controller = early?.controller ?? new AbortController();
     this.controller = controller;
     if (!quiet) this.loading = true;
     this.duringLoad.clear();
     const t0 = performance.now();
     try {
-      const onProgress = quiet ? undefined : (received: number, total: number | null) => (this.progress = { received, total });
-      const data = await getExecution(api, traceId, controller.signal, onProgress);
+      const data = await (early?.data ?? getExecutionOutline(api, traceId, controller.signal, onProgress));
       if (controller.signal.aborted) return;
       const t1 = performance.now();
       if (this.duringLoad.size > 0) data.spans = mergeSpans(data.spans, this.duringLoad);
@@ -57,6 +64,7 @@ export class TraceState {
       this.tree = tree;
       this.error = null;
       this.timing = { fetchMs: Math.round(t1 - t0), treeMs: Math.round(performance.now() - t1) };
+      if (quiet) this.onspanschange?.(null);
     } catch (err) {
       if (!controller.signal.aborted) this.error = err as ApiRequestError;
     } finally {
@@ -106,9 +114,11 @@ export class TraceState {
     this.flushTimer = null;
     if (!this.data || this.pending.size === 0) return;
     const spans = mergeSpans(this.data.spans, this.pending);
+    const changed = new Set(this.pending.keys());
     this.pending.clear();
     this.data = { ...this.data, spans, execution: { ...this.data.execution, spanCount: Math.max(this.data.execution.spanCount, spans.length) } };
     this.tree = buildTraceTree(spans);
+    this.onspanschange?.(changed);
   }
 
   /** Throttled: a pending refetch stays unless `force` (the execution ended) moves it closer. */
