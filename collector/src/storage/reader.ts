@@ -79,6 +79,9 @@ export interface TimeRange {
 
 type Row = Record<string, unknown>;
 
+/** Time windows (before the newest start, or the cursor) tried for a page: 1 minute, 1 hour, 1 day. */
+const PAGE_WINDOWS_NS = [60n, 3_600n, 86_400n].map((s) => s * 1_000_000_000n);
+
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 export class Reader {
@@ -97,9 +100,30 @@ export class Reader {
 
   /** A page of executions, newest first, and whether older ones follow. */
   async listExecutions(filter: ExecutionFilter): Promise<{ executions: ExecutionRecord[]; hasMore: boolean }> {
-    const { sql, params } = buildExecutionListQuery({ ...filter, limit: filter.limit + 1 }, this.abandonBefore());
+    const want = filter.limit + 1;
+    const abandonBefore = this.abandonBefore();
+    // Sorting every execution for one page costs DuckDB a full TOP_N (48 ms at 56k executions
+    // here). The page is asked for inside a time window first, widened until it fills: a window
+    // that yields a full page holds exactly the page's rows, because every row it leaves out
+    // starts earlier than all of them.
+    let newest = filter.cursor?.startNs ?? (await this.newestStartNs());
+    if (newest !== null && filter.toNs !== undefined && filter.toNs < newest) newest = filter.toNs;
+    for (const widthNs of newest === null ? [] : PAGE_WINDOWS_NS) {
+      const floor = newest! - widthNs;
+      if (filter.fromNs !== undefined && filter.fromNs >= floor) break; // the filter's own range is narrower
+      const { sql, params } = buildExecutionListQuery({ ...filter, fromNs: floor, limit: want }, abandonBefore);
+      const rows = await this.rows(sql, params);
+      if (rows.length >= want) return { executions: rows.slice(0, filter.limit).map(executionRecordFromRow), hasMore: true };
+    }
+    const { sql, params } = buildExecutionListQuery({ ...filter, limit: want }, abandonBefore);
     const rows = await this.rows(sql, params);
     return { executions: rows.slice(0, filter.limit).map(executionRecordFromRow), hasMore: rows.length > filter.limit };
+  }
+
+  private async newestStartNs(): Promise<bigint | null> {
+    const rows = await this.rows(`SELECT max(start_ns) AS newest FROM execution_data`);
+    const newest = rows[0]?.newest;
+    return newest === null || newest === undefined ? null : BigInt(newest as bigint);
   }
 
   /** One execution, or undefined. */

@@ -164,6 +164,28 @@ describe('storage writer', () => {
     }
   });
 
+  it('pages the execution list the same whether a time window fills the page or not', async () => {
+    const now = Date.now();
+    // 40 executions: a burst in the last minute, then hours and days apart (every window size).
+    const offsetsMs = [...Array.from({ length: 12 }, (_, i) => i * 1_000), ...Array.from({ length: 14 }, (_, i) => 120_000 + i * 600_000),
+      ...Array.from({ length: 14 }, (_, i) => 2 * 86_400_000 + i * 3_600_000)];
+    const all = offsetsMs.map((offset) => makeExecutionRows({ nodes: 1, startMs: now - offset }));
+    for (const rows of all) await storage.writer.write(batch(rows));
+    const expected = all.map((rows) => rows[0].traceId);
+    const seen: string[] = [];
+    let cursor: { startNs: bigint; traceId: string } | undefined;
+    for (;;) {
+      const page = await storage.reader.listExecutions({ limit: 7, cursor });
+      seen.push(...page.executions.map((e) => e.traceId));
+      if (!page.hasMore) break;
+      const last = page.executions[page.executions.length - 1];
+      cursor = { startNs: last.startNs, traceId: last.traceId };
+    }
+    expect(seen).toEqual(expected);
+    const fromRange = await storage.reader.listExecutions({ limit: 5, toNs: ns(now - 86_400_000) });
+    expect(fromRange.executions.map((e) => e.traceId)).toEqual(expected.slice(26, 31));
+  });
+
   it('refuses writes past the queue bound with a retryable error', async () => {
     await storage.close();
     storage = await openStorage({ path: ':memory:', maxQueueRows: 10 });
