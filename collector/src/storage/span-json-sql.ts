@@ -58,8 +58,8 @@ export const FINISHED_SPAN_JSON = `
 SELECT span_id, parent_span_id, start_ns, ${spanJson({
   end: 'end_ns',
   durationMs: `CAST(to_json((end_ns - start_ns) / 1e6) AS VARCHAR)`,
-  status: `CASE WHEN flow_status IN ${NODE_STATUSES} THEN flow_status WHEN status_code = 2 THEN 'error' ELSE 'success' END`,
-  statusCode: `CASE status_code WHEN 1 THEN 'ok' WHEN 2 THEN 'error' ELSE 'unset' END`,
+  status: FINISHED_STATUS,
+  statusCode: STATUS_CODE,
   statusMessage: str('status_message'),
   traceState: str('trace_state'),
   events: `CAST(${EVENTS} AS VARCHAR)`,
