@@ -58,9 +58,9 @@ export async function rowInserts(dataset, dbPath, maxRows = 20_000, maxMs = 30_0
   const { ingestTraces } = await loadIngest();
   const { instance, connection } = await freshSpanTable(dbPath);
   const columns = 34;
-  // The last column, large_attributes (a list of text pieces), gets the large attributes as one piece.
+  // Then large_attributes (a list of text pieces) gets the large attributes as one piece, and moved_attributes its bits.
   const statement = await connection.prepare(`INSERT INTO span_data VALUES (${Array.from({ length: columns }, (_, i) => `$${i + 1}`).join(', ')}, `
-    + `CASE WHEN $${columns + 1}::VARCHAR IS NULL THEN NULL ELSE [$${columns + 1}::VARCHAR] END)`);
+    + `CASE WHEN $${columns + 1}::VARCHAR IS NULL THEN NULL ELSE [$${columns + 1}::VARCHAR] END, $${columns + 2})`);
   let rows = 0;
   let ms = 0;
   outer: for (const { body } of eachBody(dataset.path, dataset.index)) {
@@ -69,7 +69,7 @@ export async function rowInserts(dataset, dbPath, maxRows = 20_000, maxMs = 30_0
       const values = [r.traceId, r.spanId, r.parentSpanId, r.traceState, r.name, r.kind, r.serviceName, r.startTimeUnixNano, r.endTimeUnixNano,
         r.statusCode, r.statusMessage, r.exceptionMessage, r.executionKind, r.flowId, r.flowName, r.flowVersion, r.triggerType, r.userId,
         r.nodeId, r.nodeName, r.nodeType, r.nodeIndex, r.flowStatus, r.errorNodeId, r.attributes, r.resourceAttributes, r.scopeName,
-        r.scopeVersion, r.events, r.links, r.flags, r.droppedAttributesCount, r.droppedEventsCount, r.droppedLinksCount, r.largeAttributes];
+        r.scopeVersion, r.events, r.links, r.flags, r.droppedAttributesCount, r.droppedEventsCount, r.droppedLinksCount, r.largeAttributes, r.movedAttributes];
       const t0 = performance.now();
       values.forEach((v, i) => {
         const at = i + 1;

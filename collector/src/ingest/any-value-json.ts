@@ -7,6 +7,7 @@
  * A value of the wrong JSON type is undecodable: it throws the coded 400 error.
  */
 import { TRUNCATION_MARKER } from '@flowtrace/instrumentation/conventions';
+import { movableAttribute, movedEntry } from '../storage/moved-attributes.js';
 import { LARGE_ATTRIBUTE_CHARS, type HotSpanFields } from '../storage/rows.js';
 import { setHotField } from './hot-fields.js';
 import type { IngestCaps } from './ingest-caps.js';
@@ -153,7 +154,7 @@ export function anyValueToJson(value: unknown, key: string, caps: IngestCaps, cu
  */
 export function attributesToJson(
   list: unknown, caps: IngestCaps, cut: CutState, hot: HotSpanFields | null, omit: ReadonlySet<string> | null,
-  large: LargeAttributes | null = null,
+  large: LargeAttributes | null = null, moved: MovedAttributes | null = null,
 ): string {
   if (list == null) return '{}';
   if (!Array.isArray(list)) throw undecodableError('attributes must be an array of KeyValue');
@@ -169,8 +170,15 @@ export function attributesToJson(
     if (omit !== null && omit.has(key)) continue;
     if (kept >= caps.maxAttributes) { cut.dropped++; continue; }
     if (seen !== null) { if (seen.has(key)) continue; seen.add(key); }
+    const movable = moved !== null && hot !== null ? movableAttribute(key) : undefined;
+    const unset = movable !== undefined && hot![movable.field] === null;
     if (hot !== null) setHotField(hot, key, kv.value, (text) => capString(text, caps, cut));
     const entry = JSON.stringify(key) + ':' + anyValueToJson(kv.value, key, caps, cut, 0);
+    if (unset && hot![movable!.field] !== null && entry === movedEntry(movable!, hot!)) {
+      moved!.bits |= movable!.bit; // its column gives it back exactly (storage/moved-attributes.ts)
+      kept++;
+      continue;
+    }
     if (large !== null && entry.length > LARGE_ATTRIBUTE_CHARS) {
       large.json = large.json === null ? '{' + entry + '}' : large.json.slice(0, -1) + ',' + entry + '}';
     } else {
@@ -179,6 +187,11 @@ export function attributesToJson(
     kept++;
   }
   return out + '}';
+}
+
+/** Which attributes attributesToJson left to their hot columns: MOVABLE_ATTRIBUTES bits. */
+export interface MovedAttributes {
+  bits: number;
 }
 
 /**

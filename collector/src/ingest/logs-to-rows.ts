@@ -125,6 +125,7 @@ function startMarkToSpan(
     exceptionMessage: null,
     attributes,
     largeAttributes: large.json,
+    movedAttributes: 0,
     resourceAttributes: res.resourceAttributes,
     scopeName,
     scopeVersion,

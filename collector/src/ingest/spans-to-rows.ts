@@ -6,7 +6,7 @@
  */
 import { ATTR_EXCEPTION_MESSAGE, EVENT_EXCEPTION } from '@flowtrace/instrumentation/conventions';
 import type { SpanRow } from '../storage/rows.js';
-import { attributesToJson, capString, capText, withTruncatedMark, type CutState, type LargeAttributes } from './any-value-json.js';
+import { attributesToJson, capString, capText, withTruncatedMark, type CutState, type LargeAttributes, type MovedAttributes } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
   type ConvertResult, type ResourceContext,
@@ -68,7 +68,8 @@ export function convertSpan(
   const cut: CutState = { truncated: false, dropped: 0 };
   const hot = emptyHotFields();
   const large: LargeAttributes = { json: null };
-  let attributes = attributesToJson(span.attributes, caps, cut, hot, null, large);
+  const moved: MovedAttributes = { bits: 0 };
+  let attributes = attributesToJson(span.attributes, caps, cut, hot, null, large, moved);
   const droppedAttributesCount = count(span.droppedAttributesCount) + cut.dropped;
   let cutSomething = cut.truncated || cut.dropped > 0;
 
@@ -103,6 +104,7 @@ export function convertSpan(
     exceptionMessage,
     attributes,
     largeAttributes: large.json,
+    movedAttributes: moved.bits,
     resourceAttributes: res.resourceAttributes,
     scopeName,
     scopeVersion,

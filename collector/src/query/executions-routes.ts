@@ -10,7 +10,8 @@ import type { Storage } from '../storage/index.js';
 import { traceToOtlpJson } from './otlp-export.js';
 import { decodeCursor, encodeCursor, listParam, parseAttributeFilters, parseTime, parseTraceId } from './params.js';
 import { errorResponses } from './schemas.js';
-import { executionDetailToWire, executionToWire, logToWire } from './to-wire.js';
+import { traceBody } from './trace-body.js';
+import { executionToWire } from './to-wire.js';
 import { traceViewRoutes } from './trace-view-routes.js';
 
 interface ListQuery {
@@ -116,19 +117,9 @@ export async function executionsRoutes(app: FastifyInstance, opts: { storage: St
     { schema: { summary: 'One execution with all its spans and console lines', params: traceParams, response: errorResponses } },
     async (request, reply) => {
       const traceId = parseTraceId(request.params.traceId);
-      const trace = await storage.reader.getTraceJson(traceId);
-      if (!trace) throw errors.FT_TRACE_NOT_FOUND(traceId);
-      // An orphan is a span whose parent is not in the trace; the execution's root may have a
-      // remote parent (a caller outside flowtrace) and does not count.
-      const spanIds = new Set(trace.spanIds);
-      let orphanCount = 0;
-      trace.parentSpanIds.forEach((parent, i) => {
-        if (parent !== null && !spanIds.has(parent) && trace.spanIds[i] !== trace.execution.rootSpanId) orphanCount += 1;
-      });
-      const execution = executionDetailToWire(trace.execution, trace.spanCount, orphanCount);
-      // The spans arrive as JSON text rendered by DuckDB (storage/span-json-sql.ts): joined,
-      // not parsed and serialised again, which is what keeps a 100,000-span trace fast.
-      const body = `{"execution":${JSON.stringify(execution)},"spans":[${trace.spansJson}],"logs":${JSON.stringify(trace.logs.map(logToWire))}}`;
+      const found = await storage.reader.getExecution(traceId);
+      if (!found) throw errors.FT_TRACE_NOT_FOUND(traceId);
+      const body = await traceBody(storage, found);
       return reply.type('application/json; charset=utf-8').send(body);
     },
   );

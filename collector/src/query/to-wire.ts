@@ -3,7 +3,7 @@
  * decimal nanosecond strings, JSON text becomes objects, statuses become names.
  */
 import type { ExecutionDetail, ExecutionSummary, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
-import { mergedAttributes, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
+import { mergedAttributes, withMovedAttributes, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
 
 const KIND_NAMES: SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS_CODES = ['unset', 'ok', 'error'] as const;
@@ -94,7 +94,7 @@ export function spanToWire(s: SpanRecord): Span {
     status: spanStatus(s),
     statusCode: STATUS_CODES[s.statusCode] ?? 'unset',
     statusMessage: s.statusMessage,
-    attributes: parseJson(mergedAttributes(s.attributes, s.largeAttributes), {}),
+    attributes: parseJson(withMovedAttributes(mergedAttributes(s.attributes, s.largeAttributes), s.movedAttributes, s), {}),
     resourceAttributes: parseJson(s.resourceAttributes, {}),
     scopeName: s.scopeName,
     scopeVersion: s.scopeVersion,

@@ -4,6 +4,7 @@
  * filters are present (and on the limit, a validated integer, and whether an attribute value
  * is long enough to be a large attribute).
  */
+import { movableAttribute } from './moved-attributes.js';
 import { LARGE_ATTRIBUTE_CHARS } from './rows.js';
 
 export interface ExecutionCursor {
@@ -90,8 +91,14 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     // "key":value text fits the limit is never in large_attributes, which is then not read.
     const large = JSON.stringify(key).length + 1 + value.length > LARGE_ATTRIBUTE_CHARS
       ? ` OR ${matches(`array_to_string(large_attributes, '')`)}` : '';
+    // A hot attribute ingest left to its column (storage/moved-attributes.ts) is compared there.
+    const movable = movableAttribute(key);
+    const spanAttributes = movable === undefined ? matches('attributes')
+      : `(CASE WHEN coalesce(moved_attributes, 0) & ${movable.bit} <> 0`
+        + ` THEN ${movable.field === 'nodeIndex' ? `CAST(${movable.column} AS VARCHAR)` : movable.column} = $attr_value${i}`
+        + ` ELSE ${matches('attributes')} END)`;
     where.push(
-      `trace_id IN (SELECT trace_id FROM span_data WHERE ${matches('attributes')} OR ${matches('resource_attributes')}${large}` +
+      `trace_id IN (SELECT trace_id FROM span_data WHERE ${spanAttributes} OR ${matches('resource_attributes')}${large}` +
         ` UNION ALL SELECT trace_id FROM span_starts WHERE ${matches('attributes')}${large})`,
     );
   });
@@ -100,6 +107,8 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     where.push(
       `(trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text)` +
         ` OR trace_id IN (SELECT trace_id FROM span_data WHERE contains(lower(name), $text)` +
+        // the hot attributes ingest may have left out of attributes (storage/moved-attributes.ts)
+        ` OR contains(lower(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type, error_node_id)), $text)` +
         ` OR contains(lower(attributes), $text) OR contains(lower(array_to_string(large_attributes, '')), $text)))`,
     );
   }

@@ -17,6 +17,7 @@ export type { ExecutionRecord, LogRecord, SpanRecord } from './records.js';
 export type { NodeStatsRow, StatsRow, TimeRange, TraceJson, TraceRecord } from './reader.js';
 export type { IngestBatch, LogRow, SpanRow, HotSpanFields } from './rows.js';
 export { LARGE_ATTRIBUTE_CHARS, mergedAttributes } from './rows.js';
+export { withMovedAttributes } from './moved-attributes.js';
 export type { CommitNotice, WriterStats } from './writer.js';
 export type { SqlConsoleResult } from './sql-console.js';
 export type { RetentionRun } from './retention.js';

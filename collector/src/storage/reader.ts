@@ -10,6 +10,7 @@ import {
   executionRecordFromRow, logRecordFromRow, spanRecordFromRow,
   type ExecutionRecord, type LogRecord, type SpanRecord,
 } from './records.js';
+import { SMALL_SPAN_ATTRIBUTES } from './moved-attributes.js';
 import { ONE_SPAN_JSON, SPAN_LOGS } from './span-detail-sql.js';
 import { TRACE_SPANS_JSON } from './span-json-sql.js';
 import { FLOW_LIST_SQL, FLOW_SERIES_SQL, FLOW_SUMMARY_SQL, NODE_STATS_SQL } from './stats-sql.js';
@@ -84,6 +85,13 @@ const PAGE_WINDOWS_NS = [60n, 3_600n, 86_400n].map((s) => s * 1_000_000_000n);
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
+/** True when a list filter narrows by more than time and cursor. */
+function isFiltered(f: ExecutionFilter): boolean {
+  const any = (list: unknown[] | undefined): boolean => list !== undefined && list.length > 0;
+  return any(f.flow) || any(f.service) || any(f.status) || any(f.user) || any(f.trigger) || any(f.attributes)
+    || f.minDurationMs !== undefined || f.maxDurationMs !== undefined || (f.text ?? '') !== '';
+}
+
 export class Reader {
   constructor(
     private readonly pool: ConnectionPool,
@@ -106,7 +114,11 @@ export class Reader {
     // here). The page is asked for inside a time window first, widened until it fills: a window
     // that yields a full page holds exactly the page's rows, because every row it leaves out
     // starts earlier than all of them.
-    let newest = filter.cursor?.startNs ?? (await this.newestStartNs());
+    // Only for the plain list (time range and cursor at most): a filter leaves few rows to sort
+    // anyway, a window it does not fill is one more scan, and the span_data subquery of an
+    // attribute or text filter scans every span whatever the window (each window tried cost a
+    // whole search: 4× at 1M spans).
+    let newest = isFiltered(filter) ? null : (filter.cursor?.startNs ?? (await this.newestStartNs()));
     if (newest !== null && filter.toNs !== undefined && filter.toNs < newest) newest = filter.toNs;
     for (const widthNs of newest === null ? [] : PAGE_WINDOWS_NS) {
       const floor = newest! - widthNs;
@@ -138,7 +150,12 @@ export class Reader {
   /** An execution with its spans (finished and running) and console lines, or undefined. */
   async getTrace(traceId: string): Promise<TraceRecord | undefined> {
     const execution = await this.getExecution(traceId);
-    if (!execution) return undefined;
+    return execution && this.traceOf(execution);
+  }
+
+  /** The spans (finished and running) and console lines of an execution already read. */
+  async traceOf(execution: ExecutionRecord): Promise<TraceRecord> {
+    const traceId = execution.traceId;
     const range = { trace_id: traceId, lo: execution.minStartNs, hi: execution.maxStartNs };
     const [finished, running, logs] = await Promise.all([
       this.rows(
@@ -149,14 +166,19 @@ export class Reader {
       this.logsOf(traceId, execution),
     ]);
     const spans = [...finished, ...running].map(spanRecordFromRow);
-    spans.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+    spans.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
     return { execution, spans, logs };
   }
 
   /** Like getTrace, with the spans rendered as JSON text by DuckDB: fast for huge traces. */
   async getTraceJson(traceId: string): Promise<TraceJson | undefined> {
     const execution = await this.getExecution(traceId);
-    if (!execution) return undefined;
+    return execution && this.traceJsonOf(execution);
+  }
+
+  /** Like traceOf, with the spans rendered as JSON text by DuckDB. */
+  async traceJsonOf(execution: ExecutionRecord): Promise<TraceJson> {
+    const traceId = execution.traceId;
     const [rows, logs] = await Promise.all([
       this.rows(TRACE_SPANS_JSON(), { trace_id: traceId, lo: execution.minStartNs, hi: execution.maxStartNs }),
       this.logsOf(traceId, execution),
@@ -273,7 +295,7 @@ export class Reader {
   async attributeKeys(sampleSize = 20_000): Promise<Array<{ key: string; count: number; topValues: string[] }>> {
     const rows = await this.rows(
       `WITH recent AS (
-         SELECT attributes FROM span_data WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM span_data) - $n
+         SELECT ${SMALL_SPAN_ATTRIBUTES} AS attributes FROM span_data WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM span_data) - $n
        ), pairs AS (
          SELECT k AS key, json_extract_string(attributes, '$."' || replace(k, '"', '\\"') || '"') AS value
          FROM (SELECT attributes, unnest(json_keys(attributes)) AS k FROM recent)

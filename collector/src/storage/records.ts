@@ -3,6 +3,7 @@
  * objects in one place. Times stay nanoseconds (bigint) here; query/ turns records into
  * the API's wire types.
  */
+import { withMovedAttributes } from './moved-attributes.js';
 import { mergedAttributes, type SpanRow } from './rows.js';
 
 export interface ExecutionRecord {
@@ -37,7 +38,8 @@ export interface ExecutionRecord {
 
 /**
  * A span as stored: a finished SpanRow, or a running one (endTimeUnixNano null). Read back,
- * `attributes` holds every attribute again (the large ones merged in) and `largeAttributes` is null.
+ * `attributes` holds every attribute again (the large and the moved ones put back), `largeAttributes`
+ * is null and `movedAttributes` 0.
  */
 export type SpanRecord = SpanRow;
 
@@ -97,7 +99,7 @@ function deriveFinishedStatus(row: Row): string {
 
 /** From a row of span_data, or of span_starts (missing columns read as running). */
 export function spanRecordFromRow(row: Row): SpanRecord {
-  return {
+  const record: SpanRecord = {
     traceId: String(row.trace_id),
     spanId: String(row.span_id),
     parentSpanId: str(row.parent_span_id),
@@ -124,6 +126,7 @@ export function spanRecordFromRow(row: Row): SpanRecord {
     errorNodeId: str(row.error_node_id),
     attributes: mergedAttributes(String(row.attributes ?? '{}'), Array.isArray(row.large_attributes) ? row.large_attributes.join('') : null),
     largeAttributes: null,
+    movedAttributes: 0,
     resourceAttributes: String(row.resource_attributes ?? '{}'),
     scopeName: str(row.scope_name),
     scopeVersion: str(row.scope_version),
@@ -134,6 +137,9 @@ export function spanRecordFromRow(row: Row): SpanRecord {
     droppedEventsCount: num(row.dropped_events_count),
     droppedLinksCount: num(row.dropped_links_count),
   };
+  const moved = row.moved_attributes == null ? 0 : Number(row.moved_attributes);
+  if (moved !== 0) record.attributes = withMovedAttributes(record.attributes, moved, record);
+  return record;
 }
 
 /** From a row of log_data. */

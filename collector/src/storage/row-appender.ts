@@ -1,6 +1,6 @@
 /**
  * Appends rows to the tables with DuckDB's appender, column by column in the tables'
- * declared order (schema/002–005, then the columns 007 adds): one function per table, used by the writer inside its
+ * declared order (schema/002–005, then the columns 007 and 008 add): one function per table, used by the writer inside its
  * group-commit transaction.
  */
 import { LIST, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
@@ -54,6 +54,7 @@ export function appendSpan(appender: DuckDBAppender, row: SpanRow): void {
   appender.appendUInteger(row.droppedEventsCount);
   appender.appendUInteger(row.droppedLinksCount);
   largeOrNull(appender, row.largeAttributes);
+  appender.appendUSmallInt(row.movedAttributes);
   appender.endRow();
 }
 

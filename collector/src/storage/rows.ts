@@ -72,6 +72,11 @@ export interface SpanRow extends HotSpanFields {
    * that attribute filters and suggestions read small text; readers merge the two.
    */
   largeAttributes: string | null;
+  /**
+   * Hot attributes left out of `attributes` because their columns give them back exactly
+   * (storage/moved-attributes.ts bits; 0 when none). Start marks move none.
+   */
+  movedAttributes: number;
   /** JSON object text of the resource attributes. */
   resourceAttributes: string;
   scopeName: string | null;

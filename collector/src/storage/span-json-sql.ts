@@ -5,6 +5,8 @@
  * is what keeps huge traces openable. A test holds this rendering equal to query/to-wire.ts.
  */
 
+import { SPAN_ATTRIBUTES } from './moved-attributes.js';
+
 const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
 const iso = (ns: string): string => `strftime(make_timestamp_ns(${ns}), ${ISO})`;
 /** The OTel span kind's name, lower case, of a kind column. */
@@ -36,7 +38,7 @@ const isoStr = (ns: string): string => `'"' || ${iso(ns)} || '"'`;
  * 15 spans with 2–4 KiB payloads).
  */
 function spanJson(c: {
-  end: string; durationMs: string; status: string; statusCode: string; statusMessage: string; traceState: string;
+  attributes: string; end: string; durationMs: string; status: string; statusCode: string; statusMessage: string; traceState: string;
   events: string; links: string; dropped: [string, string, string];
 }): string {
   return `'{"traceId":' || to_json(trace_id) || ',"spanId":' || to_json(span_id)
@@ -45,7 +47,7 @@ function spanJson(c: {
   || ',"startTime":' || ${isoStr('start_ns')} || ',"startTimeUnixNano":"' || CAST(start_ns AS VARCHAR) || '"'
   || ',"endTime":' || ${c.end === 'NULL' ? `'null'` : isoStr(c.end)} || ',"endTimeUnixNano":' || ${c.end === 'NULL' ? `'null'` : `'"' || CAST(${c.end} AS VARCHAR) || '"'`}
   || ',"durationMs":' || ${c.durationMs} || ',"status":"' || ${c.status} || '","statusCode":"' || ${c.statusCode} || '"'
-  || ',"statusMessage":' || ${c.statusMessage} || ',"attributes":' || merged_attributes(attributes, large_attributes)
+  || ',"statusMessage":' || ${c.statusMessage} || ',"attributes":' || ${c.attributes}
   || ',"resourceAttributes":' || resource_attributes
   || ',"scopeName":' || ${str('scope_name')} || ',"scopeVersion":' || ${str('scope_version')} || ',"traceState":' || ${c.traceState}
   || ',"events":' || ${c.events} || ',"links":' || ${c.links}
@@ -56,6 +58,7 @@ function spanJson(c: {
 /** Finished spans of one trace as Span JSON text. Params: $trace_id, $lo, $hi. */
 export const FINISHED_SPAN_JSON = `
 SELECT span_id, parent_span_id, start_ns, ${spanJson({
+  attributes: SPAN_ATTRIBUTES,
   end: 'end_ns',
   durationMs: `CAST(to_json((end_ns - start_ns) / 1e6) AS VARCHAR)`,
   status: FINISHED_STATUS,
@@ -84,6 +87,7 @@ FROM s`;
 /** Running spans of one trace as Span JSON text. Params: $trace_id. */
 export const RUNNING_SPAN_JSON = `
 SELECT span_id, parent_span_id, start_ns, ${spanJson({
+  attributes: 'merged_attributes(attributes, large_attributes)',
   end: 'NULL', durationMs: `'null'`, status: `'running'`, statusCode: `'unset'`, statusMessage: `'null'`, traceState: `'null'`,
   events: `'[]'`, links: `'[]'`, dropped: ['0', '0', '0'],
 })} AS json

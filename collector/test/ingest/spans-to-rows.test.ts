@@ -1,3 +1,4 @@
+import { withMovedAttributes } from '../../src/storage/moved-attributes.js';
 import { describe, expect, it } from 'vitest';
 import {
   attr, convertTracesBothWays, END, makeOtlpSpan, makeTraceRequest, PARENT_ID, SPAN_ID, START, strAttr, TRACE_ID,
@@ -125,7 +126,29 @@ describe('OTLP span → SpanRow', () => {
       executionKind: 'flow', flowId: 'f1', flowName: 'checkout', flowVersion: '3', triggerType: 'http', userId: 'u7',
       nodeId: 'n1', nodeName: 'charge', nodeType: 'http', nodeIndex: 4, flowStatus: 'cancelled', errorNodeId: 'n9',
     });
-    expect(JSON.parse(row.attributes)['flow.name']).toBe('checkout');
+    // Each one its column gives back exactly is left out of the JSON and marked as moved; the
+    // integer flow.version stays (its column holds the text "3").
+    expect(JSON.parse(row.attributes)).toEqual({ 'flow.version': 3 });
+    expect(row.movedAttributes).toBe(0x1fff & ~0x8 & ~0x800);
+    expect(JSON.parse(withMovedAttributes(row.attributes, row.movedAttributes, row))).toEqual({
+      'flow.execution.kind': 'flow', 'flow.id': 'f1', 'flow.name': 'checkout', 'flow.version': 3, 'flow.trigger.type': 'http',
+      'enduser.id': 'u7', 'flow.node.id': 'n1', 'flow.node.name': 'charge', 'flow.node.type': 'http', 'flow.node.index': 4,
+      'flow.execution.status': 'cancelled', 'flow.error.node_id': 'n9',
+    });
+  });
+
+  it('keeps in the JSON a hot attribute its column does not give back exactly', () => {
+    const row = oneSpan({
+      attributes: [
+        strAttr('flow.node.status', 'skipped'), strAttr('flow.execution.status', 'error'), // the column holds the first
+        attr('flow.node.id', { boolValue: true }), attr('flow.node.index', { doubleValue: 2.5 }), strAttr('other', 'x'),
+      ],
+    });
+    expect(row.movedAttributes).toBe(0x800);
+    expect(JSON.parse(row.attributes)).toEqual({ 'flow.execution.status': 'error', 'flow.node.id': true, 'flow.node.index': 2.5, other: 'x' });
+    expect(JSON.parse(withMovedAttributes(row.attributes, row.movedAttributes, row))).toEqual({
+      'flow.node.status': 'skipped', 'flow.execution.status': 'error', 'flow.node.id': true, 'flow.node.index': 2.5, other: 'x',
+    });
   });
 
   it('reads the node status into the same column as the execution status', () => {

@@ -62,6 +62,13 @@ describe('GET /api/executions', () => {
     [`attr=${encodeURIComponent(`refund.note=${longValue.slice(1)}`)}`, []],
     ['attr=refund.count=7', [2]],
     ['attr=refund.count=8', []],
+    // flow.* attributes ingest left to their hot columns (storage/moved-attributes.ts)
+    ['attr=flow.name=refunds', [2]],
+    ['attr=flow.trigger.type=scheduled', [4]],
+    ['attr=enduser.id=bob', [1]],
+    ['attr=flow.node.id=step-2', [0, 1, 2, 3, 4]],
+    ['attr=flow.node.id=step-9', []],
+    ['q=STEP 1', [0, 1, 2, 3, 4]],
     ['q=NEEDLE-NEEDLE', [2]],
     ['q=REPORTS', [4]],
     ['flow=orders&status=success', [0, 3]],

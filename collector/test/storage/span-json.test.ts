@@ -35,6 +35,17 @@ it('renders every kind of span exactly as the wire conversion does', async () =>
       attributes: '{"flow.node.id":"n2"}', largeAttributes: JSON.stringify({ 'flow.node.input': `{"ü":"${'x'.repeat(300)}"}` }),
     }),
     makeSpanRow({ traceId, parentSpanId: rootId, startTimeUnixNano: ns(t0 + 7), endTimeUnixNano: ns(t0 + 8), attributes: '{}', largeAttributes: '{"big":"' + 'y'.repeat(400) + '"}' }),
+    // Hot attributes left to their columns (every bit), with texts that need escaping.
+    makeSpanRow({
+      traceId, parentSpanId: rootId, startTimeUnixNano: ns(t0 + 9), endTimeUnixNano: ns(t0 + 10),
+      executionKind: 'flow', flowId: 'f-1', flowName: 'naïve "flow" \\ \u0001\n', flowVersion: '2', triggerType: 'http', userId: 'ü@x',
+      nodeId: 'n7', nodeName: 'step\t7', nodeType: 'llm', nodeIndex: 7, flowStatus: 'skipped', errorNodeId: 'n3',
+      attributes: '{"other":1}', largeAttributes: '{"flow.node.input":"' + 'w'.repeat(300) + '"}', movedAttributes: 0x1fff & ~0x400,
+    }),
+    makeSpanRow({
+      traceId, parentSpanId: rootId, startTimeUnixNano: ns(t0 + 11), endTimeUnixNano: ns(t0 + 12),
+      nodeId: 'n8', nodeIndex: 0, flowStatus: 'success', attributes: '{}', movedAttributes: 0x40 | 0x200 | 0x400,
+    }),
   ];
   const running = makeSpanRow({
     traceId, parentSpanId: rootId, name: 'still going', startTimeUnixNano: ns(t0 + 4), endTimeUnixNano: null,
@@ -51,4 +62,16 @@ it('renders every kind of span exactly as the wire conversion does', async () =>
   expect(shown.find((s) => s.attributes['flow.node.id'] === 'n2')!.attributes['flow.node.input']).toBe(`{"ü":"${'x'.repeat(300)}"}`);
   expect(shown.find((s) => s.attributes['flow.node.id'] === 'n9')!.attributes['flow.node.input']).toBe('z'.repeat(300));
   expect(shown.some((s) => s.attributes.big === 'y'.repeat(400))).toBe(true);
+  // Moved hot attributes come back from their columns, by both renderings.
+  expect(shown.find((s) => s.attributes['flow.node.id'] === 'n7')!.attributes).toEqual({
+    'flow.execution.kind': 'flow', 'flow.id': 'f-1', 'flow.name': 'naïve "flow" \\ \u0001\n', 'flow.version': '2',
+    'flow.trigger.type': 'http', 'enduser.id': 'ü@x', 'flow.node.id': 'n7', 'flow.node.name': 'step\t7', 'flow.node.type': 'llm',
+    'flow.node.index': 7, 'flow.node.status': 'skipped', 'flow.error.node_id': 'n3', other: 1, 'flow.node.input': 'w'.repeat(300),
+  });
+  expect(shown.find((s) => s.attributes['flow.node.id'] === 'n8')!.attributes).toEqual({
+    'flow.node.id': 'n8', 'flow.node.index': 0, 'flow.execution.status': 'success',
+  });
+  // The SQL console's spans view shows them too.
+  const viewed = await storage.sql.run(`SELECT attributes FROM spans WHERE trace_id = '${traceId}' AND node_id = 'n8'`);
+  expect(JSON.parse(String(viewed.rows[0][0]))).toEqual({ 'flow.node.id': 'n8', 'flow.node.index': 0, 'flow.execution.status': 'success' });
 });
