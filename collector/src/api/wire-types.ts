@@ -118,40 +118,60 @@ export interface ExecutionDetail {
 /** The fields of an outline tuple (see TraceOutline), in the order `fields` lists them. */
 export type OutlineField =
   | 'spanId' | 'parentSpanId' | 'name' | 'serviceName' | 'kind' | 'status' | 'statusCode' | 'statusMessage'
-  | 'nodeId' | 'nodeName' | 'nodeType' | 'nodeIndex' | 'startNs' | 'endNs';
+  | 'nodeId' | 'nodeName' | 'nodeType' | 'nodeIndex' | 'startUs' | 'durationUs';
 
-/** One span of an outline, a JSON array; times are nanoseconds after the outline's `baseTimeUnixNano`. */
+/**
+ * One span of an outline, a JSON array. kind, status and statusCode are indexes into the
+ * outline's `codes`; times are whole microseconds (see TraceOutline).
+ */
 export type OutlineSpan = [
   spanId: string,
   /** null for a root; may name a span that is not in the trace (an orphan's parent). */
   parentSpanId: string | null,
   name: string,
   serviceName: string,
-  kind: SpanKindName,
-  status: NodeStatus,
-  statusCode: 'unset' | 'ok' | 'error',
+  /** Index into codes.kind (OTel's SpanKind number). */
+  kind: number,
+  /** Index into codes.status. */
+  status: number,
+  /** Index into codes.statusCode (OTel's status code number). */
+  statusCode: number,
   statusMessage: string | null,
   /** flow.node.id, flow.node.name, flow.node.type, flow.node.index of a flow node, else null. */
   nodeId: string | null,
   nodeName: string | null,
   nodeType: string | null,
   nodeIndex: number | null,
-  startNs: number,
-  /** null while the span is running. */
-  endNs: number | null,
+  /** Microseconds after the base: the start's epoch microsecond minus the base's. */
+  startUs: number,
+  /** Microseconds from the start's epoch microsecond to the end's; null while the span runs. */
+  durationUs: number | null,
 ];
+
+/** The lists that coded outline fields index into. */
+export interface OutlineCodes {
+  /** In OTel's order: an index is OTel's SpanKind number. */
+  kind: SpanKindName[];
+  status: NodeStatus[];
+  /** In OTel's order: an index is OTel's status code number. */
+  statusCode: Array<'unset' | 'ok' | 'error'>;
+}
 
 /**
  * GET /api/executions/:traceId/outline: what a waterfall draws, without attributes, events,
  * links or console lines (GET /api/executions/:traceId/spans/:spanId has those, per span).
+ * Compact for huge traces: a tuple per span, enumerations as small numbers, times in whole
+ * microseconds (exact nanoseconds are in the span's details).
  */
 export interface TraceOutline {
   execution: ExecutionDetail['execution'];
-  /** Nanoseconds since the epoch (decimal) that the spans' times count from: the earliest start. */
+  /** Nanoseconds since the epoch (decimal) of the earliest start; times count from its microsecond (the value cut to microseconds). */
   baseTimeUnixNano: string;
   /** The meaning of each position of a span tuple; read positions from here, new fields may be appended. */
   fields: OutlineField[];
-  /** In start order. Times are exact while a trace lasts under 104 days (2^53 ns). */
+  /** For each coded field, the list its values index into. */
+  codes: OutlineCodes;
+  /** In start order. */
   spans: OutlineSpan[];
 }
 

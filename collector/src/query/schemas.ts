@@ -135,12 +135,18 @@ export const traceOutlineSchema = {
   type: 'object',
   description:
     'What a waterfall draws: per span one array whose positions `fields` names (spanId, parentSpanId, name, serviceName, '
-    + 'kind, status, statusCode, statusMessage, nodeId, nodeName, nodeType, nodeIndex, startNs, endNs); startNs and endNs '
-    + 'are nanoseconds after baseTimeUnixNano, endNs null while the span runs.',
+    + 'kind, status, statusCode, statusMessage, nodeId, nodeName, nodeType, nodeIndex, startUs, durationUs), in start order. '
+    + 'kind, status and statusCode are indexes into the lists of `codes`; startUs is whole microseconds after '
+    + 'baseTimeUnixNano (both cut to microseconds), durationUs null while the span runs.',
   properties: {
     execution: executionDetailSchema,
     baseTimeUnixNano: { type: 'string' },
     fields: { type: 'array', items: { type: 'string' } },
+    codes: {
+      type: 'object',
+      description: 'For each coded field, the texts its indexes stand for (kind and statusCode in OTel order).',
+      additionalProperties: { type: 'array', items: { type: 'string' } },
+    },
     spans: { type: 'array', items: { type: 'array', items: { type: ['string', 'number', 'null'] } } },
   },
 };

@@ -4,10 +4,10 @@
  * for when the span is chosen. Both answer JSON text rendered by DuckDB, sent as it is.
  */
 import type { FastifyInstance } from 'fastify';
-import type { OutlineField } from '../api/wire-types.js';
+import type { OutlineField, TraceOutline } from '../api/wire-types.js';
 import { errors } from '../errors.js';
 import type { Storage } from '../storage/index.js';
-import { OUTLINE_FIELDS } from '../storage/trace-outline-sql.js';
+import { OUTLINE_CODES, OUTLINE_FIELDS } from '../storage/trace-outline-sql.js';
 import { parseTraceId } from './params.js';
 import { errorResponses, spanDetailSchema, traceOutlineSchema } from './schemas.js';
 import { executionDetailToWire, logToWire } from './to-wire.js';
@@ -15,8 +15,9 @@ import { executionDetailToWire, logToWire } from './to-wire.js';
 const TRACE_ID = { type: 'string', pattern: '^[0-9a-fA-F]{32}$' };
 const SPAN_ID = { type: 'string', pattern: '^[0-9a-fA-F]{16}$' };
 
-/** The outline's `fields`, checked against the wire type (storage renders the tuples in this order). */
+/** The outline's `fields` and `codes`, checked against the wire type (storage renders the tuples by these). */
 const FIELDS_JSON = JSON.stringify(OUTLINE_FIELDS satisfies readonly OutlineField[]);
+const CODES_JSON = JSON.stringify(OUTLINE_CODES satisfies { [K in keyof TraceOutline['codes']]: Readonly<TraceOutline['codes'][K]> });
 
 export async function traceViewRoutes(app: FastifyInstance, opts: { storage: Storage }): Promise<void> {
   const { storage } = opts;
@@ -25,7 +26,7 @@ export async function traceViewRoutes(app: FastifyInstance, opts: { storage: Sto
     '/api/executions/:traceId/outline',
     {
       schema: {
-        summary: 'What the waterfall of one execution draws: per span ids, name, service, kind, status, node and times',
+        summary: 'What the waterfall of one execution draws: per span a compact tuple of ids, name, service, kind, status, node and times',
         params: { type: 'object', properties: { traceId: TRACE_ID }, required: ['traceId'] },
         response: { 200: traceOutlineSchema, ...errorResponses },
       },
@@ -36,7 +37,7 @@ export async function traceViewRoutes(app: FastifyInstance, opts: { storage: Sto
       if (!outline) throw errors.FT_TRACE_NOT_FOUND(traceId);
       const execution = executionDetailToWire(outline.execution, outline.spanCount, outline.orphanCount);
       const body =
-        `{"execution":${JSON.stringify(execution)},"baseTimeUnixNano":"${outline.baseNs}","fields":${FIELDS_JSON},` +
+        `{"execution":${JSON.stringify(execution)},"baseTimeUnixNano":"${outline.baseNs}","fields":${FIELDS_JSON},"codes":${CODES_JSON},` +
         `"spans":[${outline.spansJson}]}`;
       return reply.type('application/json; charset=utf-8').send(body);
     },

@@ -15,31 +15,33 @@ let seeded: SeededExecution[];
 const base = Date.now() - 600_000;
 const nsOf = (ms: number) => String(BigInt(Math.round(ms * 1000)) * 1000n);
 
-/** The outline's spans as objects keyed by field name, times absolute. */
+/** The outline's spans as objects keyed by field name, codes decoded, times as absolute epoch microseconds. */
 function decode(outline: TraceOutline): Array<Record<string, unknown>> {
-  const baseNs = BigInt(outline.baseTimeUnixNano);
+  const baseUs = BigInt(outline.baseTimeUnixNano) / 1000n;
+  const codes = outline.codes as unknown as Record<string, readonly string[] | undefined>;
   return outline.spans.map((tuple: OutlineSpan) => {
-    const out: Record<string, unknown> = {};
+    const raw: Record<string, unknown> = {};
     outline.fields.forEach((field, k) => {
-      const v = tuple[k];
-      if (field === 'startNs') out.startTimeUnixNano = String(baseNs + BigInt(v as number));
-      else if (field === 'endNs') out.endTimeUnixNano = v === null ? null : String(baseNs + BigInt(v as number));
-      else out[field] = v;
+      const list = codes[field];
+      raw[field] = list ? list[tuple[k] as number] : tuple[k];
     });
-    return out;
+    const { startUs, durationUs, ...out } = raw;
+    const start = baseUs + BigInt(startUs as number);
+    return { ...out, startUs: String(start), endUs: durationUs === null ? null : String(start + BigInt(durationUs as number)) };
   });
 }
 
-/** What the outline should say of a full Span. */
+/** What the outline should say of a full Span (times cut to microseconds, as the viewer shows them). */
 function expected(s: Span): Record<string, unknown> {
   const a = s.attributes;
   const asText = (v: unknown) => (v === undefined ? null : String(v));
+  const us = (ns: string | null) => (ns === null ? null : String(BigInt(ns) / 1000n));
   return {
     spanId: s.spanId, parentSpanId: s.parentSpanId, name: s.name, serviceName: s.serviceName, kind: s.kind,
     status: s.status, statusCode: s.statusCode, statusMessage: s.statusMessage,
     nodeId: asText(a['flow.node.id']), nodeName: asText(a['flow.node.name']), nodeType: asText(a['flow.node.type']),
     nodeIndex: a['flow.node.index'] ?? null,
-    startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano,
+    startUs: us(s.startTimeUnixNano), endUs: us(s.endTimeUnixNano),
   };
 }
 
@@ -50,6 +52,8 @@ async function post(path: string, body: unknown): Promise<void> {
 
 /** A trace with a running root (start mark), a finished node with console lines, an orphan and awkward texts. */
 const mixed = { traceId: 'a1'.repeat(16), root: '0a'.repeat(8), node: '0b'.repeat(8), running: '0c'.repeat(8), orphan: '0d'.repeat(8) };
+/** A trace whose times are not whole microseconds, and whose spans use every kind and status code. */
+const odd = { traceId: 'b2'.repeat(16), baseNs: BigInt(base + 7000) * 1_000_000n + 999n };
 
 beforeAll(async () => {
   server = await startTestCollector();
@@ -83,6 +87,17 @@ beforeAll(async () => {
     makeLogRecord({ traceId: mixed.traceId, spanId: mixed.node, timeUnixNano: nsOf(t + 6), severityNumber: 13, severityText: 'WARN', body: { stringValue: 'slow' } }),
     makeLogRecord({ traceId: mixed.traceId, spanId: mixed.orphan, timeUnixNano: nsOf(t + 40.5), body: { stringValue: 'other span' } }),
   ]));
+  const at = (offsetNs: bigint) => String(odd.baseNs + offsetNs);
+  await post('/v1/traces', makeTraceRequest([
+    makeOtlpSpan({ traceId: odd.traceId, spanId: '1e'.repeat(8), parentSpanId: '', name: 'odd', kind: 2, startTimeUnixNano: at(0n), endTimeUnixNano: at(9_000_002n), attributes: [], status: { code: 1 } }),
+    ...[0, 1, 3, 4, 5].map((kind, i) =>
+      makeOtlpSpan({
+        traceId: odd.traceId, spanId: `2${i}`.repeat(8), parentSpanId: '1e'.repeat(8), name: `kind ${kind}`, kind,
+        // Starts 1 ns before a microsecond and lasts 2 ns: the microseconds it spans differ by one.
+        startTimeUnixNano: at(BigInt(i + 1) * 1_000_000n), endTimeUnixNano: at(BigInt(i + 1) * 1_000_000n + 2n), attributes: [],
+        status: { code: i % 3 },
+      })),
+  ]));
 });
 afterAll(async () => {
   await server.close();
@@ -103,7 +118,7 @@ describe('GET /api/executions/:traceId/outline', () => {
     expect(outline.status).toBe(200);
     const spans = decode(outline.body);
     expect(spans).toEqual(full.body.spans.map(expected));
-    expect(spans.find((s) => s.spanId === mixed.running)).toMatchObject({ status: 'running', endTimeUnixNano: null, name: 'still "running" ✓' });
+    expect(spans.find((s) => s.spanId === mixed.running)).toMatchObject({ status: 'running', endUs: null, name: 'still "running" ✓' });
     expect(spans.find((s) => s.spanId === mixed.node)).toMatchObject({ status: 'error', statusMessage: 'upstream\tsaid "no"', nodeIndex: 7, nodeName: 'Fetch "it"', kind: 'client' });
     expect(outline.body.execution).toMatchObject({ status: 'running', orphanCount: 1, complete: false, spanCount: 4 });
     // A running execution's duration is the time so far, which moves between the two answers.
@@ -111,8 +126,33 @@ describe('GET /api/executions/:traceId/outline', () => {
     const { durationMs: _b, ...fullExecution } = full.body.execution;
     expect(outlineExecution).toEqual(fullExecution);
     expect(outline.body.baseTimeUnixNano).toBe(full.body.spans[0].startTimeUnixNano);
+    expect(outline.body.spans).toHaveLength(4);
     // A large payload attribute is nowhere in the outline.
     expect(JSON.stringify(outline.body)).not.toContain('xxxxxxxxxx');
+  });
+
+  it('codes kind, status and status code as indexes into `codes` and cuts times to microseconds', async () => {
+    const [outline, full] = await Promise.all([api<TraceOutline>(server.url, `/api/executions/${odd.traceId}/outline`), api(server.url, `/api/executions/${odd.traceId}`)]);
+    expect(outline.status).toBe(200);
+    expect(outline.body.codes).toEqual({
+      kind: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'],
+      status: ['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned'],
+      statusCode: ['unset', 'ok', 'error'],
+    });
+    const at = (field: string) => outline.body.fields.indexOf(field as never);
+    for (const tuple of outline.body.spans) {
+      for (const field of ['kind', 'status', 'statusCode', 'startUs']) expect(Number.isInteger(tuple[at(field)])).toBe(true);
+    }
+    // The base keeps its nanoseconds; times count from its microsecond.
+    expect(outline.body.baseTimeUnixNano).toBe(String(odd.baseNs));
+    const spans = decode(outline.body);
+    expect(spans).toEqual(full.body.spans.map(expected));
+    expect(spans.map((s) => s.kind)).toEqual(['server', 'unspecified', 'internal', 'client', 'producer', 'consumer']);
+    expect(spans.map((s) => s.statusCode)).toEqual(['ok', 'unset', 'ok', 'error', 'unset', 'ok']);
+    expect(spans.map((s) => s.status)).toEqual(['success', 'success', 'success', 'error', 'success', 'success']);
+    const kind1 = outline.body.spans[1];
+    expect([kind1[at('startUs')], kind1[at('durationUs')]]).toEqual([1000, 1]);
+    expect(spans[1].startUs).toBe(String((odd.baseNs + 1_000_000n) / 1000n));
   });
 
   it('is much smaller than the full trace', async () => {

@@ -64,6 +64,19 @@ describe('buildTraceTree', () => {
     }
   });
 
+  it('keeps the finished copy of a span, finds orphans and answers ids in a trace large enough for the id table', () => {
+    const spans = [makeSpan({ spanId: 'root' }, 0, 100_000)];
+    for (let i = 1; i < 40_000; i++) spans.push(makeSpan({ spanId: `s${i}`, parentSpanId: i === 7 ? 'gone' : 'root' }, i, 1));
+    spans.push(makeSpan({ spanId: 's5', parentSpanId: 'root', endMs: null }, 5));
+    const tree = buildTraceTree(spans);
+    expect(tree.spans).toHaveLength(40_000);
+    expect(tree.runningCount).toBe(0);
+    expect(tree.spans[tree.indexById.get('s5')!].endMs).not.toBeNull();
+    expect(tree.orphan[tree.indexById.get('s7')!]).toBe(1);
+    expect(tree.spans.every((s, i) => tree.indexById.get(s.spanId) === i)).toBe(true);
+    expect(tree.indexById.get('gone')).toBeUndefined();
+  });
+
   it('builds a 100k-span tree quickly without recursion', () => {
     const spans = [makeSpan({ spanId: 's0' })];
     for (let i = 1; i < 100_000; i++) spans.push(makeSpan({ spanId: `s${i}`, parentSpanId: `s${i % 7 === 0 ? 0 : i - 1}` }, i));
@@ -71,5 +84,9 @@ describe('buildTraceTree', () => {
     const tree = buildTraceTree(spans);
     expect(tree.spans.length).toBe(100_000);
     expect(performance.now() - t0).toBeLessThan(2000);
+    // indexById answers every span's tree index, and nothing for an id not in the trace.
+    expect(tree.spans.every((s, i) => tree.indexById.get(s.spanId) === i)).toBe(true);
+    expect(tree.indexById.get('s100000')).toBeUndefined();
+    expect(tree.indexById.get('')).toBeUndefined();
   });
 });

@@ -64,7 +64,7 @@ describe('trace outline → spans', () => {
   it('reads tuple positions from `fields`, ignoring fields it does not know and defaulting missing ones', () => {
     const wire = makeWireOutline(spans.slice(0, 2));
     // The collector reorders and appends a field, and drops statusMessage.
-    const order = ['startNs', 'spanId', 'future', ...wire.fields.filter((f) => f !== 'startNs' && f !== 'spanId' && f !== 'statusMessage')];
+    const order = ['startUs', 'spanId', 'future', ...wire.fields.filter((f) => f !== 'startUs' && f !== 'spanId' && f !== 'statusMessage')];
     const moved = {
       ...wire,
       fields: order as typeof wire.fields,
@@ -74,6 +74,34 @@ describe('trace outline → spans', () => {
     expect(data.spans.map((s) => s.spanId)).toEqual(toTraceOutline(wire).spans.map((s) => s.spanId));
     expect(data.spans[1]).toMatchObject({ name: 'charge', nodeName: 'Charge card', statusMessage: null, status: 'error' });
     expect(data.spans[1].startMs).toBeCloseTo(toTraceOutline(wire).spans[1].startMs, 6);
+  });
+
+  it('decodes coded fields through the lists the collector sends, and takes a field without one as it is', () => {
+    const wire = makeWireOutline(spans);
+    const at = (f: string) => wire.fields.indexOf(f as never);
+    // Other lists (reordered), and no list for status: the tuples hold its texts.
+    const kinds = [...wire.codes.kind].reverse();
+    const { status: _status, ...codes } = { ...wire.codes, kind: kinds };
+    const recoded = {
+      ...wire,
+      codes: codes as unknown as typeof wire.codes,
+      spans: wire.spans.map((t, i) => {
+        const u = [...t] as unknown[];
+        u[at('kind')] = kinds.indexOf(spans[i].kind);
+        u[at('status')] = spans[i].status;
+        return u;
+      }) as unknown as typeof wire.spans,
+    };
+    expect(toTraceOutline(recoded).spans).toEqual(toTraceOutline(wire).spans);
+    expect(toTraceOutline(recoded).spans.map((s) => [s.kind, s.status])).toEqual([['server', 'success'], ['client', 'error'], ['internal', 'running']]);
+  });
+
+  it('cuts times to the microsecond as nsToMs does, across the base and the duration', () => {
+    const odd = [makeWireSpan({ spanId: 'a'.repeat(16), startTimeUnixNano: '1767268800000000999', endTimeUnixNano: '1767268800000001001' })];
+    const [span] = toTraceOutline(makeWireOutline(odd)).spans;
+    expect([span.startMs, span.endMs]).toEqual([toSpan(odd[0]).startMs, toSpan(odd[0]).endMs]);
+    // 999 ns → 1 001 ns after the base's microsecond: the microseconds 0 and 1.
+    expect(Math.round((span.endMs! - span.startMs) * 1000)).toBe(1);
   });
 
   it('opens an empty outline', () => {

@@ -102,36 +102,43 @@ function toExecutionDetail(w: ExecutionDetail['execution']): ExecutionDetailMode
 /**
  * A trace outline (GET /api/executions/:traceId/outline) → the spans the waterfall draws.
  * Tuple positions are read from `fields`, so fields the collector appends later are ignored
- * and a field it does not send reads as absent.
+ * and a field it does not send reads as absent; a field with a list in `codes` holds an
+ * index into it, any other its value.
  */
 export function toTraceOutline(w: TraceOutline): TraceData {
   const at = (field: OutlineField): number => w.fields.indexOf(field);
   const [id, parent, name, service, kind, status, code, message] = [
     at('spanId'), at('parentSpanId'), at('name'), at('serviceName'), at('kind'), at('status'), at('statusCode'), at('statusMessage'),
   ];
-  const [nodeId, nodeName, nodeType, nodeIndex, start, end] = [at('nodeId'), at('nodeName'), at('nodeType'), at('nodeIndex'), at('startNs'), at('endNs')];
+  const [nodeId, nodeName, nodeType, nodeIndex, start, duration] = [at('nodeId'), at('nodeName'), at('nodeType'), at('nodeIndex'), at('startUs'), at('durationUs')];
+  const codes = (w.codes ?? {}) as Partial<Record<OutlineField, readonly string[]>>;
+  /** The value of a field, decoded through its list of codes if it has one. */
+  const decoder = (field: OutlineField): ((v: unknown) => unknown) => {
+    const list = codes[field];
+    return list ? (v) => (typeof v === 'number' ? list[v] : v) : (v) => v;
+  };
+  const [kindOf, statusOf, codeOf] = [decoder('kind'), decoder('status'), decoder('statusCode')];
   const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  // Times as nsToMs gives them (epoch µs, cut, then ms): base µs plus the offset carried past its ns.
+  // Times as nsToMs gives them (epoch µs, cut, then ms): the base's µs plus the tuple's µs.
   const base = w.baseTimeUnixNano.padStart(4, '0');
   const baseUs = Number(base.slice(0, -3));
-  const baseNsRest = Number(base.slice(-3));
-  const msAt = (offsetNs: number): number => (baseUs + Math.floor((baseNsRest + offsetNs) / 1000)) / 1000;
   const traceId = w.execution.traceId;
   const spans = new Array<SpanModel>(w.spans.length);
   for (let i = 0; i < spans.length; i++) {
     const t = w.spans[i] as unknown[];
-    const endNs = t[end];
+    const startUs = baseUs + ((t[start] as number | undefined) ?? 0);
+    const durationUs = t[duration];
     spans[i] = {
       traceId,
       spanId: t[id] as string,
       parentSpanId: (t[parent] as string | null | undefined) ?? null,
       name: (t[name] as string | undefined) ?? '',
       serviceName: (t[service] as string | undefined) ?? '',
-      kind: (t[kind] as string | undefined) ?? 'unspecified',
-      startMs: msAt(t[start] as number),
-      endMs: typeof endNs === 'number' ? msAt(endNs) : null,
-      status: (t[status] as SpanModel['status'] | undefined) ?? 'success',
-      statusCode: (t[code] as SpanModel['statusCode'] | undefined) ?? 'unset',
+      kind: (kindOf(t[kind]) as string | undefined) ?? 'unspecified',
+      startMs: startUs / 1000,
+      endMs: typeof durationUs === 'number' ? (startUs + durationUs) / 1000 : null,
+      status: (statusOf(t[status]) as SpanModel['status'] | undefined) ?? 'success',
+      statusCode: (codeOf(t[code]) as SpanModel['statusCode'] | undefined) ?? 'unset',
       statusMessage: text(t[message]),
       nodeId: text(t[nodeId]),
       nodeName: text(t[nodeName]),
