@@ -1,6 +1,8 @@
 // `pnpm bench` / `pnpm bench:quick`: runs the figures of issue 5 in order, prints each with its
 // same-run baseline, ratio and target, and writes BENCHMARKS.md at the repository root.
-//   node src/run.mjs --mode quick|full [--sizes 1m,10m] [--only 1,2,3] [--dir DIR] [--no-write]
+//   node src/run.mjs --mode quick|full [--sizes 1m,10m] [--only 1,2,3] [--dir DIR] [--no-write] [--part NAME]
+// --part names the results file (bench/results/NAME.md, default the mode), so a run of one size
+// (e.g. --sizes 10m --only 2,3 --part full-10m) sits beside the full run instead of replacing it.
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +84,7 @@ async function atSize(report, plan, dir, size, first, only) {
   return ingest;
 }
 
-export async function runBench({ mode = 'quick', sizes, only = new Set([1, 2, 3, 4, 5, 6, 7]), dir, write = true } = {}) {
+export async function runBench({ mode = 'quick', sizes, only = new Set([1, 2, 3, 4, 5, 6, 7]), dir, write = true, part } = {}) {
   const plan = { ...PLANS[mode], ...(sizes ? { sizes } : {}) };
   dir ??= join(tmpdir(), 'flowtrace-bench');
   mkdirSync(dir, { recursive: true });
@@ -99,13 +101,13 @@ export async function runBench({ mode = 'quick', sizes, only = new Set([1, 2, 3,
   if (only.has(6)) rows.liveRow(report, await measureLive(dir, plan.liveFlows));
   if (only.has(7)) rows.viewerRows(report, await measureViewer(dir, plan.viewer));
   console.log(`\n${report.table()}\n`);
-  if (write) await writeBenchmarksMd(report, { mode, plan, started, command: process.argv.slice(1).join(' ') });
+  if (write) await writeBenchmarksMd(report, { mode, part, plan, started, command: process.argv.slice(1).join(' ') });
   return { report, ingests: ingests.filter(Boolean) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'quick' }, sizes: { type: 'string' }, only: { type: 'string' }, dir: { type: 'string' }, 'no-write': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'quick' }, sizes: { type: 'string' }, only: { type: 'string' }, dir: { type: 'string' }, part: { type: 'string' }, 'no-write': { type: 'boolean' } } });
   const sizes = values.sizes?.split(',').map(parseSize);
   const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
-  await runBench({ mode: values.mode, sizes, only, dir: values.dir, write: !values['no-write'] });
+  await runBench({ mode: values.mode, sizes, only, dir: values.dir, write: !values['no-write'], part: values.part });
 }

@@ -1,8 +1,9 @@
 // Writes BENCHMARKS.md at the repository root: the machine, the command, the figure table of
-// the latest quick and full runs (each run saves its part under bench/results/<mode>.md and
+// the latest quick and full runs (each run saves its part under bench/results/<part>.md, the
+// part being the mode unless --part names another, and
 // the file is composed from what is there), the workload, and the profiling notes.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +19,7 @@ async function duckdbVersion() {
   return String(v);
 }
 
-export async function writeBenchmarksMd(report, { mode, plan, started, command }) {
+export async function writeBenchmarksMd(report, { mode, part: partName = mode, plan, started, command }) {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, DuckDB ${await duckdbVersion()} (@duckdb/node-api), ${process.platform}`;
   const part = [
     `## ${mode} run — ${started.toISOString()}`,
@@ -33,8 +34,11 @@ export async function writeBenchmarksMd(report, { mode, plan, started, command }
     ...report.sections.flatMap((s) => [`**${s.title}.** ${s.text}`, '']),
   ].join('\n');
   mkdirSync(`${BENCH}results`, { recursive: true });
-  writeFileSync(`${BENCH}results/${mode}.md`, part);
-  const parts = ['full', 'quick'].filter((m) => existsSync(`${BENCH}results/${m}.md`)).map((m) => readFileSync(`${BENCH}results/${m}.md`, 'utf8'));
+  writeFileSync(`${BENCH}results/${partName}.md`, part);
+  // full.md, then other full parts (full-10m.md …), then quick.md
+  const names = readdirSync(`${BENCH}results`).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3))
+    .sort((a, b) => (a === 'quick') - (b === 'quick') || a.localeCompare(b));
+  const parts = names.map((m) => readFileSync(`${BENCH}results/${m}.md`, 'utf8'));
   const intro = readFileSync(`${BENCH}INTRO.md`, 'utf8');
   const notes = readFileSync(`${BENCH}PROFILING.md`, 'utf8');
   writeFileSync(`${ROOT}BENCHMARKS.md`, `${intro.trim()}\n\n${parts.join('\n\n')}\n\n${notes.trim()}\n`);
