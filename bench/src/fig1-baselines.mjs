@@ -15,8 +15,10 @@ async function freshSpanTable(dbPath) {
   const instance = await DuckDBInstance.create(dbPath, { checkpoint_threshold: '256MB' });
   const connection = await instance.connect();
   await connection.run(schemaSql('002_span_data.sql'));
-  // The columns later schema files add to span_data (large_attributes, 007).
-  for (const [alter] of schemaSql('007_large_attributes.sql').matchAll(/ALTER TABLE span_data [^;]*;/g)) await connection.run(alter);
+  // The columns later schema files add to span_data (large_attributes, 007; moved_attributes, 008).
+  for (const file of ['007_large_attributes.sql', '008_moved_attributes.sql']) {
+    for (const [alter] of schemaSql(file).matchAll(/ALTER TABLE span_data [^;]*;/g)) await connection.run(alter);
+  }
   return { instance, connection };
 }
 
