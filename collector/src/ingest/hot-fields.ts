@@ -3,30 +3,17 @@
  * the instrumentation conventions. Values are taken from scalar AnyValues: strings as they are,
  * numbers and booleans as text (flow.node.index as an integer).
  */
-import {
-  ATTR_ENDUSER_ID, ATTR_ERROR_NODE_ID, ATTR_EXECUTION_KIND, ATTR_EXECUTION_STATUS, ATTR_FLOW_ID,
-  ATTR_FLOW_NAME, ATTR_FLOW_VERSION, ATTR_NODE_ID, ATTR_NODE_INDEX, ATTR_NODE_NAME, ATTR_NODE_STATUS,
-  ATTR_NODE_TYPE, ATTR_TRIGGER_TYPE,
-} from '@flowtrace/instrumentation/conventions';
+import { ATTR_NODE_INDEX } from '@flowtrace/instrumentation/conventions';
+import { MOVABLE_ATTRIBUTES } from '../storage/moved-attributes.js';
 import type { HotSpanFields } from '../storage/rows.js';
 import { int64ToSafeNumber } from './ids-and-times.js';
 
 type StringHotKey = Exclude<keyof HotSpanFields, 'nodeIndex'>;
 
-const HOT_STRING_KEYS = new Map<string, StringHotKey>([
-  [ATTR_EXECUTION_KIND, 'executionKind'],
-  [ATTR_FLOW_ID, 'flowId'],
-  [ATTR_FLOW_NAME, 'flowName'],
-  [ATTR_FLOW_VERSION, 'flowVersion'],
-  [ATTR_TRIGGER_TYPE, 'triggerType'],
-  [ATTR_ENDUSER_ID, 'userId'],
-  [ATTR_NODE_ID, 'nodeId'],
-  [ATTR_NODE_NAME, 'nodeName'],
-  [ATTR_NODE_TYPE, 'nodeType'],
-  [ATTR_EXECUTION_STATUS, 'flowStatus'],
-  [ATTR_NODE_STATUS, 'flowStatus'],
-  [ATTR_ERROR_NODE_ID, 'errorNodeId'],
-]);
+/** Every hot attribute but flow.node.index (an integer), from the one list storage keeps. */
+const HOT_STRING_KEYS = new Map<string, StringHotKey>(
+  MOVABLE_ATTRIBUTES.filter((m) => m.field !== 'nodeIndex').map((m) => [m.key, m.field as StringHotKey]),
+);
 
 /** Hot fields, all null. */
 export function emptyHotFields(): HotSpanFields {

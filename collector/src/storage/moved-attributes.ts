@@ -41,7 +41,7 @@ export const MOVABLE_ATTRIBUTES: readonly MovableAttribute[] = [
 ];
 
 /** The columns span_attributes (schema/008) takes after moved_attributes, in its parameter order. */
-const MOVABLE_COLUMNS = 'execution_kind, flow_id, flow_name, flow_version, trigger_type, user_id, node_id, node_name, node_type, node_index, flow_status, error_node_id';
+const MOVABLE_COLUMNS = [...new Set(MOVABLE_ATTRIBUTES.map((m) => m.column))].join(', ');
 
 const BY_KEY = new Map(MOVABLE_ATTRIBUTES.map((m) => [m.key, m]));
 
