@@ -7,6 +7,7 @@
  * A value of the wrong JSON type is undecodable: it throws the coded 400 error.
  */
 import { TRUNCATION_MARKER } from '@flowtrace/instrumentation/conventions';
+import { indexedValueOf, isIndexedKey } from '../storage/attribute-values.js';
 import { movableAttribute, movedEntry } from '../storage/moved-attributes.js';
 import { LARGE_ATTRIBUTE_CHARS, type HotSpanFields } from '../storage/rows.js';
 import { setHotField } from './hot-fields.js';
@@ -150,11 +151,12 @@ export function anyValueToJson(value: unknown, key: string, caps: IngestCaps, cu
 /**
  * A KeyValue list as a JSON object text. Keeps the first of duplicate keys and at most
  * `caps.maxAttributes` keys (the rest are counted in `cut.dropped`); copies hot fields into `hot`
- * when given; leaves out the keys in `omit`.
+ * when given; leaves out the keys in `omit`; with `parts`, splits off large entries, moves hot ones
+ * and collects the values to index (see AttributeParts).
  */
 export function attributesToJson(
   list: unknown, caps: IngestCaps, cut: CutState, hot: HotSpanFields | null, omit: ReadonlySet<string> | null,
-  large: LargeAttributes | null = null, moved: MovedAttributes | null = null,
+  parts: AttributeParts | null = null,
 ): string {
   if (list == null) return '{}';
   if (!Array.isArray(list)) throw undecodableError('attributes must be an array of KeyValue');
@@ -170,36 +172,41 @@ export function attributesToJson(
     if (omit !== null && omit.has(key)) continue;
     if (kept >= caps.maxAttributes) { cut.dropped++; continue; }
     if (seen !== null) { if (seen.has(key)) continue; seen.add(key); }
-    const movable = moved !== null && hot !== null ? movableAttribute(key) : undefined;
+    const movable = parts !== null && parts.moved !== null && hot !== null ? movableAttribute(key) : undefined;
     const unset = movable !== undefined && hot![movable.field] === null;
     if (hot !== null) setHotField(hot, key, kv.value, (text) => capString(text, caps, cut));
-    const entry = JSON.stringify(key) + ':' + anyValueToJson(kv.value, key, caps, cut, 0);
+    const valueJson = anyValueToJson(kv.value, key, caps, cut, 0);
+    const entry = JSON.stringify(key) + ':' + valueJson;
     if (unset && hot![movable!.field] !== null && entry === movedEntry(movable!, hot!)) {
-      moved!.bits |= movable!.bit; // its column gives it back exactly (storage/moved-attributes.ts)
+      parts!.moved! |= movable!.bit; // its column gives it back exactly (storage/moved-attributes.ts)
       kept++;
       continue;
     }
-    if (large !== null && entry.length > LARGE_ATTRIBUTE_CHARS) {
-      large.json = large.json === null ? '{' + entry + '}' : large.json.slice(0, -1) + ',' + entry + '}';
+    if (parts !== null && entry.length > LARGE_ATTRIBUTE_CHARS) {
+      parts.large = parts.large === null ? '{' + entry + '}' : parts.large.slice(0, -1) + ',' + entry + '}';
     } else {
       out += (out.length === 1 ? '' : ',') + entry;
+      if (parts !== null && parts.indexed !== null && isIndexedKey(key)) {
+        const indexed = indexedValueOf(valueJson); // storage/attribute-values.ts
+        if (indexed !== null) parts.indexed.push(key, indexed);
+      }
     }
     kept++;
   }
   return out + '}';
 }
 
-/** Which attributes attributesToJson left to their hot columns: MOVABLE_ATTRIBUTES bits. */
-export interface MovedAttributes {
-  bits: number;
-}
-
-/**
- * Where attributesToJson puts entries longer than LARGE_ATTRIBUTE_CHARS (captured inputs and
- * outputs, bodies, prompts): a JSON object text of their own, null when there is none.
- */
-export interface LargeAttributes {
-  json: string | null;
+/** What attributesToJson splits off a span's attributes besides the small JSON it returns. */
+export interface AttributeParts {
+  /**
+   * Entries longer than LARGE_ATTRIBUTE_CHARS (captured inputs and outputs, bodies, prompts):
+   * a JSON object text of their own, null when there is none.
+   */
+  large: string | null;
+  /** Hot attributes left to their columns, as MOVABLE_ATTRIBUTES bits; null: move none. */
+  moved: number | null;
+  /** key, value, key, value … of the entries for the attribute value index; null: collect none. */
+  indexed: string[] | null;
 }
 
 /** Adds `"flowtrace.truncated": true` to an attributes object text (once). */

@@ -8,7 +8,7 @@ import {
   ATTR_MARK, ATTR_MARK_PARENT_SPAN_ID, ATTR_MARK_SPAN_KIND, ATTR_MARK_SPAN_NAME, MARK_SPAN_START,
 } from '@flowtrace/instrumentation/conventions';
 import type { LogRow, SpanRow } from '../storage/rows.js';
-import { anyValueToJson, attributesToJson, capString, capText, withTruncatedMark, type CutState, type LargeAttributes } from './any-value-json.js';
+import { anyValueToJson, attributesToJson, capString, capText, withTruncatedMark, type AttributeParts, type CutState } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
   type ConvertResult, type ResourceContext,
@@ -105,8 +105,8 @@ function startMarkToSpan(
 
   const cut: CutState = { truncated: false, dropped: 0 };
   const hot = emptyHotFields();
-  const large: LargeAttributes = { json: null };
-  let attributes = attributesToJson(rec.attributes, caps, cut, hot, MARK_KEYS, large);
+  const parts: AttributeParts = { large: null, moved: null, indexed: null };
+  let attributes = attributesToJson(rec.attributes, caps, cut, hot, MARK_KEYS, parts);
   const name = capString(typeof marks.name === 'string' ? marks.name : '', caps, cut);
   if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
   return {
@@ -124,8 +124,9 @@ function startMarkToSpan(
     statusMessage: null,
     exceptionMessage: null,
     attributes,
-    largeAttributes: large.json,
+    largeAttributes: parts.large,
     movedAttributes: 0,
+    indexedValues: null,
     resourceAttributes: res.resourceAttributes,
     scopeName,
     scopeVersion,

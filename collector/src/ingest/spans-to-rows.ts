@@ -6,7 +6,7 @@
  */
 import { ATTR_EXCEPTION_MESSAGE, EVENT_EXCEPTION } from '@flowtrace/instrumentation/conventions';
 import type { SpanRow } from '../storage/rows.js';
-import { attributesToJson, capString, capText, withTruncatedMark, type CutState, type LargeAttributes, type MovedAttributes } from './any-value-json.js';
+import { attributesToJson, capString, capText, withTruncatedMark, type CutState, type AttributeParts } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
   type ConvertResult, type ResourceContext,
@@ -67,9 +67,8 @@ export function convertSpan(
 
   const cut: CutState = { truncated: false, dropped: 0 };
   const hot = emptyHotFields();
-  const large: LargeAttributes = { json: null };
-  const moved: MovedAttributes = { bits: 0 };
-  let attributes = attributesToJson(span.attributes, caps, cut, hot, null, large, moved);
+  const parts: AttributeParts = { large: null, moved: 0, indexed: [] };
+  let attributes = attributesToJson(span.attributes, caps, cut, hot, null, parts);
   const droppedAttributesCount = count(span.droppedAttributesCount) + cut.dropped;
   let cutSomething = cut.truncated || cut.dropped > 0;
 
@@ -103,8 +102,9 @@ export function convertSpan(
     statusMessage,
     exceptionMessage,
     attributes,
-    largeAttributes: large.json,
-    movedAttributes: moved.bits,
+    largeAttributes: parts.large,
+    movedAttributes: parts.moved!,
+    indexedValues: parts.indexed!.length > 0 ? parts.indexed : null,
     resourceAttributes: res.resourceAttributes,
     scopeName,
     scopeVersion,

@@ -1,7 +1,7 @@
 /**
- * Deletes whole executions (spans, running spans, console lines, the execution row) on
- * the writer's connection, in one transaction per call. Callers run it through
- * SpanWriter.exclusive so it never interleaves with a group commit.
+ * Deletes whole executions (spans, running spans, console lines, indexed attribute values, the
+ * execution row) on the writer's connection, in one transaction per call. Callers run it
+ * through SpanWriter.exclusive so it never interleaves with a group commit.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -38,6 +38,7 @@ export async function deleteExecutions(c: DuckDBConnection, traceIds: string[]):
         { lo: lo - 60_000_000_000n },
       );
     }
+    await c.run(`DELETE FROM attribute_values WHERE trace_id IN (SELECT trace_id FROM temp.delete_ids)`);
     await c.run(`DELETE FROM span_starts WHERE trace_id IN (SELECT trace_id FROM temp.delete_ids)`);
     await c.run(`DELETE FROM execution_data WHERE trace_id IN (SELECT trace_id FROM temp.delete_ids)`);
     await c.run(`DELETE FROM temp.delete_ids`);

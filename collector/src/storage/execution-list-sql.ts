@@ -4,6 +4,7 @@
  * filters are present (and on the limit, a validated integer, and whether an attribute value
  * is long enough to be a large attribute).
  */
+import { isIndexedFilter, mayRenderNumber } from './attribute-values.js';
 import { movableAttribute } from './moved-attributes.js';
 import { LARGE_ATTRIBUTE_CHARS } from './rows.js';
 
@@ -82,14 +83,16 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     params[`attr_path${i}`] = jsonPathForKey(key);
     params[`attr_value${i}`] = value;
     params[`attr_text${i}`] = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
-    params[`attr_token${i}`] = `${JSON.stringify(key)}:${value}`;
+    // A number's text as DuckDB renders it need not be the token ingest wrote (1e21 / 1e+21):
+    // then only the key is looked for.
+    params[`attr_token${i}`] = `${JSON.stringify(key)}:${mayRenderNumber(value) ? '' : value}`;
     const matches = (column: string): string =>
       `((contains(${column}, $attr_text${i}) OR contains(${column}, $attr_token${i}))` +
       ` AND json_extract_string(${column}, $attr_path${i}) = $attr_value${i})`;
     // The contains() tests are a fast prefilter over the compact JSON ingest writes (a string
     // value, or a number/bool/array token); json_extract_string decides. A value whose shortest
     // "key":value text fits the limit is never in large_attributes, which is then not read.
-    const large = JSON.stringify(key).length + 1 + value.length > LARGE_ATTRIBUTE_CHARS
+    const large = JSON.stringify(key).length + 1 + JSON.stringify(value).length > LARGE_ATTRIBUTE_CHARS
       ? ` OR ${matches(`array_to_string(large_attributes, '')`)}` : '';
     // A hot attribute ingest left to its column (storage/moved-attributes.ts) is compared there.
     const movable = movableAttribute(key);
@@ -97,9 +100,21 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
       : `(CASE WHEN coalesce(moved_attributes, 0) & ${movable.bit} <> 0`
         + ` THEN ${movable.field === 'nodeIndex' ? `CAST(${movable.column} AS VARCHAR)` : movable.column} = $attr_value${i}`
         + ` ELSE ${matches('attributes')} END)`;
+    const running = `SELECT trace_id FROM span_starts WHERE ${matches('attributes')}${large}`;
+    if (isIndexedFilter(key, value)) {
+      // The attribute value index holds every finished span's match (storage/attribute-values.ts);
+      // resource attributes, few distinct texts, are still scanned.
+      params[`attr_key${i}`] = key;
+      where.push(
+        `trace_id IN (SELECT trace_id FROM attribute_values WHERE key = $attr_key${i} AND value = $attr_value${i}` +
+          ` UNION ALL SELECT trace_id FROM span_data WHERE ${matches('resource_attributes')}` +
+          ` UNION ALL ${running})`,
+      );
+      return;
+    }
     where.push(
       `trace_id IN (SELECT trace_id FROM span_data WHERE ${spanAttributes} OR ${matches('resource_attributes')}${large}` +
-        ` UNION ALL SELECT trace_id FROM span_starts WHERE ${matches('attributes')}${large})`,
+        ` UNION ALL ${running})`,
     );
   });
   if (filter.text !== undefined && filter.text !== '') {

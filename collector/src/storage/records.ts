@@ -127,6 +127,7 @@ export function spanRecordFromRow(row: Row): SpanRecord {
     attributes: mergedAttributes(String(row.attributes ?? '{}'), Array.isArray(row.large_attributes) ? row.large_attributes.join('') : null),
     largeAttributes: null,
     movedAttributes: 0,
+    indexedValues: null,
     resourceAttributes: String(row.resource_attributes ?? '{}'),
     scopeName: str(row.scope_name),
     scopeVersion: str(row.scope_version),

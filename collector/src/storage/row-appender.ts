@@ -58,6 +58,14 @@ export function appendSpan(appender: DuckDBAppender, row: SpanRow): void {
   appender.endRow();
 }
 
+/** One row of attribute_values: a trace, an attribute key and its indexed value text. */
+export function appendAttributeValue(appender: DuckDBAppender, [traceId, key, value]: readonly [string, string, string]): void {
+  appender.appendVarchar(traceId);
+  appender.appendVarchar(key);
+  appender.appendVarchar(value);
+  appender.endRow();
+}
+
 /** One row of span_starts. */
 export function appendStart(appender: DuckDBAppender, row: SpanRow): void {
   appender.appendVarchar(row.traceId);

@@ -77,6 +77,11 @@ export interface SpanRow extends HotSpanFields {
    * (storage/moved-attributes.ts bits; 0 when none). Start marks move none.
    */
   movedAttributes: number;
+  /**
+   * key, value, key, value … of the attributes the attribute value index holds
+   * (storage/attribute-values.ts), null when none; running spans from start marks index none.
+   */
+  indexedValues: string[] | null;
   /** JSON object text of the resource attributes. */
   resourceAttributes: string;
   scopeName: string | null;

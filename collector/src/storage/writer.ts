@@ -19,7 +19,7 @@ import { RecentSpanKeys } from './recent-span-keys.js';
 import { WriterMemory } from './writer-memory.js';
 import { executionRecordFromRow } from './records.js';
 import type { IngestBatch, LogRow, SpanRow } from './rows.js';
-import { appendExecution, appendLog, appendSpan, appendStart } from './row-appender.js';
+import { appendAttributeValue, appendExecution, appendLog, appendSpan, appendStart } from './row-appender.js';
 
 /** What one group commit stored, for live events and metrics. */
 export interface CommitNotice {
@@ -284,6 +284,7 @@ export class SpanWriter {
         lap('lookup');
         await appendAll(c, 'execution_data', executions, appendExecution);
         await appendAll(c, 'span_data', spans, appendSpan);
+        await appendAll(c, 'attribute_values', attributeValues(spans), appendAttributeValue);
         await appendAll(c, 'span_starts', starts, appendStart);
         lap('append');
       }
@@ -350,6 +351,23 @@ function logKey(traceId: string, spanId: string, time: bigint, severity: number,
 
 function spanKey(row: SpanRow): string {
   return row.traceId + row.spanId;
+}
+
+/** The attribute value index rows of a group's spans, each (trace, key, value) once. */
+function attributeValues(spans: SpanRow[]): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
+  const seen = new Set<string>();
+  for (const s of spans) {
+    const kv = s.indexedValues;
+    if (kv === null) continue;
+    for (let i = 0; i < kv.length; i += 2) {
+      const key = s.traceId + '\u0000' + kv[i] + '\u0000' + kv[i + 1];
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push([s.traceId, kv[i], kv[i + 1]]);
+    }
+  }
+  return out;
 }
 
 /** Keeps the first of each (trace id, span id) in the group. */
