@@ -18,9 +18,9 @@ SELECT json FROM (
 ) ORDER BY preference LIMIT 1`;
 
 /**
- * The console lines (log records) of one span, in time order. Lines may be stamped a little
- * before the first span start (clock skew between processes), as for the whole trace.
- * Params: $trace_id, $span_id, $lo.
+ * The console lines (log records) of one span, in time order, within the execution's window of
+ * console lines (reader.ts logsFrom / logsUntil), as for the whole trace.
+ * Params: $trace_id, $span_id, $lo, $hi.
  */
 export const SPAN_LOGS = `
-SELECT * FROM log_data WHERE time_ns >= $lo AND trace_id = $trace_id AND span_id = $span_id ORDER BY time_ns`;
+SELECT * FROM log_data WHERE time_ns BETWEEN $lo AND $hi AND trace_id = $trace_id AND span_id = $span_id ORDER BY time_ns`;

@@ -5,7 +5,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildExecutionListQuery, type ExecutionFilter } from '../../src/storage/execution-list-sql.js';
+import { afterAll, beforeAll } from 'vitest';
+import { buildExecutionListQuery, STATUS_EXPR, statusPredicate, type ExecutionFilter } from '../../src/storage/execution-list-sql.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
+import { makeSpanRow } from '../fixtures/rows.js';
 
 const goldenDir = new URL('./golden/', import.meta.url);
 const ABANDON = 1_700_000_000_000_000_000n;
@@ -13,6 +16,7 @@ const ABANDON = 1_700_000_000_000_000_000n;
 const cases: Record<string, ExecutionFilter> = {
   'no-filter': { limit: 50 },
   'flow-and-status': { flow: ['orders'], status: ['error', 'timed_out'], limit: 50 },
+  'unknown-status': { status: ['running', 'paused'], limit: 50 },
   'service-user-trigger': { service: ['api'], user: ['alice'], trigger: ['http'], limit: 20 },
   'time-range': { fromNs: 1_000n, toNs: 2_000n, limit: 50 },
   'duration-range': { minDurationMs: 12.5, maxDurationMs: 1000, limit: 50 },
@@ -50,5 +54,50 @@ describe('execution list SQL', () => {
       ABANDON,
     );
     expect(sql).not.toContain('DROP');
+  });
+});
+
+describe('status filters as column comparisons', () => {
+  let storage: Storage;
+  beforeAll(async () => {
+    storage = await openStorage({ path: ':memory:' });
+  });
+  afterAll(async () => {
+    await storage.close();
+  });
+
+  it('select exactly the rows the execution_status macro gives that status, for every combination', async () => {
+    const statuses = ['running', 'abandoned', 'success', 'error', 'cancelled', 'timed_out'];
+    const mismatches = await storage.writer.exclusive(async (c) => {
+      // every root_finished × root_flow_status × root_status_code × last_seen_ns (around $abandon_before = 100)
+      const combos = `SELECT * FROM (VALUES (true), (false)) f(root_finished),
+        (VALUES (NULL), ('success'), ('error'), ('cancelled'), ('timed_out'), ('skipped'), ('running')) s(root_flow_status),
+        (VALUES (NULL::UTINYINT), (0::UTINYINT), (1::UTINYINT), (2::UTINYINT)) c(root_status_code),
+        (VALUES (99::BIGINT), (100::BIGINT), (101::BIGINT)) l(last_seen_ns)`;
+      const checks = statuses.map((status) =>
+        `SELECT '${status}' AS status, count(*) FILTER (WHERE (${STATUS_EXPR} = '${status}') IS DISTINCT FROM coalesce(${statusPredicate(status)}, false)) AS wrong,
+                count(*) FILTER (WHERE ${statusPredicate(status)}) AS matched
+         FROM (${combos})`).join(' UNION ALL ');
+      return (await c.runAndReadAll(checks, { abandon_before: 100n })).getRowObjectsJS();
+    });
+    expect(mismatches.map((r) => [r.status, Number(r.wrong)])).toEqual(statuses.map((s) => [s, 0]));
+    expect(mismatches.every((r) => Number(r.matched) > 0)).toBe(true);
+    expect(statusPredicate('paused')).toBeUndefined();
+  });
+});
+
+describe('flow filters', () => {
+  it('match the flow name, or the root span name of an execution without one', async () => {
+    const storage = await openStorage({ path: ':memory:' });
+    try {
+      const named = makeSpanRow({ name: 'POST /orders', flowName: 'orders' });
+      const unnamed = makeSpanRow({ name: 'orders' });
+      const otherFlow = makeSpanRow({ name: 'orders', flowName: 'billing' });
+      await storage.writer.write({ spans: [named, unnamed, otherFlow], starts: [], logs: [] });
+      const found = await storage.reader.listExecutions({ flow: ['orders'], limit: 10 });
+      expect(found.executions.map((e) => e.traceId).sort()).toEqual([named.traceId, unnamed.traceId].sort());
+    } finally {
+      await storage.close();
+    }
   });
 });

@@ -115,6 +115,29 @@ describe('storage writer', () => {
     expect(trace?.logs.map((l) => l.body)).toEqual(['charging card']);
   });
 
+  it('returns the console lines stamped around a finished execution, and only its own', async () => {
+    const startMs = Date.now() - 6 * 3_600_000;
+    const rows = makeExecutionRows({ nodes: 1, startMs });
+    const other = makeExecutionRows({ nodes: 1, startMs: startMs + 10 });
+    const [node, root] = rows;
+    const at = (ms: number, body: string, spanId = node.spanId) => makeLogRow({ traceId: node.traceId, spanId, body, timeUnixNano: ns(startMs + ms) });
+    const lines = [
+      at(-30_000, 'clock of another process 30 s behind'),
+      at(5, 'during the node'),
+      at(45 * 60_000, 'a callback 45 min after the end'),
+      at(20, 'on the root', root.spanId),
+      makeLogRow({ traceId: other[0].traceId, spanId: other[0].spanId, body: 'another execution', timeUnixNano: ns(startMs + 5) }),
+    ];
+    await storage.writer.write(batch([...rows, ...other], [], lines));
+    const trace = await storage.reader.getTrace(node.traceId);
+    expect(trace?.logs.map((l) => l.body)).toEqual([
+      'clock of another process 30 s behind', 'during the node', 'on the root', 'a callback 45 min after the end',
+    ]);
+    const execution = await storage.reader.getExecution(node.traceId);
+    const span = await storage.reader.getSpanJson(execution!, node.spanId);
+    expect(span?.logs.map((l) => l.body)).toEqual(['clock of another process 30 s behind', 'during the node', 'a callback 45 min after the end']);
+  });
+
   it('deletes an execution with everything in it', async () => {
     const keep = makeExecutionRows();
     const drop = makeExecutionRows();

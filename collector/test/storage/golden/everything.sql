@@ -1,8 +1,8 @@
 SELECT *, execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) AS status
 FROM execution_data
-WHERE coalesce(flow_name, root_name) IN ($flow0)
+WHERE (flow_name IN ($flow0) OR (flow_name IS NULL AND root_name IN ($flow0)))
   AND service_name IN ($service0)
-  AND execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) IN ($status0)
+  AND (root_finished AND (root_flow_status = 'success' OR ((root_flow_status IS NULL OR root_flow_status NOT IN ('success', 'error', 'cancelled', 'timed_out')) AND root_status_code IS DISTINCT FROM 2)))
   AND user_id IN ($user0)
   AND trigger_type IN ($trigger0)
   AND start_ns >= $from_ns
@@ -17,7 +17,6 @@ LIMIT 10
 -- $abandon_before = 1700000000000000000n
 -- $flow0 = "orders"
 -- $service0 = "api"
--- $status0 = "success"
 -- $user0 = "bob"
 -- $trigger0 = "manual"
 -- $from_ns = 1n
