@@ -13,7 +13,7 @@ import {
 import { SMALL_SPAN_ATTRIBUTES } from './moved-attributes.js';
 import { ONE_SPAN_JSON, SPAN_LOGS } from './span-detail-sql.js';
 import { TRACE_SPANS_JSON } from './span-json-sql.js';
-import { FLOW_LIST_SQL, FLOW_SERIES_SQL, FLOW_SUMMARY_SQL, NODE_STATS_SQL } from './stats-sql.js';
+import { FLOW_LIST_SQL, FLOW_SERIES_SQL, FLOW_SPAN_RANGE_SQL, FLOW_SUMMARY_SQL, NODE_STATS_SQL } from './stats-sql.js';
 import { TRACE_OUTLINE_SQL } from './trace-outline-sql.js';
 
 /** A trace with its spans already rendered as the API's Span JSON (see span-json-sql.ts). */
@@ -261,7 +261,9 @@ export class Reader {
 
   /** Per-node statistics of one flow. */
   async nodeStats(flow: string, range: TimeRange): Promise<NodeStatsRow[]> {
-    const rows = await this.rows(NODE_STATS_SQL, { flow, from_ns: range.fromNs, to_ns: range.toNs });
+    const params = { flow, from_ns: range.fromNs, to_ns: range.toNs };
+    const [span] = await this.rows(FLOW_SPAN_RANGE_SQL, params);
+    const rows = await this.rows(NODE_STATS_SQL, { ...params, lo: span.lo as bigint, hi: span.hi as bigint });
     return rows.map((r) => ({
       nodeId: String(r.node_id),
       nodeName: r.node_name == null ? null : String(r.node_name),

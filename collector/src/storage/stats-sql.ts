@@ -3,13 +3,19 @@
  * continuous quantiles over finished executions (or node spans) in the time range.
  */
 
-const FINISHED_EXECUTIONS = `
+/** The flow's executions in a range, as a condition on execution_data (pushed into the scan). */
+const FLOW_RUNS = `(flow_name = $flow OR (flow_name IS NULL AND root_name = $flow)) AND start_ns BETWEEN $from_ns AND $to_ns`;
+
+const executionsWhere = (condition: string): string => `
   SELECT coalesce(flow_name, root_name) AS flow, start_ns,
          (end_ns - start_ns) / 1e6 AS duration_ms,
          execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) AS status,
          root_finished
   FROM execution_data
-  WHERE start_ns BETWEEN $from_ns AND $to_ns`;
+  WHERE ${condition}`;
+
+const FINISHED_EXECUTIONS = executionsWhere('start_ns BETWEEN $from_ns AND $to_ns');
+const FLOW_EXECUTIONS = executionsWhere(FLOW_RUNS);
 
 const AGGREGATES = `
   count(*) AS count,
@@ -30,23 +36,28 @@ ORDER BY last_start_ns DESC`;
 /** One flow's figures. Params: $flow, $from_ns, $to_ns, $abandon_before. */
 export const FLOW_SUMMARY_SQL = `
 SELECT flow, ${AGGREGATES}
-FROM (${FINISHED_EXECUTIONS}) e
-WHERE flow = $flow
+FROM (${FLOW_EXECUTIONS}) e
 GROUP BY flow`;
 
 /** One flow as a time series. Params: $flow, $from_ns, $to_ns, $bucket_ns, $abandon_before. */
 export const FLOW_SERIES_SQL = `
 SELECT (start_ns // $bucket_ns) * $bucket_ns AS bucket_ns, ${AGGREGATES}
-FROM (${FINISHED_EXECUTIONS}) e
-WHERE flow = $flow
+FROM (${FLOW_EXECUTIONS}) e
 GROUP BY bucket_ns
 ORDER BY bucket_ns`;
 
-/** Per node of one flow. Params: $flow, $from_ns, $to_ns. */
+/** Where one flow's spans lie in span_data: $lo and $hi for NODE_STATS_SQL. Params: $flow, $from_ns, $to_ns. */
+export const FLOW_SPAN_RANGE_SQL = `
+SELECT coalesce(min(min_start_ns), 0) AS lo, coalesce(max(max_start_ns), -1) AS hi FROM execution_data WHERE ${FLOW_RUNS}`;
+
+/**
+ * Per node of one flow. Params: $flow, $from_ns, $to_ns, and $lo / $hi from FLOW_SPAN_RANGE_SQL:
+ * given as constants, the span range prunes span_data by its zone maps; as scalar subqueries in
+ * this statement it was evaluated row by row (10M-span benchmark database: 1,420 → 430 ms).
+ */
 export const NODE_STATS_SQL = `
 WITH runs AS (
-  SELECT trace_id, min_start_ns, max_start_ns FROM execution_data
-  WHERE coalesce(flow_name, root_name) = $flow AND start_ns BETWEEN $from_ns AND $to_ns
+  SELECT trace_id FROM execution_data WHERE ${FLOW_RUNS}
 )
 SELECT s.node_id,
   arg_max(s.node_name, s.start_ns) AS node_name,
@@ -58,7 +69,7 @@ SELECT s.node_id,
   min(s.node_index) AS first_index
 FROM span_data s
 WHERE s.node_id IS NOT NULL
-  AND s.start_ns BETWEEN (SELECT coalesce(min(min_start_ns), 0) FROM runs) AND (SELECT coalesce(max(max_start_ns), 0) FROM runs)
+  AND s.start_ns BETWEEN $lo AND $hi
   AND s.trace_id IN (SELECT trace_id FROM runs)
 GROUP BY s.node_id
 ORDER BY first_index NULLS LAST, s.node_id`;

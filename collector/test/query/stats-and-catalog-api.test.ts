@@ -50,6 +50,14 @@ describe('GET /api/flows/:name/stats', () => {
     expect(failing).toMatchObject({ count: 10, errorCount: 1, errorRate: 0.1, nodeName: 'Step 2', nodeType: 'task' });
   });
 
+  it('counts only the nodes of executions in the range', async () => {
+    const from = new Date(base - 1000).toISOString();
+    const to = new Date(base + 4.5 * 60_000).toISOString();
+    const r = await api(server.url, `/api/flows/orders/stats?from=${from}&to=${to}&bucket=5m`);
+    expect(r.body.summary.count).toBe(5);
+    expect(r.body.nodes.map((n: any) => [n.nodeId, n.count, n.errorCount])).toEqual([['step-0', 5, 0], ['step-1', 5, 0], ['step-2', 5, 0]]);
+  });
+
   it('answers 404 for a flow without executions in the range and 400 for a bad bucket', async () => {
     expect((await api(server.url, '/api/flows/nope/stats')).status).toBe(404);
     expect((await api(server.url, '/api/flows/orders/stats?bucket=fortnight')).status).toBe(400);
