@@ -92,9 +92,13 @@ export async function flowsRoutes(app: FastifyInstance, opts: { storage: Storage
     async (request): Promise<FlowStatsSeries> => {
       const name = request.params.name;
       const r = range(request.query, BigInt(Date.now()) * 1_000_000n - DAY_NS);
-      const seconds = bucketSeconds(request.query.bucket, r.fromNs, r.toNs);
       const summary = await reader.flowSummary(name, r);
       if (!summary) throw errors.FT_FLOW_NOT_FOUND(`${name} (in this time range)`);
+      // Without a bucket asked for, the width fits the part of the range that holds runs (a range
+      // from 1970, the viewer's "all time", gets buckets over the flow's history, not 56 years).
+      const seconds = request.query.bucket
+        ? bucketSeconds(request.query.bucket, r.fromNs, r.toNs)
+        : bucketSeconds(undefined, summary.firstStartNs ?? r.fromNs, summary.lastStartNs ?? r.toNs);
       const [series, nodes] = await Promise.all([
         reader.flowSeries(name, r, BigInt(seconds) * 1_000_000_000n),
         reader.nodeStats(name, r),

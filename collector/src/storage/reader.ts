@@ -60,6 +60,7 @@ export interface StatsRow {
   finishedCount: number;
   avgMs: number | null;
   quantiles: [number, number, number] | null;
+  firstStartNs: bigint | null;
   lastStartNs: bigint | null;
 }
 
@@ -357,6 +358,7 @@ function statsRow(r: Row, key: unknown): StatsRow {
     finishedCount: Number(r.finished_count),
     avgMs: r.avg_ms == null ? null : Number(r.avg_ms),
     quantiles: quantiles(r.quantiles),
+    firstStartNs: r.first_start_ns == null ? null : BigInt(r.first_start_ns as bigint),
     lastStartNs: r.last_start_ns == null ? null : BigInt(r.last_start_ns as bigint),
   };
 }

@@ -24,6 +24,7 @@ const AGGREGATES = `
   count(*) FILTER (WHERE root_finished) AS finished_count,
   avg(duration_ms) FILTER (WHERE root_finished) AS avg_ms,
   quantile_cont(duration_ms, [0.5, 0.95, 0.99]) FILTER (WHERE root_finished) AS quantiles,
+  min(start_ns) AS first_start_ns,
   max(start_ns) AS last_start_ns`;
 
 /** Per flow over a time range. Params: $from_ns, $to_ns, $abandon_before. */

@@ -58,6 +58,14 @@ describe('GET /api/flows/:name/stats', () => {
     expect(r.body.nodes.map((n: any) => [n.nodeId, n.count, n.errorCount])).toEqual([['step-0', 5, 0], ['step-1', 5, 0], ['step-2', 5, 0]]);
   });
 
+  it('over all history, picks buckets that fit the runs rather than the range', async () => {
+    const r = await api(server.url, `/api/flows/orders/stats?from=${new Date(0).toISOString()}`);
+    expect(r.status).toBe(200);
+    expect(r.body.summary.count).toBe(10);
+    expect(r.body.bucketSeconds).toBe(10); // the runs span 9 minutes: ≤ 60 buckets of 10 s
+    expect(r.body.series.reduce((n: number, b: any) => n + b.count, 0)).toBe(10);
+  });
+
   it('answers 404 for a flow without executions in the range and 400 for a bad bucket', async () => {
     expect((await api(server.url, '/api/flows/nope/stats')).status).toBe(404);
     expect((await api(server.url, '/api/flows/orders/stats?bucket=fortnight')).status).toBe(400);

@@ -33,6 +33,9 @@ beforeAll(async () => {
     spans.push(run.root, ...run.nodes);
     logs.push(...run.logs);
   }
+  // a flow that last ran 40 days ago: the Flows list counts all history, and its page opens on all of it
+  const archived = makeExecution({ flowName: 'archive', startMs: now - 40 * 86_400_000, nodes: [{ name: 'compress', durationMs: 30 }, { name: 'upload', durationMs: 60 }] });
+  spans.push(archived.root, ...archived.nodes);
   await sendSpans(collector.url, 'shop', spans);
   await sendLogs(collector.url, 'shop', logs);
   page = await newPage(browser);
@@ -49,15 +52,15 @@ describe('executions list paging', () => {
     const rows = page.locator('[data-testid="execution-row"]');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(50);
     await rows.last().scrollIntoViewIfNeeded();
-    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(56);
-    expect(await page.locator('[data-testid="execution-list"]').textContent()).toContain('56 executions · end of list');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(57);
+    expect(await page.locator('[data-testid="execution-list"]').textContent()).toContain('57 executions · end of list');
   });
 });
 
 describe('flows pages', () => {
   it('lists every flow with its numbers', async () => {
     await page.goto(collector.url + '/flows');
-    await expect.poll(() => page.locator('[data-testid="flow-row"]').count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => page.locator('[data-testid="flow-row"]').count(), { timeout: 10_000 }).toBe(4);
     expect(await page.locator('[data-testid="flows-table"]').textContent()).toContain('checkout');
     await screenshot(page, 'flows');
   });
@@ -68,6 +71,16 @@ describe('flows pages', () => {
     expect(await page.locator('[data-testid="chart"]').count()).toBe(2);
     expect(await page.locator('[data-testid="node-stats"]').textContent()).toContain('charge card');
     await screenshot(page, 'flow');
+  });
+
+  it('opens a flow that last ran weeks ago on all its history, and narrows to a range', async () => {
+    await page.goto(collector.url + '/flows');
+    await page.locator('[data-testid="flow-row"] a', { hasText: 'archive' }).click();
+    await expect.poll(() => page.locator('[data-testid="node-stats"] tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.locator('[data-testid="flow-range"]').inputValue()).toBe('all');
+    expect(await page.locator('.cards').textContent()).toMatch(/runs\s*1\b/);
+    await page.locator('[data-testid="flow-range"]').selectOption('7d');
+    await expect.poll(async () => (await page.textContent('body')) ?? '', { timeout: 10_000 }).toContain('No executions of this flow');
   });
 });
 
@@ -91,7 +104,7 @@ describe('SQL console', () => {
     await page.locator('[data-testid="sql-example"]', { hasText: 'Error rate by flow per hour' }).click();
     await expect.poll(() => page.locator('[data-testid="sql-summary"]').textContent(), { timeout: 10_000 }).toMatch(/\d+ rows/);
     await page.getByRole('button', { name: 'Chart' }).click();
-    await expect.poll(() => page.locator('[data-testid="chart"] path').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-testid="chart"] path').count()).toBe(4); // a line per flow: checkout, nightly-export, paged, archive
     await screenshot(page, 'sql-chart');
   });
 

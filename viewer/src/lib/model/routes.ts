@@ -44,7 +44,8 @@ export const paths = {
   execution: (traceId: string, spanId?: string | null) =>
     `/executions/${encodeURIComponent(traceId)}${spanId ? `?span=${encodeURIComponent(spanId)}` : ''}`,
   flows: () => '/flows',
-  flow: (name: string) => `/flows/${encodeURIComponent(name)}`,
+  /** One flow's page; `range` as its range menu names them (1h … 30d, all). */
+  flow: (name: string, range?: string) => `/flows/${encodeURIComponent(name)}${range ? `?range=${range}` : ''}`,
   sql: (sql?: string) => (sql ? `/sql?q=${encodeURIComponent(sql)}` : '/sql'),
   flowExecutions: (name: string) => `/?flow=${encodeURIComponent(name)}`,
 };

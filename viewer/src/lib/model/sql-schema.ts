@@ -1,6 +1,6 @@
 /**
- * Table and column names of the SQL console's views, for the editor's completion. These
- * mirror the collector's views; a column missing here still works, it just isn't suggested.
+ * Table and column names of the SQL console's views (and of the attribute value index), for the
+ * editor's completion. These mirror the collector's schema; a column missing here still works, it just isn't suggested.
  */
 export const SQL_SCHEMA: Record<string, string[]> = {
   spans: [
@@ -14,4 +14,6 @@ export const SQL_SCHEMA: Record<string, string[]> = {
     'duration_ms', 'span_count', 'error_count', 'trigger_type', 'user_id', 'error_node_id', 'error_message', 'root_span_id',
   ],
   logs: ['trace_id', 'span_id', 'time', 'severity_number', 'severity', 'body', 'attributes', 'resource_attributes', 'service_name'],
+  /** The short attribute values of finished spans, one row per trace, key and value. */
+  attribute_values: ['trace_id', 'key', 'value'],
 };

@@ -37,7 +37,7 @@ export class FlowListState {
   }
 }
 
-/** Bucket widths that give 30–100 points over each range. */
+/** Bucket widths that give 30–100 points over each range (all time: the server's choice). */
 const BUCKETS: Record<string, string> = { '1h': '1m', '6h': '5m', '24h': '15m', '7d': '2h', '30d': '6h' };
 
 export class FlowStatsState {
@@ -51,7 +51,8 @@ export class FlowStatsState {
     const now = Date.now();
     try {
       this.stats = await getFlowStats(api, name, {
-        from: new Date(now - span).toISOString(),
+        // all time: from the epoch; the server fits the buckets to the runs it finds
+        from: new Date(range === 'all' ? 0 : now - span).toISOString(),
         to: new Date(now).toISOString(),
         bucket: BUCKETS[range],
       });
