@@ -80,7 +80,10 @@ describe('flows pages', () => {
     expect(await page.locator('[data-testid="flow-range"]').inputValue()).toBe('all');
     expect(await page.locator('.cards').textContent()).toMatch(/runs\s*1\b/);
     await page.locator('[data-testid="flow-range"]').selectOption('7d');
-    await expect.poll(async () => (await page.textContent('body')) ?? '', { timeout: 10_000 }).toContain('No executions of this flow');
+    await expect.poll(() => page.locator('[data-testid="no-runs-in-range"]').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Show all time' }).click();
+    await expect.poll(() => page.locator('[data-testid="node-stats"] tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.locator('[data-testid="flow-range"]').inputValue()).toBe('all');
   });
 });
 
