@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 /**
- * The `flowtrace` command: `flowtrace start [--port N] [--host H] [--db PATH] …`.
- * Options fall back to FLOWTRACE_* environment variables, then to defaults. It prints
+ * The `flowtrace` command: `flowtrace start [--port N] [--host H] [--db PATH] …`, and
+ * `flowtrace compact [--db PATH]` for a stopped collector's database file.
+ * Options fall back to FLOWTRACE_* environment variables, then to defaults. `start` prints
  * where it listens and stops cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, startServer, type ServerOptions } from './server.js';
+import { compactDatabase } from './storage/index.js';
 import { parseBytes, parseDuration } from './units.js';
 
 const USAGE = `Usage: flowtrace start [options]
+       flowtrace compact [--db PATH]   rewrite a stopped collector's database into a compact file
 
   --port N               port (FLOWTRACE_PORT, default ${DEFAULT_PORT})
   --host H               address to bind (FLOWTRACE_HOST, default ${DEFAULT_HOST})
@@ -109,7 +112,22 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
   };
 }
 
+/** `flowtrace compact [--db PATH]`: the database file of a stopped collector, rewritten compact. */
+async function compact(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let path: string;
+  try {
+    const { values } = parseArgs({ args: argv, options: { db: { type: 'string' } } });
+    path = values.db ?? (env.FLOWTRACE_DB || DEFAULT_DB);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const result = await compactDatabase(path);
+  process.stdout.write(`flowtrace: compacted ${path}: ${mb(result.bytesBefore)} → ${mb(result.bytesAfter)} in ${result.seconds.toFixed(1)} s\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'compact') return compact(process.argv.slice(3), process.env);
   let options: ServerOptions;
   try {
     options = optionsFrom(process.argv.slice(2), process.env);

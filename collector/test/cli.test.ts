@@ -45,3 +45,28 @@ describe('flowtrace start', () => {
     }
   });
 });
+
+describe('flowtrace compact', () => {
+  it('refuses a database a running collector holds, and compacts it once stopped', async () => {
+    const db = join(dir, 'compact.duckdb');
+    const running = await startCli(['--port', '0', '--db', db]);
+    const [execution] = await seed(running.url, [{ flow: 'kept', startMs: Date.now() - 500 }]);
+    const refused = await runCli(['compact', '--db', db]);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('stop the collector first');
+    expect(await running.stop()).toBe(0);
+
+    const done = await runCli(['compact', '--db', db]);
+    expect(done.output).toMatch(/compacted .* MiB → .* MiB in/);
+    expect(done.code).toBe(0);
+    const again = await startCli(['--port', '0', '--db', db]);
+    expect((await api(again.url, `/api/executions/${execution.traceId}`)).body.spans).toHaveLength(4);
+    await again.stop();
+  });
+
+  it('says so when there is no database file', async () => {
+    const missing = await runCli(['compact', '--db', join(dir, 'none.duckdb')]);
+    expect(missing.code).toBe(1);
+    expect(missing.output).toContain('no database file at');
+  });
+});

@@ -22,6 +22,7 @@ export type { CommitNotice, WriterStats } from './writer.js';
 export type { SqlConsoleResult } from './sql-console.js';
 export type { RetentionRun } from './retention.js';
 export { currentSchemaVersion, SchemaVersionError } from './schema.js';
+export { compactDatabase, CompactError, type CompactResult } from './compact.js';
 export type { Reader, SpanWriter, SqlConsole, Retention };
 
 export interface StorageOptions {
