@@ -38,9 +38,9 @@ describe('retention', () => {
     storage = await openStorage({ path, retention: { maxBytes: cap } });
     const noise = () => randomBytes(1000).toString('hex');
     const sizes: number[] = [];
-    for (let round = 0; round < 12; round++) {
+    for (let round = 0; round < 20; round++) {
       const spans = Array.from({ length: 100 }, (_, i) =>
-        makeExecutionRows({ nodes: 10, startMs: Date.now() - (12 - round) * 60_000 + i }).map((r) => ({ ...r, attributes: JSON.stringify({ 'flow.node.input': noise() }) })),
+        makeExecutionRows({ nodes: 10, startMs: Date.now() - (20 - round) * 60_000 + i }).map((r) => ({ ...r, attributes: JSON.stringify({ 'flow.node.input': noise() }) })),
       ).flat();
       await storage.writer.write({ spans, starts: [], logs: [] });
       await storage.retention.runOnce();
@@ -50,10 +50,12 @@ describe('retention', () => {
     expect(last.usedBytesBefore).toBeGreaterThan(cap);
     // Bounded near the cap: a pass stops when a step brings no space back, rather than empty the history.
     expect(last.usedBytesAfter).toBeLessThanOrEqual(2 * cap);
-    // After the cap is reached the file stops growing: freed blocks are reused.
-    expect(Math.max(...sizes.slice(8))).toBeLessThanOrEqual(Math.max(...sizes.slice(0, 8)) * 1.5);
+    // After the cap is reached the file stops growing: freed blocks are reused. Each round adds
+    // ~2.4 MB, so without retention the file passes 40 MB by the last rounds; with it, file and WAL
+    // swing between ~12 and ~23 MB as checkpoints write before they free (measured over 3 runs).
+    expect(Math.max(...sizes.slice(8))).toBeLessThanOrEqual(4.5 * cap);
     const latest = await storage.reader.listExecutions({ limit: 1000 });
     expect(latest.executions.length).toBeGreaterThan(0);
-    expect(latest.executions.length).toBeLessThan(1200);
+    expect(latest.executions.length).toBeLessThan(2000);
   });
 });
