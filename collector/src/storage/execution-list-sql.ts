@@ -1,8 +1,8 @@
 /**
  * Builds the SQL of the execution list from a filter: a pure function with golden tests.
  * User text only ever travels as a bound parameter; the SQL text depends only on which
- * filters are present (and on the limit, a validated integer, and whether an attribute value
- * is long enough to be a large attribute).
+ * filters are present (and on the limit, a validated integer, and on whether an attribute
+ * value is long enough to be a large attribute and whether the attribute value index answers it).
  */
 import { isIndexedFilter, mayRenderNumber } from './attribute-values.js';
 import { movableAttribute } from './moved-attributes.js';
