@@ -7,7 +7,7 @@
  * A value of the wrong JSON type is undecodable: it throws the coded 400 error.
  */
 import { TRUNCATION_MARKER } from '@flowtrace/instrumentation/conventions';
-import { indexedValueOf, isIndexedKey } from '../storage/attribute-values.js';
+import { indexedValueOf, isIndexedKey, JSON_NUMBER } from '../storage/attribute-values.js';
 import { movableAttribute, movedEntry } from '../storage/moved-attributes.js';
 import { LARGE_ATTRIBUTE_CHARS, type HotSpanFields } from '../storage/rows.js';
 import { setHotField } from './hot-fields.js';
@@ -23,7 +23,6 @@ export interface CutState {
 }
 
 const MARKER_JSON = JSON.stringify(TRUNCATION_MARKER);
-const NUMBER_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const SNAKE: ReadonlyArray<readonly [string, string]> = [
   ['string_value', 'stringValue'], ['bool_value', 'boolValue'], ['int_value', 'intValue'],
   ['double_value', 'doubleValue'], ['array_value', 'arrayValue'], ['kvlist_value', 'kvlistValue'],
@@ -71,7 +70,7 @@ function doubleJson(v: unknown, key: string): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
   if (typeof v === 'string') {
     if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return '"' + v + '"';
-    if (NUMBER_RE.test(v)) { const n = Number(v); if (Number.isFinite(n)) return String(n); }
+    if (JSON_NUMBER.test(v)) { const n = Number(v); if (Number.isFinite(n)) return String(n); }
   }
   return bad(key, 'doubleValue must be a number');
 }

@@ -21,7 +21,8 @@ export const INDEXED_VALUE_CHARS = 128;
 /** The truncation mark ingest may add after the attributes (ingest/ingest-caps.ts ATTR_TRUNCATED). */
 const TRUNCATION_KEY = 'flowtrace.truncated';
 
-const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** A JSON number token (the grammar's, no leading zeros or plus sign). */
+export const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** Integers DuckDB's JSON reader renders back digit for digit. */
 const SHORT_INTEGER = /^-?(?:0|[1-9]\d{0,17})$/;
 
@@ -35,7 +36,7 @@ export function isIndexedKey(key: string): boolean {
  * (1.5, 1e21, 12345678901234567890), which need not be the text ingest wrote (1e+21).
  */
 export function mayRenderNumber(text: string): boolean {
-  return NUMBER_TEXT.test(text) && !SHORT_INTEGER.test(text);
+  return JSON_NUMBER.test(text) && !SHORT_INTEGER.test(text);
 }
 
 /**

@@ -42,6 +42,7 @@ export async function compactDatabase(path: string): Promise<CompactResult> {
   rmSync(`${copy}.wal`, { force: true });
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
+  let copied = false;
   try {
     try {
       await c.run(`ATTACH ${quoted(path)} AS src`);
@@ -60,18 +61,17 @@ export async function compactDatabase(path: string): Promise<CompactResult> {
     }
     await c.run('DETACH dst');
     await c.run('DETACH src');
-  } catch (error) {
+    if (existsSync(`${path}.wal`) || existsSync(`${copy}.wal`)) {
+      throw new CompactError(`a write-ahead log is left beside ${path}; the original is unchanged`);
+    }
+    copied = true;
+  } finally {
     c.closeSync();
     instance.closeSync();
-    rmSync(copy, { force: true });
-    rmSync(`${copy}.wal`, { force: true });
-    throw error;
-  }
-  c.closeSync();
-  instance.closeSync();
-  if (existsSync(`${path}.wal`) || existsSync(`${copy}.wal`)) {
-    rmSync(copy, { force: true });
-    throw new CompactError(`a write-ahead log is left beside ${path}; the original is unchanged`);
+    if (!copied) {
+      rmSync(copy, { force: true });
+      rmSync(`${copy}.wal`, { force: true });
+    }
   }
   renameSync(copy, path);
   return { bytesBefore, bytesAfter: statSync(path).size, seconds: (performance.now() - started) / 1000 };

@@ -61,6 +61,14 @@ export function statusPredicate(status: string): string | undefined {
   }
 }
 
+/**
+ * `coalesce(flow_name, root_name) IN (names)` (an execution's flow: its flow name, else its root
+ * span's name) written so that DuckDB evaluates it inside the table scan.
+ */
+export function flowIn(names: string): string {
+  return `(flow_name IN (${names}) OR (flow_name IS NULL AND root_name IN (${names})))`;
+}
+
 /** A JSON path for one attribute key, quoted so dotted keys stay one key. */
 export function jsonPathForKey(key: string): string {
   return `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -78,11 +86,7 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
   const inList = (column: string, name: string, values: string[] | undefined): void => {
     if (values && values.length > 0) where.push(`${column} IN (${bind(name, values)})`);
   };
-  if (filter.flow && filter.flow.length > 0) {
-    // coalesce(flow_name, root_name) IN (…), in a form DuckDB pushes into the scan
-    const names = bind('flow', filter.flow);
-    where.push(`(flow_name IN (${names}) OR (flow_name IS NULL AND root_name IN (${names})))`);
-  }
+  if (filter.flow && filter.flow.length > 0) where.push(flowIn(bind('flow', filter.flow)));
   inList('service_name', 'service', filter.service);
   if (filter.status && filter.status.length > 0) {
     const known = filter.status.map(statusPredicate).filter((p): p is string => p !== undefined);

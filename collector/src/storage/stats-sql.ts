@@ -2,9 +2,10 @@
  * SQL for flow and node statistics. Durations are in milliseconds; percentiles are
  * continuous quantiles over finished executions (or node spans) in the time range.
  */
+import { flowIn } from './execution-list-sql.js';
 
 /** The flow's executions in a range, as a condition on execution_data (pushed into the scan). */
-const FLOW_RUNS = `(flow_name = $flow OR (flow_name IS NULL AND root_name = $flow)) AND start_ns BETWEEN $from_ns AND $to_ns`;
+const FLOW_RUNS = `${flowIn('$flow')} AND start_ns BETWEEN $from_ns AND $to_ns`;
 
 const executionsWhere = (condition: string): string => `
   SELECT coalesce(flow_name, root_name) AS flow, start_ns,
