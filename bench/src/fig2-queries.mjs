@@ -24,6 +24,8 @@ async function questions(base) {
       ['page', 'first page of executions (limit 50)', 20, () => getJson(`${base}/api/executions?limit=50`)],
       ['pageFiltered', 'first page, flow + status=error filters', 20, () => getJson(`${base}/api/executions?limit=50&flow=${enc(flow)}&status=error`)],
       ['attr', 'search by attribute value (attr=order.id=…)', 200, () => getJson(`${base}/api/executions?limit=50&attr=${enc(`order.id=${orders[o++ % orders.length]}`)}`)],
+      // Not among the issue's questions: a free-text search (flow and span names, attributes, payloads) for one flow's name.
+      ['text', 'search by text, one flow\'s name (q=…)', null, () => getJson(`${base}/api/executions?limit=50&q=${enc(flow)}`)],
       ['flows', 'per-flow stats, p50/p95/p99, all history (GET /api/flows)', 300, () => getJson(`${base}/api/flows`)],
       ['nodes', 'one flow: summary, series, per-node stats (all history)', null, () => getJson(`${base}/api/flows/${enc(flow)}/stats?from=${enc(from)}&bucket=1h`)],
     ],

@@ -28,6 +28,12 @@ export interface ExecutionFilter {
   /** Text in flow / span names and attribute values (case-insensitive), or a trace id. */
   text?: string;
   cursor?: ExecutionCursor;
+  /**
+   * No span of a matching execution starts before this: bounds the span searches (text,
+   * attributes) by start_ns, which DuckDB prunes by zone maps. The reader derives it from
+   * fromNs (the earliest span start of the executions in range, see SPAN_FLOOR_SQL).
+   */
+  spanFromNs?: bigint;
   /** Rows to return; the reader asks for one more to know whether a next page exists. */
   limit: number;
 }
@@ -68,6 +74,23 @@ export function statusPredicate(status: string): string | undefined {
 export function flowIn(names: string): string {
   return `(flow_name IN (${names}) OR (flow_name IS NULL AND root_name IN (${names})))`;
 }
+
+/**
+ * Whether a filter searches the span rows themselves (text, or an attribute value the index
+ * cannot answer): a scan of every span in the range, which is worth narrowing in time first.
+ */
+export function scansSpans(filter: ExecutionFilter): boolean {
+  return (filter.text ?? '') !== '' || (filter.attributes ?? []).some(({ key, value }) => !isIndexedFilter(key, value));
+}
+
+/**
+ * The earliest span start of the executions starting in a range, and the oldest execution
+ * start of all: what bounds a span search to the range (ExecutionFilter.spanFromNs), and
+ * whether a range leaves any execution out. Params: $from_ns.
+ */
+export const SPAN_FLOOR_SQL = `
+SELECT (SELECT min(min_start_ns) FROM execution_data WHERE start_ns >= $from_ns) AS span_from,
+       (SELECT min(start_ns) FROM execution_data) AS oldest`;
 
 /** A JSON path for one attribute key, quoted so dotted keys stay one key. */
 export function jsonPathForKey(key: string): string {
@@ -113,6 +136,12 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     where.push('(coalesce(end_ns, start_ns) - start_ns) <= $max_duration_ns');
     params.max_duration_ns = BigInt(Math.round(filter.maxDurationMs * 1e6));
   }
+  // Span searches below are limited to spans starting at or after spanFromNs, when given.
+  let inRange = '';
+  if (filter.spanFromNs !== undefined) {
+    inRange = 'start_ns >= $span_from AND ';
+    params.span_from = filter.spanFromNs;
+  }
   (filter.attributes ?? []).forEach(({ key, value }, i) => {
     params[`attr_path${i}`] = jsonPathForKey(key);
     params[`attr_value${i}`] = value;
@@ -141,13 +170,13 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
       params[`attr_key${i}`] = key;
       where.push(
         `trace_id IN (SELECT trace_id FROM attribute_values WHERE key = $attr_key${i} AND value = $attr_value${i}` +
-          ` UNION ALL SELECT trace_id FROM span_data WHERE ${matches('resource_attributes')}` +
+          ` UNION ALL SELECT trace_id FROM span_data WHERE ${inRange}${matches('resource_attributes')}` +
           ` UNION ALL ${running})`,
       );
       return;
     }
     where.push(
-      `trace_id IN (SELECT trace_id FROM span_data WHERE ${spanAttributes} OR ${matches('resource_attributes')}${large}` +
+      `trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(${spanAttributes} OR ${matches('resource_attributes')}${large})` +
         ` UNION ALL ${running})`,
     );
   });
@@ -155,10 +184,10 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     params.text = filter.text.toLowerCase();
     where.push(
       `(trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text)` +
-        ` OR trace_id IN (SELECT trace_id FROM span_data WHERE contains(lower(name), $text)` +
+        ` OR trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(contains(lower(name), $text)` +
         // the hot attributes ingest may have left out of attributes (storage/moved-attributes.ts)
         ` OR contains(lower(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type, error_node_id)), $text)` +
-        ` OR contains(lower(attributes), $text) OR contains(lower(array_to_string(large_attributes, '')), $text)))`,
+        ` OR contains(lower(attributes), $text) OR contains(lower(array_to_string(large_attributes, '')), $text))))`,
     );
   }
   if (filter.cursor) {

@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ConnectionPool } from './connection-pool.js';
-import { buildExecutionListQuery, STATUS_EXPR, type ExecutionFilter } from './execution-list-sql.js';
+import { buildExecutionListQuery, scansSpans, SPAN_FLOOR_SQL, STATUS_EXPR, type ExecutionFilter } from './execution-list-sql.js';
 import {
   executionRecordFromRow, logRecordFromRow, spanRecordFromRow,
   type ExecutionRecord, type LogRecord, type SpanRecord,
@@ -81,6 +81,11 @@ export interface TimeRange {
 
 type Row = Record<string, unknown>;
 
+/** The first `limit` rows as a page, and whether more followed. */
+function pageOf(rows: Row[], limit: number): { executions: ExecutionRecord[]; hasMore: boolean } {
+  return { executions: rows.slice(0, limit).map(executionRecordFromRow), hasMore: rows.length > limit };
+}
+
 /** Time windows (before the newest start, or the cursor) tried for a page: 1 minute, 1 hour, 1 day. */
 const PAGE_WINDOWS_NS = [60n, 3_600n, 86_400n].map((s) => s * 1_000_000_000n);
 
@@ -111,26 +116,46 @@ export class Reader {
   async listExecutions(filter: ExecutionFilter): Promise<{ executions: ExecutionRecord[]; hasMore: boolean }> {
     const want = filter.limit + 1;
     const abandonBefore = this.abandonBefore();
+    const spanSearch = scansSpans(filter);
     // Sorting every execution for one page costs DuckDB a full TOP_N (48 ms at 56k executions
     // here). The page is asked for inside a time window first, widened until it fills: a window
     // that yields a full page holds exactly the page's rows, because every row it leaves out
     // starts earlier than all of them.
-    // Only for the plain list (time range and cursor at most): a filter leaves few rows to sort
-    // anyway, a window it does not fill is one more scan, and the span_data subquery of an
-    // attribute or text filter scans every span whatever the window (each window tried cost a
-    // whole search: 4× at 1M spans).
-    let newest = isFiltered(filter) ? null : (filter.cursor?.startNs ?? (await this.newestStartNs()));
+    // For the plain list (time range and cursor at most), and for searches of the span rows
+    // (text, attributes the index cannot answer), which each window limits to the spans of its
+    // executions (10M-span benchmark database, text found in one flow's runs: 27 s for all
+    // history). Other filters leave few rows to sort anyway, and a window they do not fill is
+    // one more scan.
+    const windowed = !isFiltered(filter) || spanSearch;
+    let newest = windowed ? (filter.cursor?.startNs ?? (await this.newestStartNs())) : null;
     if (newest !== null && filter.toNs !== undefined && filter.toNs < newest) newest = filter.toNs;
     for (const widthNs of newest === null ? [] : PAGE_WINDOWS_NS) {
       const floor = newest! - widthNs;
       if (filter.fromNs !== undefined && filter.fromNs >= floor) break; // the filter's own range is narrower
-      const { sql, params } = buildExecutionListQuery({ ...filter, fromNs: floor, limit: want }, abandonBefore);
-      const rows = await this.rows(sql, params);
-      if (rows.length >= want) return { executions: rows.slice(0, filter.limit).map(executionRecordFromRow), hasMore: true };
+      const { rows, complete } = await this.listRows({ ...filter, fromNs: floor, limit: want }, abandonBefore, spanSearch);
+      if (rows.length >= want || complete) return pageOf(rows, filter.limit);
     }
-    const { sql, params } = buildExecutionListQuery({ ...filter, limit: want }, abandonBefore);
-    const rows = await this.rows(sql, params);
-    return { executions: rows.slice(0, filter.limit).map(executionRecordFromRow), hasMore: rows.length > filter.limit };
+    const { rows } = await this.listRows({ ...filter, limit: want }, abandonBefore, spanSearch);
+    return pageOf(rows, filter.limit);
+  }
+
+  /**
+   * The rows of one list query. A span search within a time range is bounded to the spans of
+   * the executions in it; `complete` says that the range starts at or before the oldest
+   * execution, so that no wider range can add a row.
+   */
+  private async listRows(filter: ExecutionFilter, abandonBefore: bigint, spanSearch: boolean): Promise<{ rows: Row[]; complete: boolean }> {
+    let spanFromNs: bigint | undefined;
+    let complete = false;
+    if (spanSearch && filter.fromNs !== undefined) {
+      const [floor] = await this.rows(SPAN_FLOOR_SQL, { from_ns: filter.fromNs });
+      if (floor.oldest === null) return { rows: [], complete: true }; // no executions at all
+      if (floor.span_from === null) return { rows: [], complete: false }; // none in the range
+      spanFromNs = BigInt(floor.span_from as bigint);
+      complete = BigInt(floor.oldest as bigint) >= filter.fromNs;
+    }
+    const { sql, params } = buildExecutionListQuery({ ...filter, spanFromNs }, abandonBefore);
+    return { rows: await this.rows(sql, params), complete };
   }
 
   private async newestStartNs(): Promise<bigint | null> {

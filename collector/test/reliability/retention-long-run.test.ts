@@ -22,6 +22,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const PACE_MS = 20;
 const fileBytes = (path: string) => statSync(path).size + (existsSync(`${path}.wal`) ? statSync(`${path}.wal`).size : 0);
 
 describe('a collector with a size cap under steady ingest', () => {
@@ -38,10 +39,16 @@ describe('a collector with a size cap under steady ingest', () => {
     expect((await postOtlp(cli.url, encodeLogsProtobuf(makeLogsRequest([mark])), undefined, 'logs')).status).toBe(200);
 
     const seconds = size(15, 120);
-    const until = Date.now() + seconds * 1000;
+    const started = Date.now();
+    const until = started + seconds * 1000;
     const sizes: number[] = [];
     let acknowledged = 0;
-    while (Date.now() < until) {
+    // Steady: one execution (~27 KB of payload) every 20 ms at most. Sent as fast as the
+    // machine allows, the growth between two retention passes (and so the file's peak)
+    // depended on the machine's speed: 31–40 MB on the same code.
+    for (let sent = 0; Date.now() < until; sent += 1) {
+      const due = started + sent * PACE_MS;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       const { request } = executionRequest({
         flow: 'payloads', nodes: 20, startMs: Date.now() - 100,
         extraRootAttributes: [strAttr('flow.input', randomBytes(20_000).toString('base64'))],

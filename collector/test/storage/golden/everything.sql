@@ -10,7 +10,7 @@ WHERE (flow_name IN ($flow0) OR (flow_name IS NULL AND root_name IN ($flow0)))
   AND (coalesce(end_ns, start_ns) - start_ns) >= $min_duration_ns
   AND (coalesce(end_ns, start_ns) - start_ns) <= $max_duration_ns
   AND trace_id IN (SELECT trace_id FROM attribute_values WHERE key = $attr_key0 AND value = $attr_value0 UNION ALL SELECT trace_id FROM span_data WHERE ((contains(resource_attributes, $attr_text0) OR contains(resource_attributes, $attr_token0)) AND json_extract_string(resource_attributes, $attr_path0) = $attr_value0) UNION ALL SELECT trace_id FROM span_starts WHERE ((contains(attributes, $attr_text0) OR contains(attributes, $attr_token0)) AND json_extract_string(attributes, $attr_path0) = $attr_value0))
-  AND (trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text) OR trace_id IN (SELECT trace_id FROM span_data WHERE contains(lower(name), $text) OR contains(lower(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type, error_node_id)), $text) OR contains(lower(attributes), $text) OR contains(lower(array_to_string(large_attributes, '')), $text)))
+  AND (trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text) OR trace_id IN (SELECT trace_id FROM span_data WHERE (contains(lower(name), $text) OR contains(lower(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type, error_node_id)), $text) OR contains(lower(attributes), $text) OR contains(lower(array_to_string(large_attributes, '')), $text))))
   AND (start_ns < $cursor_start OR (start_ns = $cursor_start AND trace_id < $cursor_trace))
 ORDER BY start_ns DESC, trace_id DESC
 LIMIT 10
