@@ -42,12 +42,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   if (options.threads) config.threads = String(options.threads);
   if (options.checkpointThreshold) config.checkpoint_threshold = options.checkpointThreshold;
-  // A page of up to 100 executions (the reader asks for one row more) sorts the matching rows
-  // by their keys alone and reads the other columns of the page's rows only: DuckDB does this
-  // for LIMIT 50 at most by default, one row short of the default page. 10M-span benchmark
-  // database, limit 51: one flow's errors 25.0 → 19.5 ms, one flow 15.5 → 10.3 ms; it cost
-  // more than it saved for some 1,001-row pages (571 rows of one flow's errors: 23 → 33 ms).
-  config.late_materialization_max_rows = '101';
   const instance = await DuckDBInstance.create(path, config);
   const writer = await instance.connect();
   await applySchema(writer);
