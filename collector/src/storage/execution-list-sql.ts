@@ -182,12 +182,17 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
   });
   if (filter.text !== undefined && filter.text !== '') {
     params.text = filter.text.toLowerCase();
+    // Span names, hot attribute columns (which ingest may have left out of attributes, see
+    // storage/moved-attributes.ts), attributes and payloads, of finished spans in the range and
+    // of spans still running (known from their start marks: few rows, not bounded in time).
+    const spanText = (hotColumns: string): string =>
+      `contains(lower(name), $text) OR contains(lower(concat_ws(' ', ${hotColumns})), $text)` +
+      ` OR contains(lower(attributes), $text) OR contains(lower(array_to_string(large_attributes, '')), $text)`;
+    const hot = 'node_id, node_name, node_type, flow_id, user_id, trigger_type';
     where.push(
       `(trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text)` +
-        ` OR trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(contains(lower(name), $text)` +
-        // the hot attributes ingest may have left out of attributes (storage/moved-attributes.ts)
-        ` OR contains(lower(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type, error_node_id)), $text)` +
-        ` OR contains(lower(attributes), $text) OR contains(lower(array_to_string(large_attributes, '')), $text))))`,
+        ` OR trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(${spanText(`${hot}, error_node_id`)})` +
+        ` UNION ALL SELECT trace_id FROM span_starts WHERE ${spanText(hot)}))`,
     );
   }
   if (filter.cursor) {

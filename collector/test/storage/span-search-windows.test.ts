@@ -77,6 +77,15 @@ describe('span searches through time windows', () => {
     expect(page.hasMore).toBe(false);
   });
 
+  it('finds an execution by the node that is still running in it', async () => {
+    const [node, root] = makeExecutionRows({ nodes: 1, startMs: now - 5 * HOUR });
+    const runningNode = { ...node, name: 'Waiting-For-Approval', nodeName: 'Waiting-For-Approval', endTimeUnixNano: null };
+    // The root runs too, so the execution's own names (flow, root) do not hold the text.
+    await storage.writer.write({ spans: [], starts: [{ ...root, endTimeUnixNano: null }, runningNode], logs: [] });
+    const page = await storage.reader.listExecutions({ text: 'waiting-for', limit: 10 });
+    expect(page.executions.map((e) => e.traceId)).toEqual([root.traceId]);
+  });
+
   it('finds nothing, without error, in an empty database or a range without executions', async () => {
     const empty = await openStorage({ path: ':memory:' });
     expect(await empty.reader.listExecutions({ text: 'needle', limit: 10 })).toEqual({ executions: [], hasMore: false });
