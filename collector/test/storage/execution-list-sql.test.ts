@@ -22,6 +22,7 @@ const cases: Record<string, ExecutionFilter> = {
   'duration-range': { minDurationMs: 12.5, maxDurationMs: 1000, limit: 50 },
   'attributes': { attributes: [{ key: 'http.route', value: '/orders/:id' }, { key: 'tenant "x"', value: 'a' }], limit: 50 },
   'text': { text: 'Checkout', limit: 50 },
+  'text-with-digits': { text: 'ORD-1234', limit: 50 },
   'span-searches-in-range': {
     text: 'Checkout', attributes: [{ key: 'note', value: 'n'.repeat(200) }, { key: 'order.id', value: 'o-1' }], fromNs: 1_000n, spanFromNs: 900n, limit: 51,
   },

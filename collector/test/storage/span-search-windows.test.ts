@@ -86,6 +86,18 @@ describe('span searches through time windows', () => {
     expect(page.executions.map((e) => e.traceId)).toEqual([root.traceId]);
   });
 
+  it('matches text in any case, digits and signs exactly (the cheap first test of text with them)', async () => {
+    const [node, root] = makeExecutionRows({ nodes: 1, startMs: now - 30_000 });
+    node.attributes = JSON.stringify({ 'flow.node.id': 'n0', note: 'Ünïcode ORD-77/β shipped' });
+    await storage.writer.write({ spans: [node, root], starts: [], logs: [] });
+    const found = async (text: string) => (await storage.reader.listExecutions({ text, limit: 50 })).executions.some((e) => e.traceId === node.traceId);
+    expect(await found('ünïcode ord-77/β')).toBe(true);
+    expect(await found('ÜNÏCODE Ord-77/Β SHIPPED')).toBe(true);
+    expect(await found('ord-77/b')).toBe(false);
+    expect(await found('ord-78')).toBe(false);
+    expect(await found('77/β')).toBe(true);
+  });
+
   it('finds nothing, without error, in an empty database or a range without executions', async () => {
     const empty = await openStorage({ path: ':memory:' });
     expect(await empty.reader.listExecutions({ text: 'needle', limit: 10 })).toEqual({ executions: [], hasMore: false });

@@ -1,0 +1,8 @@
+SELECT *, execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) AS status
+FROM execution_data
+WHERE (trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text) OR trace_id IN (SELECT trace_id FROM span_data WHERE ((contains(name, $text_anchor) AND contains(lower(name), $text)) OR (contains(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type, error_node_id), $text_anchor) AND contains(lower(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type, error_node_id)), $text)) OR (contains(attributes, $text_anchor) AND contains(lower(attributes), $text)) OR (contains(array_to_string(large_attributes, ''), $text_anchor) AND contains(lower(array_to_string(large_attributes, '')), $text))) UNION ALL SELECT trace_id FROM span_starts WHERE (contains(name, $text_anchor) AND contains(lower(name), $text)) OR (contains(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type), $text_anchor) AND contains(lower(concat_ws(' ', node_id, node_name, node_type, flow_id, user_id, trigger_type)), $text)) OR (contains(attributes, $text_anchor) AND contains(lower(attributes), $text)) OR (contains(array_to_string(large_attributes, ''), $text_anchor) AND contains(lower(array_to_string(large_attributes, '')), $text))))
+ORDER BY start_ns DESC, trace_id DESC
+LIMIT 50
+-- $abandon_before = 1700000000000000000n
+-- $text = "ord-1234"
+-- $text_anchor = "-1234"
