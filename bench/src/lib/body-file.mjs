@@ -1,16 +1,17 @@
 // Pre-encoded request bodies on disk: the parent encodes the workload once, each ingest client
 // process reads only its share. Encoding is not part of what the ingest figure measures, and
 // doing it once keeps 2 cores free for the collector during the timed run.
-import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 
 /**
  * Writes `<path>` (bodies back to back) and `<path>.json` (index: offset, length, spans, logs).
- * Reuses an existing file with the same key (seed, size, format are in the key).
+ * Reuses an existing file with the same key (seed, size, format are in the key) whose bodies
+ * are all there (a run may drop the bodies of a large dataset once loaded).
  */
 export function writeBodies(path, key, chunks, encode) {
-  if (existsSync(`${path}.json`)) {
+  if (existsSync(`${path}.json`) && existsSync(path)) {
     const previous = JSON.parse(readFileSync(`${path}.json`, 'utf8'));
-    if (previous.key === key) return previous;
+    if (previous.key === key && statSync(path).size === previous.bytes) return previous;
   }
   const fd = openSync(path, 'w');
   const entries = [];
