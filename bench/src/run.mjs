@@ -1,6 +1,6 @@
 // `pnpm bench` / `pnpm bench:quick`: runs the figures of issue 5 in order, prints each with its
 // same-run baseline, ratio and target, and writes BENCHMARKS.md at the repository root.
-//   node src/run.mjs --mode quick|full [--sizes 1m,10m] [--only 1,2,3] [--dir DIR] [--no-write] [--part NAME]
+//   node src/run.mjs --mode quick|full [--sizes 1m,10m] [--storage-sizes 1m,10m] [--only 1,2,3] [--dir DIR] [--no-write] [--part NAME]
 // --part names the results file (bench/results/NAME.md, default the mode), so a run of one size
 // (e.g. --sizes 10m --only 2,3 --part full-10m) sits beside the full run instead of replacing it.
 import { mkdirSync, rmSync } from 'node:fs';
@@ -25,11 +25,17 @@ import * as rows from './rows.mjs';
 /** Datasets up to this size reach the query database through HTTP; larger ones through the storage writer. */
 const HTTP_MAX = 1_000_000;
 const SEED = 42;
+/**
+ * Figure 4's payload workload is stored only up to this size: at 10M spans its dataset, the
+ * DuckDB file and the SQLite design's file need ~58 GB together. The no-payload variant runs at
+ * every storage size (at 10M the file's fixed costs, freed blocks and metadata, weigh 10× less).
+ */
+const PAYLOAD_STORAGE_MAX = 1_000_000;
 const parseSize = (s) => Math.round(Number.parseFloat(s) * ({ k: 1e3, m: 1e6 }[s.slice(-1).toLowerCase()] ?? 1));
 
 export const PLANS = {
-  quick: { sizes: [100_000], storage: 100_000, queryRuns: 10, nodes: 100, flows: 300, liveFlows: 40, viewer: [10_000, 100_000] },
-  full: { sizes: [1_000_000, 10_000_000], storage: 1_000_000, queryRuns: 30, nodes: 100, flows: 2000, liveFlows: 150, viewer: [10_000, 100_000] },
+  quick: { sizes: [100_000], storage: [100_000], queryRuns: 10, nodes: 100, flows: 300, liveFlows: 40, viewer: [10_000, 100_000] },
+  full: { sizes: [1_000_000, 10_000_000], storage: [1_000_000, 10_000_000], queryRuns: 30, nodes: 100, flows: 2000, liveFlows: 150, viewer: [10_000, 100_000] },
 };
 
 async function sendLogs(url, dataset) {
@@ -87,8 +93,8 @@ async function atSize(report, plan, dir, size, first, only) {
   return ingest;
 }
 
-export async function runBench({ mode = 'quick', sizes, only = new Set([1, 2, 3, 4, 5, 6, 7]), dir, write = true, part } = {}) {
-  const plan = { ...PLANS[mode], ...(sizes ? { sizes } : {}) };
+export async function runBench({ mode = 'quick', sizes, storageSizes, only = new Set([1, 2, 3, 4, 5, 6, 7]), dir, write = true, part } = {}) {
+  const plan = { ...PLANS[mode], ...(sizes ? { sizes } : {}), ...(storageSizes ? { storage: storageSizes } : {}) };
   dir ??= join(tmpdir(), 'flowtrace-bench');
   mkdirSync(dir, { recursive: true });
   const report = new Report();
@@ -98,7 +104,11 @@ export async function runBench({ mode = 'quick', sizes, only = new Set([1, 2, 3,
     for (const [i, size] of plan.sizes.entries()) ingests.push(await atSize(report, plan, dir, size, i === 0, only));
   }
   if (only.has(4)) {
-    for (const payloads of [false, true]) rows.storageRows(report, await measureStorage({ dir, seed: SEED, spans: plan.storage, payloads }));
+    for (const spans of plan.storage) {
+      for (const payloads of spans <= PAYLOAD_STORAGE_MAX ? [false, true] : [false]) {
+        rows.storageRows(report, await measureStorage({ dir, seed: SEED, spans, payloads }));
+      }
+    }
   }
   if (only.has(5)) rows.instrumentationRows(report, await measureInstrumentation(plan.nodes, plan.flows));
   if (only.has(6)) rows.liveRow(report, await measureLive(dir, plan.liveFlows));
@@ -109,8 +119,9 @@ export async function runBench({ mode = 'quick', sizes, only = new Set([1, 2, 3,
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'quick' }, sizes: { type: 'string' }, only: { type: 'string' }, dir: { type: 'string' }, part: { type: 'string' }, 'no-write': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'quick' }, sizes: { type: 'string' }, 'storage-sizes': { type: 'string' }, only: { type: 'string' }, dir: { type: 'string' }, part: { type: 'string' }, 'no-write': { type: 'boolean' } } });
   const sizes = values.sizes?.split(',').map(parseSize);
+  const storageSizes = values['storage-sizes']?.split(',').map(parseSize);
   const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
-  await runBench({ mode: values.mode, sizes, only, dir: values.dir, write: !values['no-write'], part: values.part });
+  await runBench({ mode: values.mode, sizes, storageSizes, only, dir: values.dir, write: !values['no-write'], part: values.part });
 }

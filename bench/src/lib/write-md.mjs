@@ -25,7 +25,7 @@ export async function writeBenchmarksMd(report, { mode, part: partName = mode, p
     `## ${mode} run — ${started.toISOString()}`,
     '',
     `- machine: ${machine}`,
-    `- command: \`${mode === 'full' ? 'pnpm bench' : 'pnpm bench:quick'}\` (\`node ${command}\`), sizes ${plan.sizes.map((s) => s.toLocaleString('en-US')).join(', ')} spans; storage figure at ${plan.storage.toLocaleString('en-US')} spans`,
+    `- command: \`${mode === 'full' ? 'pnpm bench' : 'pnpm bench:quick'}\` (\`node ${command}\`), sizes ${plan.sizes.map((s) => s.toLocaleString('en-US')).join(', ')} spans; storage figure at ${plan.storage.map((s) => s.toLocaleString('en-US')).join(', ')} spans`,
     `- load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' / ')} — other work shared this machine; every row carries the load it ran under`,
     `- finished ${new Date().toISOString()} (${((Date.now() - started.getTime()) / 60000).toFixed(1)} min)`,
     '',
