@@ -59,7 +59,7 @@ export class Metrics {
     counter('flowtrace_batches_committed_total', 'Group commits.', [['', writer.commits]]);
     counter('flowtrace_batches_failed_total', 'Group commits that failed.', [['', writer.failedCommits]]);
     counter('flowtrace_spans_committed_total', 'Spans committed (after de-duplication within a group).', [['', writer.committedSpans]]);
-    counter('flowtrace_writer_phase_ms_total', 'Milliseconds the writer spent per phase of its group commits.', [
+    counter('flowtrace_writer_phase_ms_total', 'Wall-clock milliseconds per phase of the group commits; a phase that awaits DuckDB also counts the other work the event loop ran meanwhile (decoding requests).', [
       ['{phase="lookup"}', writer.phaseMs.lookup], ['{phase="append"}', writer.phaseMs.append], ['{phase="commit"}', writer.phaseMs.commit],
     ]);
     gauge('flowtrace_write_queue_rows', 'Rows waiting for the next group commit.', writer.queuedRows);

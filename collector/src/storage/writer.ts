@@ -57,7 +57,7 @@ export interface WriterStats {
   committedLogs: number;
   failedCommits: number;
   lastCommitMs: number;
-  /** Cumulative milliseconds per phase of the group commits: lookups, appends, COMMIT. */
+  /** Cumulative wall-clock milliseconds per phase of the group commits (lookups, appends, COMMIT), including other event-loop work run while a phase awaits DuckDB. */
   phaseMs: { lookup: number; append: number; commit: number };
 }
 
