@@ -28,7 +28,7 @@ const SEED = 42;
 /**
  * Figure 4's payload workload is stored only up to this size: at 10M spans its dataset, the
  * DuckDB file and the SQLite design's file need ~58 GB together. The no-payload variant runs at
- * every storage size (at 10M the file's fixed costs, freed blocks and metadata, weigh 10× less).
+ * every storage size of the plan.
  */
 const PAYLOAD_STORAGE_MAX = 1_000_000;
 const parseSize = (s) => Math.round(Number.parseFloat(s) * ({ k: 1e3, m: 1e6 }[s.slice(-1).toLowerCase()] ?? 1));
