@@ -27,9 +27,17 @@ module.exports = {
     },
     {
       name: 'query-does-not-import-ingest',
+      comment: 'ingest/generated is not ingest logic but the OTLP protocol itself (code generated from the .proto files): query encodes Tempo\'s protobuf answers with it.',
       severity: 'error',
       from: { path: '^collector/src/query/' },
-      to: { path: '^collector/src/ingest/' },
+      to: { path: '^collector/src/ingest/', pathNot: '^collector/src/ingest/generated/' },
+    },
+    {
+      name: 'generated-otlp-stands-alone',
+      comment: 'The generated OTLP code imports only protobufjs, so query reaching it reaches nothing else of ingest.',
+      severity: 'error',
+      from: { path: '^collector/src/ingest/generated/' },
+      to: { path: '^collector/src/', pathNot: '^collector/src/ingest/generated/' },
     },
     {
       name: 'storage-imports-nothing-above-it',

@@ -59,6 +59,10 @@ export function instrumentationRows(report, r) {
     const ratio = r[name] / r.sdk;
     row(name, label, { baseline: `bare SDK ${r.sdk.toFixed(2)} µs`, ratio: fmt.ratio(ratio), target: '≤ 4 µs and ≤ 1.2× SDK', met: fmt.met(r[name] <= 4 && ratio <= 1.2) });
   }
+  if (r.valuesOn !== undefined && r.valuesOff !== undefined) {
+    report.add({ fig: 5, measure: `flowtrace, capture on, every node with an order-like input and output (~500 B of JSON text: a note, dates, ids, a phone number, no secret), default value patterns on (cards, tokens, keys), flow of ${r.nodes} nodes (${fmt.n(r.flows)} flows; CPU time, variants alternated)`,
+      value: `${r.valuesOn.toFixed(2)} µs/node`, baseline: `value patterns off ${r.valuesOff.toFixed(2)} µs`, ratio: `${fmt.ratio(r.valuesOn / r.valuesOff)} (+${(r.valuesOn - r.valuesOff).toFixed(2)} µs/node)`, load: r.load });
+  }
   const pct = (ms) => (ms / r.slowUntracedMs - 1) * 100;
   const signed = (p) => `${p >= 0 ? '+' : ''}${p.toFixed(2)} %`;
   const slow = pct(r.slowTracedMs);

@@ -4,21 +4,25 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import { guardOf, presentedToken, redactUrl, tokenMatches } from './auth.js';
+import { accessOfRequest, type Access, presentedToken, redactUrl, requestPath, stampAccess, tokenMatches } from './auth.js';
+import { refusedHost, type HostPolicy } from './host-check.js';
 import { errors, FlowtraceError } from './errors.js';
 import { otlpRoutes } from './ingest/otlp-routes.js';
+import { zipkinRoutes } from './ingest/zipkin-routes.js';
 import { Metrics } from './metrics.js';
 import { catalogRoutes } from './query/catalog-routes.js';
 import { executionsRoutes } from './query/executions-routes.js';
 import { flowsRoutes } from './query/flows-routes.js';
+import { jaegerRoutes } from './query/jaeger-routes.js';
 import { LiveFeed } from './query/live-feed.js';
 import { liveRoutes } from './query/live-routes.js';
 import { errorSchema, executionSchema, statsSchema } from './query/schemas.js';
 import { sqlRoutes } from './query/sql-routes.js';
+import { tempoRoutes } from './query/tempo-routes.js';
 import type { Storage } from './storage/index.js';
 
 export interface AppOptions {
@@ -32,8 +36,16 @@ export interface AppOptions {
   /** Origins allowed by CORS; none by default. */
   corsOrigins?: string[];
   maxBodyBytes?: number;
+  /** Which Host headers are answered (DNS rebinding); none checked when absent. */
+  hostPolicy?: HostPolicy;
+  /** Time to receive a whole request (headers and body) before 408; default 30 s. */
+  requestTimeoutMs?: number;
   logger?: boolean;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Headers must arrive within this, or within the request timeout when that is shorter. */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export const DEFAULT_VIEWER_DIR = fileURLToPath(new URL('../../viewer/dist/', import.meta.url));
 
@@ -68,6 +80,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }
       : false,
     bodyLimit: 1024 * 1024,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // Node checks the timeouts every connectionsCheckingInterval (30 s by its default).
+    http: {
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+    },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
     forceCloseConnections: 'idle',
   });
@@ -87,16 +105,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(cors, { origin: options.corsOrigins, methods: ['GET', 'POST', 'DELETE'] });
   }
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    const guard = guardOf(request.url);
-    const expected = guard === 'ingest' ? options.ingestToken : guard === 'query' ? options.queryToken : undefined;
+  /** Throws 401 unless the request presents the token that `access` needs (if one is set). */
+  const requireToken = (request: FastifyRequest, reply: FastifyReply, access: Access | undefined): void => {
+    const expected = access === 'ingest' ? options.ingestToken : access === 'query' ? options.queryToken : undefined;
     if (expected !== undefined && !tokenMatches(expected, presentedToken(request))) {
       reply.header('www-authenticate', 'Bearer');
       throw errors.FT_UNAUTHORIZED();
     }
+  };
+  // Every route gets its access class when it is registered (auth.ts); requests are judged by
+  // the route they matched, so no spelling of a path reaches a route past its token.
+  // The viewer's own files (fastify-static marks each route with its rootPath) are public: the
+  // viewer asks for the query token itself.
+  app.addHook('onRoute', (route) => stampAccess(route, (route.config as { rootPath?: unknown } | undefined)?.rootPath !== undefined ? 'public' : undefined));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (options.hostPolicy) {
+      const refused = refusedHost(options.hostPolicy, request.headers.host, request.raw.url ?? '');
+      if (refused !== undefined) {
+        throw errors.FT_HOST_NOT_ALLOWED(`"${refused.slice(0, 100)}" is not answered: this collector answers localhost, 127.0.0.1 and [::1]${options.hostPolicy.allowed.length ? ` and ${options.hostPolicy.allowed.join(', ')}` : ''}. To answer another name, start it with --allowed-hosts NAME`);
+      }
+    }
+    requireToken(request, reply, accessOfRequest(request));
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -111,31 +143,45 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxBodyBytes: options.maxBodyBytes,
     onResult: (outcome) => metrics.recordIngest(outcome),
   });
+  await app.register(zipkinRoutes, {
+    storage,
+    maxBodyBytes: options.maxBodyBytes,
+    onResult: (outcome) => metrics.recordIngest(outcome),
+  });
   await app.register(executionsRoutes, { storage });
   await app.register(flowsRoutes, { storage });
   await app.register(catalogRoutes, { storage });
   await app.register(sqlRoutes, { storage });
   await app.register(liveRoutes, { feed });
+  await app.register(jaegerRoutes, { storage, prefix: '/jaeger' });
+  await app.register(tempoRoutes, { storage, prefix: '/tempo' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok', queuedRows: storage.writer.queued }));
   app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4').send(metrics.render(storage.writer.stats, feed.subscriberCount)),
+    reply.type('text/plain; version=0.0.4').send(metrics.render(storage.writer.stats, feed.stats)),
   );
 
-  await registerViewer(app, options.viewerDir ?? DEFAULT_VIEWER_DIR);
+  await registerViewer(app, options.viewerDir ?? DEFAULT_VIEWER_DIR, requireToken);
   return app;
 }
 
-async function registerViewer(app: FastifyInstance, viewerDir: string): Promise<void> {
+async function registerViewer(
+  app: FastifyInstance,
+  viewerDir: string,
+  requireToken: (request: FastifyRequest, reply: FastifyReply, access: Access) => void,
+): Promise<void> {
   const hasViewer = existsSync(`${viewerDir}/index.html`);
   if (hasViewer) {
     await app.register(fastifyStatic, { root: viewerDir, wildcard: false, index: ['index.html'] });
   }
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0];
+    const path = requestPath(request.url);
     const isPage = request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/v1/');
     if (!isPage) {
+      // Without its area's token, a missing route answers as a guarded one does: routes cannot
+      // be told apart, or listed, without the token.
+      requireToken(request, reply, path.startsWith('/v1/') ? 'ingest' : 'query');
       const error = errors.FT_ROUTE_NOT_FOUND(`${request.method} ${path}`);
       return reply.code(404).send(error.toJSON());
     }

@@ -6,7 +6,8 @@
  * where it listens and stops cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, startServer, type ServerOptions } from './server.js';
+import { DEFAULT_GRPC_MAX_MESSAGE_BYTES } from './ingest/grpc-server.js';
+import { DEFAULT_DB, DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_PORT, startServer, type ServerOptions } from './server.js';
 import { compactDatabase } from './storage/index.js';
 import { parseBytes, parseDuration } from './units.js';
 
@@ -14,10 +15,12 @@ const USAGE = `Usage: flowtrace start [options]
        flowtrace compact [--db PATH]   rewrite a stopped collector's database into a compact file
 
   --port N               port (FLOWTRACE_PORT, default ${DEFAULT_PORT})
+  --grpc-port N          OTLP/gRPC port, 0 turns it off (FLOWTRACE_GRPC_PORT, default ${DEFAULT_GRPC_PORT})
+  --grpc-max-message SIZE  largest OTLP/gRPC request after decompression (FLOWTRACE_GRPC_MAX_MESSAGE, default ${DEFAULT_GRPC_MAX_MESSAGE_BYTES / 2 ** 20}MiB)
   --host H               address to bind (FLOWTRACE_HOST, default ${DEFAULT_HOST})
   --db PATH              DuckDB file or :memory: (FLOWTRACE_DB, default ${DEFAULT_DB})
-  --retention AGE        delete executions older than AGE, e.g. 7d, 12h (FLOWTRACE_RETENTION)
-  --max-db-size SIZE     delete the oldest executions past SIZE, e.g. 5GB (FLOWTRACE_MAX_DB_SIZE)
+  --retention AGE        delete executions (and lines of none) older than AGE, e.g. 7d (FLOWTRACE_RETENTION)
+  --max-db-size SIZE     delete the oldest data past SIZE, e.g. 5GB (FLOWTRACE_MAX_DB_SIZE)
   --retention-interval AGE  how often retention looks (FLOWTRACE_RETENTION_INTERVAL, default 30s)
   --ingest-token T       bearer token required on /v1/* (FLOWTRACE_INGEST_TOKEN)
   --query-token T        bearer token required on /api/* and /metrics (FLOWTRACE_QUERY_TOKEN)
@@ -27,9 +30,19 @@ const USAGE = `Usage: flowtrace start [options]
   --abandon-after AGE    a silent running execution becomes abandoned (FLOWTRACE_ABANDON_AFTER, default 10m)
   --sql-timeout AGE      SQL console time limit (FLOWTRACE_SQL_TIMEOUT, default 10s)
   --sql-max-rows N       SQL console row cap (FLOWTRACE_SQL_MAX_ROWS, default 10000)
+  --sql-max-bytes SIZE   SQL console answer cap in bytes (FLOWTRACE_SQL_MAX_BYTES, default 64MiB)
+  --sql-max-memory SIZE  growth of the process past which a console query is interrupted (FLOWTRACE_SQL_MAX_MEMORY, default 512MiB)
   --memory-limit SIZE    DuckDB memory limit, e.g. 2GB (FLOWTRACE_MEMORY_LIMIT)
+  --live-buffer-size SIZE  live events kept for reconnecting clients (FLOWTRACE_LIVE_BUFFER_SIZE, default 16MiB)
+  --max-live-clients N   open live streams before 503 (FLOWTRACE_MAX_LIVE_CLIENTS, default 100)
+  --allowed-hosts NAMES  Host names answered besides loopback, comma-separated; * for any (FLOWTRACE_ALLOWED_HOSTS)
+  --request-timeout AGE  time to receive a whole request before 408 (FLOWTRACE_REQUEST_TIMEOUT, default 30s)
+  --max-connections-per-client N  open connections one client address may hold (FLOWTRACE_MAX_CONNECTIONS_PER_CLIENT, default 256)
   --log                  log requests (FLOWTRACE_LOG=1)
 `;
+
+/** How long a stop may take before the process exits anyway. */
+const STOP_DEADLINE_MS = 10_000;
 
 function fail(message: string): never {
   process.stderr.write(`flowtrace: ${message}\n\n${USAGE}`);
@@ -55,7 +68,16 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
       'abandon-after': { type: 'string' },
       'sql-timeout': { type: 'string' },
       'sql-max-rows': { type: 'string' },
+      'sql-max-bytes': { type: 'string' },
+      'sql-max-memory': { type: 'string' },
       'memory-limit': { type: 'string' },
+      'grpc-port': { type: 'string' },
+      'grpc-max-message': { type: 'string' },
+      'live-buffer-size': { type: 'string' },
+      'max-live-clients': { type: 'string' },
+      'allowed-hosts': { type: 'string', multiple: true },
+      'request-timeout': { type: 'string' },
+      'max-connections-per-client': { type: 'string' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -71,6 +93,10 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
     if (!/^\d+$/.test(value)) fail(`${what} must be a whole number, got "${value}"`);
     return Number(value);
   };
+  const positive = (what: string, value: number | undefined): number | undefined => {
+    if (value !== undefined && value <= 0) fail(`${what} must be more than 0`);
+    return value;
+  };
   const guard = <T>(what: string, parse: () => T): T => {
     try {
       return parse();
@@ -84,8 +110,18 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
   const maxBody = pick(values['max-body'], 'FLOWTRACE_MAX_BODY');
   const abandon = pick(values['abandon-after'], 'FLOWTRACE_ABANDON_AFTER');
   const sqlTimeout = pick(values['sql-timeout'], 'FLOWTRACE_SQL_TIMEOUT');
+  const sqlMaxBytes = pick(values['sql-max-bytes'], 'FLOWTRACE_SQL_MAX_BYTES');
+  const sqlMaxMemory = pick(values['sql-max-memory'], 'FLOWTRACE_SQL_MAX_MEMORY');
+  const requestTimeout = pick(values['request-timeout'], 'FLOWTRACE_REQUEST_TIMEOUT');
+  const liveBuffer = pick(values['live-buffer-size'], 'FLOWTRACE_LIVE_BUFFER_SIZE');
+  const maxLiveClients = int(pick(values['max-live-clients'], 'FLOWTRACE_MAX_LIVE_CLIENTS'), '--max-live-clients');
+  if (maxLiveClients === 0) fail('--max-live-clients must be at least 1');
   const port = int(pick(values.port, 'FLOWTRACE_PORT'), '--port');
   if (port !== undefined && port > 65535) fail('--port must be at most 65535');
+  const grpcPort = int(pick(values['grpc-port'], 'FLOWTRACE_GRPC_PORT'), '--grpc-port');
+  if (grpcPort !== undefined && grpcPort > 65535) fail('--grpc-port must be at most 65535');
+  const grpcMax = pick(values['grpc-max-message'], 'FLOWTRACE_GRPC_MAX_MESSAGE');
+  const grpcMaxBytes = grpcMax ? guard('--grpc-max-message', () => parseBytes(grpcMax)) : undefined;
   const cors = values['cors-origin'] ?? env.FLOWTRACE_CORS_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     port,
@@ -107,7 +143,17 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
     abandonAfterMs: abandon ? guard('--abandon-after', () => parseDuration(abandon)) : undefined,
     sqlTimeoutMs: sqlTimeout ? guard('--sql-timeout', () => parseDuration(sqlTimeout)) : undefined,
     sqlMaxRows: int(pick(values['sql-max-rows'], 'FLOWTRACE_SQL_MAX_ROWS'), '--sql-max-rows'),
+    sqlMaxBytes: sqlMaxBytes ? guard('--sql-max-bytes', () => parseBytes(sqlMaxBytes)) : undefined,
+    sqlMaxMemoryBytes: sqlMaxMemory ? positive('--sql-max-memory', guard('--sql-max-memory', () => parseBytes(sqlMaxMemory))) : undefined,
     memoryLimit: pick(values['memory-limit'], 'FLOWTRACE_MEMORY_LIMIT'),
+    // --grpc-port 0 turns the receiver off (no free-port pick: exporters need a known port).
+    grpc: grpcPort === 0 ? false : { port: grpcPort, maxMessageBytes: grpcMaxBytes },
+    liveBufferBytes: liveBuffer ? guard('--live-buffer-size', () => parseBytes(liveBuffer)) : undefined,
+    maxLiveClients,
+    allowedHosts: (values['allowed-hosts'] ?? (env.FLOWTRACE_ALLOWED_HOSTS ? [env.FLOWTRACE_ALLOWED_HOSTS] : undefined))
+      ?.flatMap((names) => names.split(',')).map((name) => name.trim()).filter(Boolean),
+    requestTimeoutMs: requestTimeout ? positive('--request-timeout', guard('--request-timeout', () => parseDuration(requestTimeout))) : undefined,
+    maxConnectionsPerClient: positive('--max-connections-per-client', int(pick(values['max-connections-per-client'], 'FLOWTRACE_MAX_CONNECTIONS_PER_CLIENT'), '--max-connections-per-client')),
     logger: values.log ?? env.FLOWTRACE_LOG === '1',
   };
 }
@@ -137,9 +183,17 @@ async function main(): Promise<void> {
   const server = await startServer(options);
   const where = options.dbPath ?? DEFAULT_DB;
   process.stdout.write(`flowtrace listening on ${server.url} (database ${where})\n`);
-  process.stdout.write(`  viewer   ${server.url}/\n  OTLP     ${server.url}/v1/traces, ${server.url}/v1/logs\n  API      ${server.url}/api/openapi.json\n`);
+  process.stdout.write(`  viewer   ${server.url}/\n  OTLP     ${server.url}/v1/traces, ${server.url}/v1/logs, ${server.url}/v1/metrics\n`);
+  if (server.grpcPort !== undefined) process.stdout.write(`  OTLP/gRPC ${new URL(server.url).hostname}:${server.grpcPort}\n`);
+  process.stdout.write(`  API      ${server.url}/api/openapi.json\n`);
   const stop = (signal: string) => {
     process.stdout.write(`flowtrace: ${signal}, committing pending batches and closing the database\n`);
+    // Acknowledged batches are durable in the WAL already: a stop that hangs (an engine call that
+    // does not return) is ended rather than left to the supervisor's SIGKILL, saying where it hung.
+    setTimeout(() => {
+      process.stderr.write(`flowtrace: still stopping after ${STOP_DEADLINE_MS / 1000} s (${server.stopPhase}); exiting, committed data is in the write-ahead log\n`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     server.close().then(
       () => {
         process.stdout.write('flowtrace: stopped\n');

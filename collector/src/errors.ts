@@ -40,6 +40,7 @@ export const errors = {
   FT_BAD_FILTER: define('FT_BAD_FILTER', 400, 'Invalid filter'),
   FT_OTLP_UNDECODABLE: define('FT_OTLP_UNDECODABLE', 400, 'The OTLP body could not be decoded'),
   FT_OTLP_INVALID: define('FT_OTLP_INVALID', 400, 'The OTLP request holds no valid data'),
+  FT_ZIPKIN_INVALID: define('FT_ZIPKIN_INVALID', 400, 'The body is not a valid Zipkin v2 JSON list of spans'),
   FT_BAD_ENCODING: define('FT_BAD_ENCODING', 400, 'The body does not match its Content-Encoding'),
   FT_UNSUPPORTED_ENCODING: define('FT_UNSUPPORTED_ENCODING', 415, 'Content-Encoding must be gzip or identity'),
   FT_BODY_TOO_LARGE: define('FT_BODY_TOO_LARGE', 413, 'The request body is larger than the cap'),
@@ -50,11 +51,14 @@ export const errors = {
   ),
   FT_QUEUE_FULL: define('FT_QUEUE_FULL', 429, 'The write queue is full; retry later', 1),
   FT_SHUTTING_DOWN: define('FT_SHUTTING_DOWN', 503, 'The collector is shutting down; retry later', 5),
+  FT_LIVE_TOO_MANY_CLIENTS: define('FT_LIVE_TOO_MANY_CLIENTS', 503, 'Too many live streams are open (--max-live-clients); retry later', 5),
   FT_WRITE_FAILED: define('FT_WRITE_FAILED', 503, 'The spans could not be stored; retry later', 1),
   FT_SQL_REFUSED: define('FT_SQL_REFUSED', 400, 'SQL refused'),
   FT_SQL_ERROR: define('FT_SQL_ERROR', 400, 'SQL error'),
   FT_SQL_TIMEOUT: define('FT_SQL_TIMEOUT', 400, 'The query ran past the time limit and was interrupted'),
+  FT_SQL_MEMORY: define('FT_SQL_MEMORY', 400, 'The query made the collector use more memory than the SQL console allows and was interrupted'),
   FT_UNAUTHORIZED: define('FT_UNAUTHORIZED', 401, 'A valid bearer token is required'),
+  FT_HOST_NOT_ALLOWED: define('FT_HOST_NOT_ALLOWED', 403, 'Host header refused (see --allowed-hosts)'),
   FT_INTERNAL: define('FT_INTERNAL', 500, 'Internal error'),
 } as const satisfies Record<string, ErrorFactory>;
 

@@ -103,6 +103,15 @@ describe('a collector with tokens', () => {
     expect((await fetch(`${server.url}/api/executions?access_token=q-secret`)).status).toBe(401);
   });
 
+  it('answers a CORS preflight without the token (browsers send none), and nothing more', async () => {
+    const headers = { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' };
+    const r = await fetch(`${server.url}/api/executions`, { method: 'OPTIONS', headers });
+    expect(r.status).toBe(204);
+    expect(r.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(await r.text()).toBe('');
+    expect((await fetch(`${server.url}/api/executions`, { headers: { origin: 'http://localhost:5173' } })).status).toBe(401);
+  });
+
   it('allows the configured CORS origin only', async () => {
     const ok = await fetch(`${server.url}/healthz`, { headers: { origin: 'http://localhost:5173' } });
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');

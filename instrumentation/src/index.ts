@@ -35,5 +35,7 @@ export type { JobContext, JobSpec, ScheduledJob } from './handlers/job.js';
 export { installConsoleCapture, uninstallConsoleCapture } from './capture/console.js';
 export { serializePayload, capText } from './capture/serialize.js';
 export type { SerializeOptions } from './capture/serialize.js';
-export { Redactor, DEFAULT_REDACTED_KEYS, DEFAULT_REDACTED_VALUE_PATTERNS } from './capture/redact.js';
+export { Redactor, DEFAULT_REDACTED_KEYS } from './capture/redact.js';
 export type { RedactionOptions } from './capture/redact.js';
+export { DEFAULT_REDACTED_VALUE_PATTERNS, isCardNumber } from './capture/value-patterns.js';
+export type { DefaultValuePatternName, ValuePattern } from './capture/value-patterns.js';

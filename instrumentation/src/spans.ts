@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { ATTR_ERROR_NODE_ID } from './conventions.js';
 import { scheduleStartMark } from './capture/marks.js';
+import { redactError } from './capture/redact.js';
 import { serializePayload } from './capture/serialize.js';
 import { Frame, linkOpenFrame, openFramesNewestFirst, unlinkOpenFrame, type FrameSpec } from './frame.js';
 import { internalError, rt } from './runtime.js';
@@ -105,11 +106,11 @@ export function closeFrame(frame: Frame, outcome: Outcome, value: unknown, statu
       const failure = frame.judge?.(value);
       if (failure !== undefined) {
         outcome = 'error';
-        span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: rt().redactor.redactText(failure) });
       } else span.setStatus(STATUS_OK);
     } else if (outcome === 'error' || outcome === 'timed_out') {
       if (value !== undefined) recordError(span, value);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: statusMessage ?? messageOf(value) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: rt().redactor.redactText(statusMessage ?? messageOf(value)) });
       noteFailure(frame, value);
     } else if (outcome === 'skipped') {
       writeOutput(frame, undefined);
@@ -134,11 +135,12 @@ function writeOutput(frame: Frame, value: unknown): void {
   if (text !== undefined) frame.span.setAttribute(frame.outputAttr, text);
 }
 
-/** Records a thrown value as the standard `exception` event. */
+/** Records a thrown value as the standard `exception` event, secrets in its message and stack replaced. */
 export function recordError(span: Span, error: unknown): void {
-  if (error instanceof Error) span.recordException(error);
-  else if (typeof error === 'string') span.recordException(error);
-  else span.recordException({ name: typeof error, message: messageOf(error) });
+  const redactor = rt().redactor;
+  if (error instanceof Error) span.recordException(redactError(error, redactor));
+  else if (typeof error === 'string') span.recordException(redactor.redactText(error));
+  else span.recordException({ name: typeof error, message: redactor.redactText(messageOf(error)) });
 }
 
 /** A readable message for any thrown value. */

@@ -14,6 +14,9 @@
 // preemption inside the node but not inside the instrumentation, which biased the old
 // figure against tracing. Untraced, flowtrace and bare-SDK flows alternate, and their medians
 // are compared (`slowSdkMs`, not in the figure's rows, says what the SDK's spans alone cost).
+// Value redaction (card numbers, tokens, keys found by their shape) is measured as a pair: a
+// node with a text-bearing input and output (an order with a note, dates, a phone number, no
+// secret: the usual case) with the default value patterns on, and the same with them off.
 import { context, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
@@ -37,6 +40,16 @@ const capture = {
 };
 const work = (i) => i;
 const smallInput = { orderId: 'o-1', items: [{ sku: 'book', qty: 2, price: 10 }] };
+const textInput = {
+  orderId: 'ORD-20240612-000123', customer: { name: 'Ann Smith', email: 'ann@example.com', phone: '+1 415-555-0132' },
+  note: 'Leave the parcel at the back door and ring twice; call ahead if nobody answers after 6 pm.',
+  items: [{ sku: 'book-978-3-16-148410-0', qty: 2, price: 10 }, { sku: 'pen', qty: 1, price: 2.5 }],
+  placedAt: '2026-01-02T10:00:00.000Z', total: 22.5,
+};
+const textOutput = { status: 'accepted', message: 'Order ORD-20240612-000123 accepted for Ann Smith, delivery on 2026-01-04 between 09:00 and 12:00.' };
+const textFlow = async () => runFlow({ id: 'bench' }, textInput, async () => {
+  for (let i = 0; i < nodes; i++) runNode({ id: 'step', type: 'code' }, textInput, () => textOutput);
+});
 const flowtraceFlow = async () => runFlow({ id: 'bench' }, { orderId: 'o-1' }, async () => {
   for (let i = 0; i < nodes; i++) node({ id: 'step', type: 'code' }, () => work(i));
 });
@@ -61,14 +74,17 @@ const variants = {
     }),
     capture: capture.on,
   },
+  // Not in the figure's main rows: the value-redaction pair (see the header).
+  valuesOn: { run: textFlow, capture: capture.on },
+  valuesOff: { run: textFlow, capture: capture.on, redaction: { disableValuePatterns: 'all' } },
 };
 
-const configure = (c) => { if (c) configureInstrumentation({ tracerProvider: tp, loggerProvider: lp, capture: c }); };
+const configure = (c, redaction) => { if (c) configureInstrumentation({ tracerProvider: tp, loggerProvider: lp, capture: c, redaction }); };
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 /** CPU and wall µs per node over `count` flows, timers given their turn between flows. */
 async function measure(v, count) {
-  configure(v.capture);
+  configure(v.capture, v.redaction);
   let cpu = 0;
   let wall = 0;
   for (let i = 0; i < count; i++) {

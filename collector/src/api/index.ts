@@ -13,6 +13,7 @@ export type {
   FlowStatsSeries,
   LiveEvent,
   LiveEventType,
+  LiveSpan,
   LogLine,
   NodeStats,
   NodeStatus,

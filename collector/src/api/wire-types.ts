@@ -13,7 +13,7 @@ export type SpanKindName = 'unspecified' | 'internal' | 'server' | 'client' | 'p
 /** One execution (trace) in a list. */
 export interface ExecutionSummary {
   traceId: string;
-  /** flow.name, or the root span's name for traces from plain OTel SDKs (or the first span's name while the root is missing). */
+  /** flow.name; for traces from plain OTel SDKs, `service: root span name`. */
   flowName: string;
   flowId: string | null;
   flowVersion: string | null;
@@ -37,6 +37,14 @@ export interface ExecutionSummary {
   errorMessage: string | null;
   /** true once the root span (finished) has arrived. */
   hasRoot: boolean;
+  /**
+   * The root has a parent that is not in the trace: the execution continues a trace from
+   * elsewhere (a gateway, a browser, a service that sends its spans somewhere else; the SDK
+   * marks such a parent remote). Not a broken trace: its root's status and duration are its own.
+   */
+  continuesRemoteTrace: boolean;
+  /** The root's parent span id when continuesRemoteTrace, else null. */
+  remoteParentSpanId: string | null;
   /** Time the collector last received anything for this trace. */
   lastSeenAt: string;
 }
@@ -301,5 +309,20 @@ export interface LiveEvent {
   /** For execution.* events. */
   execution?: ExecutionSummary;
   /** For span.* events (for span.started: endTime null, status running). */
-  span?: Span;
+  span?: LiveSpan;
+}
+
+/**
+ * A span as a live event carries it: what the waterfall and the lists draw (as an outline
+ * span has), never attributes, events or links — GET /api/executions/:traceId/spans/:spanId
+ * has those. Texts longer than 1,024 characters are cut (the outline has them whole).
+ */
+export interface LiveSpan extends Pick<Span,
+  | 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'serviceName' | 'kind' | 'startTime' | 'startTimeUnixNano'
+  | 'endTime' | 'endTimeUnixNano' | 'durationMs' | 'status' | 'statusCode' | 'statusMessage'> {
+  /** flow.node.id, flow.node.name, flow.node.type, flow.node.index of a flow node, else null. */
+  nodeId: string | null;
+  nodeName: string | null;
+  nodeType: string | null;
+  nodeIndex: number | null;
 }

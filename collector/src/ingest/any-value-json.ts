@@ -15,6 +15,7 @@ import type { IngestCaps } from './ingest-caps.js';
 import { ATTR_TRUNCATED } from './ingest-caps.js';
 import { undecodableError } from './ingest-errors.js';
 import { int64Token } from './ids-and-times.js';
+import { wellFormed } from './well-formed.js';
 
 /** What the caps cut while writing one span (or record): values cut and entries dropped. */
 export interface CutState {
@@ -38,8 +39,13 @@ function bad(key: string, what: string): never {
   throw undecodableError(`attribute ${JSON.stringify(key)}: ${what}`);
 }
 
-/** A string value cut to the byte cap (on a character boundary), with the truncation marker. */
-export function capString(s: string, caps: IngestCaps, cut: CutState): string {
+/**
+ * A string value made well-formed (lone surrogates → U+FFFD, see well-formed.ts) and cut to the
+ * byte cap (on a character boundary), with the truncation marker. Every text of a span, record,
+ * scope and resource passes here on its way to storage.
+ */
+export function capString(text: string, caps: IngestCaps, cut: CutState): string {
+  const s = wellFormed(text);
   const max = caps.maxValueBytes;
   if (s.length * 3 <= max || Buffer.byteLength(s, 'utf8') <= max) return s;
   cut.truncated = true;
@@ -61,9 +67,9 @@ function bytesJson(v: unknown, key: string, caps: IngestCaps, cut: CutState): st
   }
   if (typeof v !== 'string') bad(key, 'bytesValue must be base64 text');
   const maxChars = Math.ceil(caps.maxValueBytes / 3) * 4;
-  if (v.length <= maxChars) return JSON.stringify(v);
+  if (v.length <= maxChars) return JSON.stringify(wellFormed(v));
   cut.truncated = true;
-  return JSON.stringify(v.slice(0, maxChars));
+  return JSON.stringify(wellFormed(v.slice(0, maxChars)));
 }
 
 function doubleJson(v: unknown, key: string): string {
@@ -133,7 +139,7 @@ export function anyValueToJson(value: unknown, key: string, caps: IngestCaps, cu
         const kv = items[i] as { key?: unknown; value?: unknown } | null;
         if (typeof kv !== 'object' || kv === null || typeof kv.key !== 'string') bad(key, 'kvlist entries need a string key');
         if (i > 0) out += ',';
-        out += JSON.stringify(kv.key) + ':' + anyValueToJson(kv.value, key, caps, cut, depth + 1);
+        out += JSON.stringify(wellFormed(kv.key)) + ':' + anyValueToJson(kv.value, key, caps, cut, depth + 1);
       }
       return out + '}';
     }

@@ -16,6 +16,8 @@ export interface ConvertResult {
   batch: IngestBatch;
   rejectedSpans: number;
   rejectedLogRecords: number;
+  /** Metric data points rejected (metrics requests only). */
+  rejectedDataPoints?: number;
   errors: string[];
 }
 
@@ -37,7 +39,7 @@ export function addError(result: ConvertResult, message: string): void {
 
 /** Appends the "… and N more" line when reasons were left out. */
 export function finishErrors(result: ConvertResult): ConvertResult {
-  const total = result.rejectedSpans + result.rejectedLogRecords;
+  const total = result.rejectedSpans + result.rejectedLogRecords + (result.rejectedDataPoints ?? 0);
   if (total > result.errors.length && result.errors.length === MAX_ERRORS) {
     result.errors.push(`… and ${total - MAX_ERRORS} more rejected`);
   }

@@ -213,3 +213,6 @@ export function decodeLogsRequestJson(body: string | Uint8Array): LogsRequestIn 
   const o = parseBody(body, 'ExportLogsServiceRequest');
   return { resourceLogs: each(arr(get(o, 'resourceLogs', 'resource_logs'), 'body', 'resourceLogs'), 'body', 'resourceLogs', resourceLogs) };
 }
+
+/** The field readers, for the metrics decoder (decode-json-metrics.ts) to follow the same rules. */
+export { arr, each, enumOf, fail, get, id, obj, parseBody, resource, str, u32, u64 };

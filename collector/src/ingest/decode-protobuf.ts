@@ -6,9 +6,11 @@
 import { opentelemetry } from './generated/otlp.js';
 import { undecodableError } from './ingest-errors.js';
 import type { LogsRequestIn, TraceRequestIn } from './otlp-model.js';
+import type { MetricsRequestIn } from './otlp-metrics-model.js';
 
 const TraceRequest = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 const LogsRequest = opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+const MetricsRequest = opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 
 function reason(err: unknown): string {
   return err instanceof RangeError && /call stack/i.test(err.message) ? 'nesting too deep'
@@ -30,5 +32,14 @@ export function decodeLogsRequestProtobuf(body: Uint8Array): LogsRequestIn {
     return LogsRequest.decode(body) as LogsRequestIn;
   } catch (err) {
     throw undecodableError(`body is not a protobuf ExportLogsServiceRequest: ${reason(err)}`, err);
+  }
+}
+
+/** Decodes a protobuf ExportMetricsServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
+export function decodeMetricsRequestProtobuf(body: Uint8Array): MetricsRequestIn {
+  try {
+    return MetricsRequest.decode(body) as MetricsRequestIn;
+  } catch (err) {
+    throw undecodableError(`body is not a protobuf ExportMetricsServiceRequest: ${reason(err)}`, err);
   }
 }

@@ -5,10 +5,12 @@
  */
 import type { ConvertResult } from './convert-common.js';
 import { decodeLogsRequestJson, decodeTraceRequestJson } from './decode-json.js';
-import { decodeLogsRequestProtobuf, decodeTraceRequestProtobuf } from './decode-protobuf.js';
+import { decodeMetricsRequestJson } from './decode-json-metrics.js';
+import { decodeLogsRequestProtobuf, decodeMetricsRequestProtobuf, decodeTraceRequestProtobuf } from './decode-protobuf.js';
 import type { IngestCaps } from './ingest-caps.js';
 import { invalidError } from './ingest-errors.js';
 import { convertLogsRequest } from './logs-to-rows.js';
+import { convertMetricsRequest } from './metrics-to-rows.js';
 import { convertTraceRequest } from './spans-to-rows.js';
 
 export { DEFAULT_INGEST_CAPS, ATTR_TRUNCATED, resolveCaps, type IngestCaps } from './ingest-caps.js';
@@ -19,14 +21,29 @@ export { convertLogsRequest, severityTextOf } from './logs-to-rows.js';
 export { decodeTraceRequestJson, decodeLogsRequestJson } from './decode-json.js';
 export { decodeTraceRequestProtobuf, decodeLogsRequestProtobuf } from './decode-protobuf.js';
 export type { TraceRequestIn, LogsRequestIn } from './otlp-model.js';
+export { convertMetricsRequest } from './metrics-to-rows.js';
+export { decodeMetricsRequestJson } from './decode-json-metrics.js';
+export { decodeMetricsRequestProtobuf } from './decode-protobuf.js';
+export type { MetricsRequestIn } from './otlp-metrics-model.js';
 
 /** The two OTLP/HTTP encodings. */
 export type OtlpFormat = 'protobuf' | 'json';
 
+/** The OTLP signals the collector takes, over HTTP (/v1/<signal>) and gRPC (<Signal>Service/Export). */
+export type OtlpSignal = 'traces' | 'logs' | 'metrics';
+
+/** Items a conversion kept (spans, start marks, log records, data points) and rejected. */
+export function itemCounts(result: ConvertResult): { accepted: number; rejected: number } {
+  const b = result.batch;
+  return {
+    accepted: b.spans.length + b.starts.length + b.logs.length + (b.metrics?.length ?? 0),
+    rejected: result.rejectedSpans + result.rejectedLogRecords + (result.rejectedDataPoints ?? 0),
+  };
+}
+
 /** Throws FT_OTLP_INVALID when a request had items and every one of them was rejected. */
 function requireSomethingValid(result: ConvertResult, what: string): ConvertResult {
-  const kept = result.batch.spans.length + result.batch.starts.length + result.batch.logs.length;
-  const rejected = result.rejectedSpans + result.rejectedLogRecords;
+  const { accepted: kept, rejected } = itemCounts(result);
   if (kept === 0 && rejected > 0) {
     throw invalidError(`every ${what} was rejected: ${result.errors.join('; ')}`);
   }
@@ -49,4 +66,23 @@ export function ingestTraces(body: Uint8Array, format: OtlpFormat, caps?: Partia
 export function ingestLogs(body: Uint8Array, format: OtlpFormat, caps?: Partial<IngestCaps>): ConvertResult {
   const request = format === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(body);
   return requireSomethingValid(convertLogsRequest(request, caps), 'log record');
+}
+
+/**
+ * Decodes and converts a /v1/metrics body to one row per data point. Throws IngestError (400)
+ * when the body is undecodable or nothing in it is valid.
+ */
+export function ingestMetrics(body: Uint8Array, format: OtlpFormat, caps?: Partial<IngestCaps>): ConvertResult {
+  const request = format === 'protobuf' ? decodeMetricsRequestProtobuf(body) : decodeMetricsRequestJson(body);
+  return requireSomethingValid(convertMetricsRequest(request, caps), 'data point');
+}
+
+/**
+ * The one path from an OTLP request body to rows, for every signal and both transports
+ * (OTLP/HTTP routes and the OTLP/gRPC server): decode, validate, convert.
+ */
+export function ingestOtlp(signal: OtlpSignal, body: Uint8Array, format: OtlpFormat, caps?: Partial<IngestCaps>): ConvertResult {
+  if (signal === 'traces') return ingestTraces(body, format, caps);
+  if (signal === 'logs') return ingestLogs(body, format, caps);
+  return ingestMetrics(body, format, caps);
 }

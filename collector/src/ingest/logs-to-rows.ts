@@ -2,12 +2,15 @@
  * ExportLogsServiceRequest (ResourceLogs → ScopeLogs → LogRecord) → rows. A record whose
  * attribute `flowtrace.mark` is `span.start` becomes a running SpanRow (endTimeUnixNano null)
  * in batch.starts; every other record becomes a LogRow (console lines carry their span's ids).
- * Invalid records are rejected one by one with a reason.
+ * Invalid records are rejected one by one with a reason, among them a record with a value its
+ * table's column cannot hold (a severityNumber outside the enum, a flow.node.index beyond
+ * INTEGER), checked against storage/table-columns.ts so that it never reaches a group commit.
  */
 import {
   ATTR_MARK, ATTR_MARK_PARENT_SPAN_ID, ATTR_MARK_SPAN_KIND, ATTR_MARK_SPAN_NAME, MARK_SPAN_START,
 } from '@flowtrace/instrumentation/conventions';
 import type { LogRow, SpanRow } from '../storage/rows.js';
+import { logRowProblem, startRowProblem } from '../storage/table-columns.js';
 import { anyValueToJson, attributesToJson, capString, capText, withTruncatedMark, type AttributeParts, type CutState } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
@@ -40,8 +43,8 @@ export function convertLogsRequest(request: LogsRequestIn, options?: Partial<Ing
         const rec = records[i];
         const marks = markAttributes(rec.attributes);
         const row = marks !== null && marks.mark === MARK_SPAN_START
-          ? startMarkToSpan(rec, marks, res, scopeName, scopeVersion, caps)
-          : recordToLog(rec, res, scopeName, caps);
+          ? checked(startMarkToSpan(rec, marks, res, scopeName, scopeVersion, caps), startRowProblem)
+          : checked(recordToLog(rec, res, scopeName, caps), logRowProblem);
         if (typeof row === 'string') {
           result.rejectedLogRecords++;
           addError(result, `resourceLogs[${r}].scopeLogs[${s}].logRecords[${i}]: ${row}`);
@@ -54,6 +57,11 @@ export function convertLogsRequest(request: LogsRequestIn, options?: Partial<Ing
     }
   }
   return finishErrors(result);
+}
+
+/** The row, or why its table cannot hold it. */
+function checked<R>(row: R | string, problem: (row: R) => string | null): R | string {
+  return typeof row === 'string' ? row : problem(row) ?? row;
 }
 
 interface Marks { mark: unknown; name: unknown; parent: unknown; kind: unknown }

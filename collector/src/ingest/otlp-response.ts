@@ -1,14 +1,15 @@
 /**
- * OTLP/HTTP answers in the request's encoding: ExportTrace/LogsServiceResponse (with
+ * OTLP/HTTP answers in the request's encoding: ExportTrace/Logs/MetricsServiceResponse (with
  * partial_success when something was rejected) for 200, and google.rpc.Status for
  * protobuf errors, as the OTLP specification says.
  */
 import protobuf from 'protobufjs';
 import { opentelemetry } from './generated/otlp.js';
-import type { OtlpFormat } from './index.js';
+import type { OtlpFormat, OtlpSignal } from './index.js';
 
 const TraceResponse = opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 const LogsResponse = opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+const MetricsResponse = opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 
 // google.rpc.Status, the error body of OTLP/HTTP protobuf answers (not in the OTLP protos).
 const RpcStatus = protobuf.Type.fromJSON('Status', {
@@ -20,25 +21,21 @@ export interface PartialSuccess {
   message: string;
 }
 
-/** The body of a 200 answer to /v1/traces or /v1/logs. */
-export function successBody(signal: 'traces' | 'logs', format: OtlpFormat, partial: PartialSuccess | undefined): Buffer | object {
-  const partialSuccess =
-    partial && partial.rejected > 0
-      ? signal === 'traces'
-        ? { rejectedSpans: partial.rejected, errorMessage: partial.message }
-        : { rejectedLogRecords: partial.rejected, errorMessage: partial.message }
-      : undefined;
+/** The partial_success counter field of each signal's response. */
+const REJECTED_FIELD = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' } as const;
+
+/** The body of a 200 answer to /v1/traces, /v1/logs or /v1/metrics (and of a gRPC Export). */
+export function successBody(signal: OtlpSignal, format: OtlpFormat, partial: PartialSuccess | undefined): Buffer | object {
+  const field = REJECTED_FIELD[signal];
+  const rejected = partial !== undefined && partial.rejected > 0 ? partial : undefined;
   if (format === 'json') {
-    if (!partialSuccess) return {};
-    return {
-      partialSuccess:
-        signal === 'traces'
-          ? { rejectedSpans: String(partial!.rejected), errorMessage: partial!.message }
-          : { rejectedLogRecords: String(partial!.rejected), errorMessage: partial!.message },
-    };
+    // OTLP/JSON writes int64 fields as decimal text.
+    return rejected ? { partialSuccess: { [field]: String(rejected.rejected), errorMessage: rejected.message } } : {};
   }
-  const message = partialSuccess ? { partialSuccess } : {};
-  const bytes = signal === 'traces' ? TraceResponse.encode(message).finish() : LogsResponse.encode(message).finish();
+  const message = rejected ? { partialSuccess: { [field]: rejected.rejected, errorMessage: rejected.message } } : {};
+  const bytes = signal === 'traces' ? TraceResponse.encode(message).finish()
+    : signal === 'logs' ? LogsResponse.encode(message).finish()
+      : MetricsResponse.encode(message).finish();
   return Buffer.from(bytes);
 }
 

@@ -1,5 +1,5 @@
 /**
- * POST /v1/traces and /v1/logs: OTLP/HTTP with protobuf or JSON bodies, gzip or not. The
+ * POST /v1/traces, /v1/logs and /v1/metrics: OTLP/HTTP with protobuf or JSON bodies, gzip or not. The
  * body cap is measured after decompression (413); other content types get 415; a write
  * queue that is full gets 429 with Retry-After. A 200 is sent only after the rows are
  * committed, so an acknowledged span is durable.
@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { errors, FlowtraceError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
-import { ingestLogs, ingestTraces, type ConvertResult, type IngestCaps, type OtlpFormat } from './index.js';
+import { ingestOtlp, itemCounts, type ConvertResult, type IngestCaps, type OtlpFormat, type OtlpSignal } from './index.js';
 import { grpcCodeOf, protobufStatusBody, successBody } from './otlp-response.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -24,7 +24,9 @@ export interface IngestRouteOptions {
 }
 
 export interface IngestOutcome {
-  signal: 'traces' | 'logs';
+  signal: OtlpSignal;
+  /** How it arrived (default 'http'): gRPC requests are counted by gRPC status code apart. */
+  transport?: 'http' | 'grpc';
   accepted: number;
   rejected: number;
   statusCode: number;
@@ -38,7 +40,8 @@ function formatOf(request: FastifyRequest): OtlpFormat | undefined {
   return undefined;
 }
 
-async function decompress(request: FastifyRequest, raw: Buffer, maxBytes: number): Promise<Buffer> {
+/** The body after its Content-Encoding (gzip or none), capped at maxBytes after decompression (413). */
+export async function decompress(request: FastifyRequest, raw: Buffer, maxBytes: number): Promise<Buffer> {
   const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') {
     if (raw.length > maxBytes) throw errors.FT_BODY_TOO_LARGE(`${raw.length} bytes, cap ${maxBytes}`);
@@ -70,7 +73,7 @@ export async function otlpRoutes(app: FastifyInstance, opts: IngestRouteOptions)
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
 
-  const handle = (signal: 'traces' | 'logs') => async (request: FastifyRequest, reply: FastifyReply) => {
+  const handle = (signal: OtlpSignal) => async (request: FastifyRequest, reply: FastifyReply) => {
     const started = performance.now();
     const format = formatOf(request);
     let result: ConvertResult | undefined;
@@ -81,16 +84,15 @@ export async function otlpRoutes(app: FastifyInstance, opts: IngestRouteOptions)
       if (refusal) throw refusal;
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const body = await decompress(request, raw, maxBodyBytes);
-      result = signal === 'traces' ? ingestTraces(body, format, opts.caps) : ingestLogs(body, format, opts.caps);
+      result = ingestOtlp(signal, body, format, opts.caps);
       await opts.storage.writer.write(result.batch);
-      const rejected = result.rejectedSpans + result.rejectedLogRecords;
-      const accepted = result.batch.spans.length + result.batch.starts.length + result.batch.logs.length;
+      const { accepted, rejected } = itemCounts(result);
       opts.onResult?.({ signal, accepted, rejected, statusCode: 200, latencyMs: performance.now() - started });
       const body200 = successBody(signal, format, { rejected, message: result.errors.join('; ') });
       return reply.code(200).type(format === 'json' ? 'application/json' : 'application/x-protobuf').send(body200);
     } catch (error) {
       const coded = toCoded(error);
-      const attempted = result ? result.batch.spans.length + result.batch.starts.length + result.batch.logs.length : 0;
+      const attempted = result ? itemCounts(result).accepted : 0;
       opts.onResult?.({ signal, accepted: 0, rejected: attempted, statusCode: coded.statusCode, latencyMs: performance.now() - started });
       if (coded.statusCode >= 500 && coded.code === 'FT_INTERNAL') request.log.error({ err: error }, 'ingest failed');
       return sendError(reply, format, coded);
@@ -99,11 +101,13 @@ export async function otlpRoutes(app: FastifyInstance, opts: IngestRouteOptions)
 
   app.post('/v1/traces', { bodyLimit: maxBodyBytes, schema: docs('OTLP/HTTP trace export (protobuf or JSON, gzip or not)') }, handle('traces'));
   app.post('/v1/logs', { bodyLimit: maxBodyBytes, schema: docs('OTLP/HTTP log export; span start marks become running spans') }, handle('logs'));
+  app.post('/v1/metrics', { bodyLimit: maxBodyBytes, schema: docs('OTLP/HTTP metrics export: one row per data point (SQL view `metrics`)') }, handle('metrics'));
 }
 
 const docs = (summary: string): FastifySchema => ({ summary });
 
-function toCoded(error: unknown): { code: string; message: string; statusCode: number; retryAfterSeconds?: number } {
+/** Any failure of an ingest request as a coded error (unknown ones are FT_INTERNAL). */
+export function toCoded(error: unknown): { code: string; message: string; statusCode: number; retryAfterSeconds?: number } {
   if (error instanceof FlowtraceError) return error;
   const e = error as { code?: unknown; statusCode?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

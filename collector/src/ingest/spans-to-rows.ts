@@ -2,10 +2,14 @@
  * ExportTraceServiceRequest (ResourceSpans → ScopeSpans → Span) → SpanRow. Each span is
  * validated on its own: a span with a bad id, a missing start or end, or an end before its
  * start is rejected with a reason and the others are kept. Caps cut what is too big and mark
- * the span (dropped counts, `flowtrace.truncated`).
+ * the span (dropped counts, `flowtrace.truncated`). Last, the row is checked against span_data's
+ * columns (storage/table-columns.ts): a value no column can hold (a flow.node.index beyond
+ * INTEGER, a dropped count beyond UINTEGER) rejects this span here rather than failing the group
+ * commit it would share with other requests.
  */
 import { ATTR_EXCEPTION_MESSAGE, EVENT_EXCEPTION } from '@flowtrace/instrumentation/conventions';
 import type { SpanRow } from '../storage/rows.js';
+import { spanRowProblem } from '../storage/table-columns.js';
 import { attributesToJson, capString, capText, withTruncatedMark, type CutState, type AttributeParts } from './any-value-json.js';
 import {
   addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
@@ -48,6 +52,13 @@ export function convertTraceRequest(request: TraceRequestIn, options?: Partial<I
 
 /** One span → row, or the reason it is rejected. */
 export function convertSpan(
+  span: SpanIn, res: ResourceContext, scopeName: string | null, scopeVersion: string | null, caps: IngestCaps,
+): SpanRow | string {
+  const row = spanToRow(span, res, scopeName, scopeVersion, caps);
+  return typeof row === 'string' ? row : spanRowProblem(row) ?? row;
+}
+
+function spanToRow(
   span: SpanIn, res: ResourceContext, scopeName: string | null, scopeVersion: string | null, caps: IngestCaps,
 ): SpanRow | string {
   const traceId = requiredId(span.traceId, 16, 'traceId');

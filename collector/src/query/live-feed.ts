@@ -1,42 +1,92 @@
 /**
  * The live feed: turns each group commit into execution.* and span.* events with a
- * monotonic sequence number, keeps the last ones in a ring buffer so a client that
- * reconnects can catch up (`since` / Last-Event-ID), and fans them out to subscribers.
+ * monotonic sequence number, and keeps the newest ones in a replay buffer so that a client
+ * that reconnects can catch up (`since` / Last-Event-ID) and a slow client can read at its
+ * own pace (live-connection.ts pulls from here; nothing is queued per client).
+ *
+ * Invariants: the buffer holds span summaries, never rows (payloads), and at most `maxBytes`
+ * of them (or the newest commit's, if more), oldest dropped first; the buffered sequence
+ * numbers are consecutive. An event is serialized once, on its first read, to the SSE frame
+ * every client gets (while nobody reads, a commit costs a copy of a few fields per span).
  */
-import type { LiveEvent, LiveEventType } from '../api/wire-types.js';
-import type { CommitNotice } from '../storage/index.js';
-import { executionToWire, spanStatus, spanToWire } from './to-wire.js';
+import type { ExecutionSummary, LiveEvent, LiveEventType } from '../api/wire-types.js';
+import type { CommitNotice, SpanRecord } from '../storage/index.js';
+import { executionToWire, spanStatus, spanToLiveWire, type LiveSpanSource } from './to-wire.js';
 
-export type LiveListener = (event: LiveEvent) => void;
+/** Default cap of the replay buffer (--live-buffer-size). */
+export const DEFAULT_LIVE_BUFFER_BYTES = 16 * 2 ** 20;
+/** Default cap of open live streams (--max-live-clients). */
+export const DEFAULT_MAX_LIVE_CLIENTS = 100;
+/** What a buffered event costs besides its texts (the objects, ids, times, its slot). */
+const EVENT_OVERHEAD_BYTES = 400;
 
-/**
- * An event as buffered: the wire form is built on first use, so a commit costs almost
- * nothing while nobody listens (converting every span to its wire form is not free).
- */
-interface BufferedEvent {
+const FAILED_STATUSES = new Set(['error', 'timed_out', 'cancelled']);
+
+interface FeedEvent {
   seq: number;
+  type: LiveEventType;
   traceId: string;
-  build: () => LiveEvent;
-  built?: LiveEvent;
-}
-
-function materialize(e: BufferedEvent): LiveEvent {
-  e.built ??= e.build();
-  return e.built;
+  spanId: string | null;
+  /** Converted at once: it is small, and a running execution's duration is of now. */
+  execution?: ExecutionSummary;
+  /** Until the first read: the few fields of the span its summary needs. */
+  span?: LiveSpanSource;
+  /** After the first read: `id:`, `event:` and `data:` lines, ready to write. */
+  frame?: string;
+  /** What the event is counted for in the buffer's bytes. */
+  size: number;
 }
 
 export interface LiveFilter {
   traceId?: string;
 }
 
-const FAILED_STATUSES = new Set(['error', 'timed_out', 'cancelled']);
+/** What a reader gets: frames after its cursor, up to `upTo` (scanned, matching or not). */
+export interface FeedRead {
+  /** The frames, encoded once and shared by every reader at the same place; null when none matched. */
+  chunk: Buffer | null;
+  upTo: number;
+  /** Events after the cursor were dropped from the buffer before this reader got them. */
+  missed: boolean;
+}
+
+/** Counters for /metrics. */
+export interface LiveStats {
+  clients: number;
+  refusedClients: number;
+  droppedClients: number;
+  events: number;
+  serialized: number;
+  bufferBytes: number;
+  bufferEvents: number;
+}
+
+export interface LiveFeedOptions {
+  maxBytes?: number;
+  maxClients?: number;
+}
 
 export class LiveFeed {
-  private readonly buffer: BufferedEvent[] = [];
-  private readonly listeners = new Set<{ filter: LiveFilter; listener: LiveListener }>();
+  readonly maxBytes: number;
+  readonly maxClients: number;
+  /** Client counters kept by the routes, reported with the feed's. */
+  readonly clientCounts = { open: 0, refused: 0, dropped: 0 };
+  /** Buffered events are events[head..]; the array is compacted now and then, not on every drop. */
+  private events: FeedEvent[] = [];
+  private head = 0;
+  private bytes = 0;
   private seq = 0;
+  /** The first sequence number of the newest commit. */
+  private commitFirst = 1;
+  private serialized = 0;
+  private readonly listeners = new Set<() => void>();
+  /** Reads of the current buffer by cursor and filter: clients at the same place share one chunk. */
+  private readonly reads = new Map<string, FeedRead>();
 
-  constructor(private readonly capacity = 20_000) {}
+  constructor(options: LiveFeedOptions = {}) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_LIVE_BUFFER_BYTES;
+    this.maxClients = options.maxClients ?? DEFAULT_MAX_LIVE_CLIENTS;
+  }
 
   /** The newest sequence number handed out. */
   get lastSeq(): number {
@@ -45,60 +95,129 @@ export class LiveFeed {
 
   /** The oldest sequence number still replayable. */
   get oldestSeq(): number {
-    return this.buffer.length === 0 ? this.seq + 1 : this.buffer[0].seq;
+    return this.head < this.events.length ? this.events[this.head].seq : this.seq + 1;
   }
 
-  get subscriberCount(): number {
-    return this.listeners.size;
+  get stats(): LiveStats {
+    const c = this.clientCounts;
+    return {
+      clients: c.open, refusedClients: c.refused, droppedClients: c.dropped,
+      events: this.seq, serialized: this.serialized, bufferBytes: this.bytes, bufferEvents: this.events.length - this.head,
+    };
   }
 
-  /** Publishes the events of one commit. */
+  /** Publishes the events of one commit, then tells each listener once. */
   publishCommit(notice: CommitNotice): void {
     if (notice.spans.length === 0 && notice.starts.length === 0) return;
-    const executions = new Map(notice.executions.map((e) => [e.traceId, e]));
+    this.commitFirst = this.seq + 1;
     for (const e of notice.executions) {
-      if (e.created) this.emit('execution.started', e.traceId, null, () => ({ execution: executionToWire(e) }));
+      if (e.created) this.execution('execution.started', e.traceId, null, executionToWire(e));
     }
-    for (const start of notice.starts) {
-      this.emit('span.started', start.traceId, start.spanId, () => ({ span: spanToWire(start) }));
-    }
-    for (const span of notice.spans) {
-      const type: LiveEventType = FAILED_STATUSES.has(spanStatus(span)) ? 'span.failed' : 'span.completed';
-      this.emit(type, span.traceId, span.spanId, () => ({ span: spanToWire(span) }));
-    }
-    for (const e of executions.values()) {
+    for (const start of notice.starts) this.span('span.started', start);
+    for (const span of notice.spans) this.span(FAILED_STATUSES.has(spanStatus(span)) ? 'span.failed' : 'span.completed', span);
+    for (const e of notice.executions) {
       if (!e.rootFinishedNow) continue;
       const type: LiveEventType = FAILED_STATUSES.has(e.status) ? 'execution.failed' : 'execution.completed';
-      this.emit(type, e.traceId, e.rootSpanId, () => ({ execution: executionToWire(e) }));
+      this.execution(type, e.traceId, e.rootSpanId, executionToWire(e));
     }
+    this.trim();
+    this.reads.clear();
+    for (const listener of this.listeners) listener();
   }
 
-  /** Events after `since` that match the filter; `complete` is false when some were already dropped. */
-  replay(since: number, filter: LiveFilter): { events: LiveEvent[]; complete: boolean } {
-    // A client ahead of the feed saw a previous run of the collector: it must resync too.
-    const complete = since <= this.seq && (since + 1 >= this.oldestSeq || since === this.seq);
-    const events = this.buffer.filter((e) => e.seq > since && matches(e, filter)).map(materialize);
-    return { events, complete };
+  /**
+   * The frames after `since` that match the filter, about `maxBytes` of them at most (at least
+   * one), as one chunk shared with every other reader asking the same until the next commit.
+   */
+  read(since: number, filter: LiveFilter, maxBytes: number): FeedRead {
+    const key = `${since}:${filter.traceId ?? ''}:${maxBytes}`;
+    const cached = this.reads.get(key);
+    if (cached) return cached;
+    const oldest = this.oldestSeq;
+    const missed = since + 1 < oldest;
+    const frames: string[] = [];
+    let size = 0;
+    let at = Math.min(this.events.length, this.head + Math.max(0, since + 1 - oldest));
+    for (; at < this.events.length && size < maxBytes; at++) {
+      const e = this.events[at];
+      if (filter.traceId !== undefined && e.traceId !== filter.traceId) continue;
+      const frame = this.frameOf(e);
+      frames.push(frame);
+      size += frame.length;
+    }
+    const upTo = Math.max(since, at > this.head ? this.events[at - 1].seq : oldest - 1);
+    // Frames are larger than the fields they were made of: keep to the cap with them too.
+    if (frames.length > 0) this.trim();
+    const result: FeedRead = { chunk: frames.length > 0 ? Buffer.from(frames.join('')) : null, upTo, missed };
+    // Many cursors means many slow readers; do not keep a chunk for each.
+    if (this.reads.size >= 64) this.reads.clear();
+    this.reads.set(key, result);
+    return result;
   }
 
-  subscribe(filter: LiveFilter, listener: LiveListener): () => void {
-    const entry = { filter, listener };
-    this.listeners.add(entry);
-    return () => this.listeners.delete(entry);
+  /** Calls `listener` after each commit that published events; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  private emit(type: LiveEventType, traceId: string, spanId: string | null, payload: () => Partial<LiveEvent>): void {
-    const seq = ++this.seq;
-    const event: BufferedEvent = { seq, traceId, build: () => ({ seq, type, traceId, spanId, ...payload() }) };
-    this.buffer.push(event);
-    // Trim in steps so a full buffer does not shift 20k entries on every event.
-    if (this.buffer.length > this.capacity * 1.25) this.buffer.splice(0, this.buffer.length - this.capacity);
-    for (const { filter, listener } of this.listeners) {
-      if (matches(event, filter)) listener(materialize(event));
+  private execution(type: LiveEventType, traceId: string, spanId: string | null, execution: ExecutionSummary): void {
+    const size = EVENT_OVERHEAD_BYTES + textLength(execution.flowName, execution.serviceName, execution.errorMessage, execution.userId);
+    this.push({ seq: ++this.seq, type, traceId, spanId, execution, size });
+  }
+
+  /** Keeps a copy of the span's summary fields only, so the row (and its payloads) can go. */
+  private span(type: LiveEventType, s: SpanRecord): void {
+    const span: LiveSpanSource = {
+      traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, name: s.name, serviceName: s.serviceName, kind: s.kind,
+      startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano, statusCode: s.statusCode, statusMessage: s.statusMessage,
+      flowStatus: s.flowStatus, nodeId: s.nodeId, nodeName: s.nodeName, nodeType: s.nodeType, nodeIndex: s.nodeIndex,
+    };
+    const size = EVENT_OVERHEAD_BYTES + textLength(s.name, s.serviceName, s.statusMessage, s.flowStatus, s.nodeId, s.nodeName, s.nodeType);
+    this.push({ seq: ++this.seq, type, traceId: s.traceId, spanId: s.spanId, span, size });
+  }
+
+  private push(event: FeedEvent): void {
+    this.events.push(event);
+    this.bytes += event.size;
+  }
+
+  /** The event's frame, serialized on its first read and kept (in place of the span fields). */
+  private frameOf(e: FeedEvent): string {
+    if (e.frame !== undefined) return e.frame;
+    const event: LiveEvent = { seq: e.seq, type: e.type, traceId: e.traceId, spanId: e.spanId };
+    if (e.execution) event.execution = e.execution;
+    if (e.span) event.span = spanToLiveWire(e.span);
+    e.frame = `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    e.execution = e.span = undefined;
+    this.serialized += 1;
+    // Counted as its frame from now on (a frame is larger than the fields it was made of).
+    const size = EVENT_OVERHEAD_BYTES + e.frame.length;
+    this.bytes += size - e.size;
+    e.size = size;
+    return e.frame;
+  }
+
+  /**
+   * Drops the oldest events past the byte cap, but never those of the newest commit: a commit
+   * larger than the cap must still reach the clients that keep up.
+   */
+  private trim(): void {
+    while (this.bytes > this.maxBytes && this.head < this.events.length && this.events[this.head].seq < this.commitFirst) {
+      this.bytes -= this.events[this.head].size;
+      this.head += 1;
+    }
+    // Compact once the dropped part is the larger one: amortized O(1) per event.
+    if (this.head > 1024 && this.head * 2 > this.events.length) {
+      this.events = this.events.slice(this.head);
+      this.head = 0;
     }
   }
 }
 
-function matches(event: { traceId: string }, filter: LiveFilter): boolean {
-  return filter.traceId === undefined || event.traceId === filter.traceId;
+/** Characters of the texts (what they add to an event besides its fixed fields). */
+function textLength(...texts: Array<string | null>): number {
+  let n = 0;
+  for (const t of texts) n += t === null ? 0 : t.length;
+  return n;
 }

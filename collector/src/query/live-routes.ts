@@ -3,24 +3,23 @@
  * Each event has `id:` (its sequence number), `event:` (its type) and `data:` (JSON).
  * A client that reconnects sends Last-Event-ID (EventSource does) or `since` and gets what
  * it missed from the feed's buffer; if that is gone it gets a `resync` event first.
+ * At most `feed.maxClients` streams are open; past that a client gets 503
+ * FT_LIVE_TOO_MANY_CLIENTS with Retry-After (EventSource gives up; the viewer retries later).
+ * Writing and backpressure are live-connection.ts's.
  */
 import type { FastifyInstance } from 'fastify';
-import type { LiveEvent } from '../api/wire-types.js';
+import { errors } from '../errors.js';
 import type { LiveFeed } from './live-feed.js';
+import { LiveConnection } from './live-connection.js';
 import { parseTraceId } from './params.js';
-
-const HEARTBEAT_MS = 15_000;
-
-function frame(event: LiveEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
 
 export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed }): Promise<void> {
   const { feed } = opts;
-  const open = new Set<import('node:http').ServerResponse>();
+  const counts = feed.clientCounts;
+  const open = new Set<LiveConnection>();
   // Streams never end by themselves; end them before the server waits for its connections.
   app.addHook('preClose', async () => {
-    for (const raw of open) raw.end();
+    for (const connection of open) connection.end();
   });
   app.get<{ Querystring: { traceId?: string; since?: number; access_token?: string } }>(
     '/api/live',
@@ -39,9 +38,13 @@ export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed })
       },
     },
     (request, reply) => {
+      if (counts.open >= feed.maxClients) {
+        counts.refused += 1;
+        throw errors.FT_LIVE_TOO_MANY_CLIENTS(`${feed.maxClients} streams are open`);
+      }
       const traceId = request.query.traceId ? parseTraceId(request.query.traceId) : undefined;
       const lastEventId = Number.parseInt(String(request.headers['last-event-id'] ?? ''), 10);
-      let since = Number.isFinite(lastEventId) ? lastEventId : request.query.since;
+      let since = Number.isFinite(lastEventId) && lastEventId >= 0 ? lastEventId : request.query.since;
       // An id past the newest event comes from before a restart (the sequence started again):
       // taken as is, every new event would look already seen. Such a client resyncs instead.
       const fromEarlierRun = since !== undefined && since > feed.lastSeq;
@@ -54,34 +57,20 @@ export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed })
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      open.add(raw);
       raw.write(`retry: 2000\n: connected, last seq ${feed.lastSeq}\n\n`);
-      if (fromEarlierRun) raw.write(`event: resync\ndata: {"oldestSeq":${feed.oldestSeq}}\n\n`);
-      const filter = { traceId };
-      // Subscribe before replaying so nothing falls between the two; skip what replay sent.
-      let replayedUpTo = since ?? feed.lastSeq;
-      const pending: LiveEvent[] = [];
-      let replaying = true;
-      const unsubscribe = feed.subscribe(filter, (event) => {
-        if (replaying) pending.push(event);
-        else if (event.seq > replayedUpTo) raw.write(frame(event));
+      // What the buffer no longer holds cannot be replayed: the client must refetch, then
+      // gets what the buffer still has.
+      const missed = since !== undefined && since + 1 < feed.oldestSeq;
+      if (fromEarlierRun || missed) raw.write(`event: resync\ndata: {"oldestSeq":${feed.oldestSeq}}\n\n`);
+      const cursor = since === undefined ? feed.lastSeq : Math.max(since, feed.oldestSeq - 1);
+      counts.open += 1;
+      const connection = new LiveConnection(raw, feed, { traceId }, cursor, (dropped) => {
+        counts.open -= 1;
+        if (dropped) counts.dropped += 1;
+        open.delete(connection);
       });
-      if (since !== undefined) {
-        const { events, complete } = feed.replay(since, filter);
-        if (!complete) raw.write(`event: resync\ndata: {"oldestSeq":${feed.oldestSeq}}\n\n`);
-        for (const event of events) raw.write(frame(event));
-        if (events.length > 0) replayedUpTo = events[events.length - 1].seq;
-      }
-      replaying = false;
-      for (const event of pending) if (event.seq > replayedUpTo) raw.write(frame(event));
-      const heartbeat = setInterval(() => raw.write(`: heartbeat ${feed.lastSeq}\n\n`), HEARTBEAT_MS);
-      const close = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        open.delete(raw);
-      };
-      request.raw.on('close', close);
-      raw.on('error', close);
+      open.add(connection);
+      connection.start();
     },
   );
 }

@@ -2,11 +2,12 @@
  * A stored trace → OTLP/JSON ExportTraceServiceRequest, which POST /v1/traces accepts back.
  * Spans are grouped by resource (their resource attributes) and scope (name + version).
  * Attribute JSON → AnyValue: strings → stringValue, booleans → boolValue, integers → intValue
- * (decimal text), other numbers → doubleValue, arrays → arrayValue, objects → kvlistValue,
+ * (decimal text, exact beyond 2^53: json-int64.ts), other numbers → doubleValue, arrays → arrayValue, objects → kvlistValue,
  * null → an empty AnyValue. Running spans (no end yet) are left out: OTLP has no such span.
  * Query side: imports storage types only, never ingest.
  */
 import type { SpanRow } from '../storage/rows.js';
+import { parseJsonInt64 } from './json-int64.js';
 
 /** The stored span fields the export needs (a SpanRow satisfies it). */
 export type ExportableSpan = Pick<SpanRow,
@@ -41,6 +42,7 @@ export function jsonToAnyValue(v: unknown): OtlpJsonAnyValue {
   if (typeof v === 'string') return { stringValue: v };
   if (typeof v === 'boolean') return { boolValue: v };
   if (typeof v === 'number') return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  if (typeof v === 'bigint') return { intValue: v.toString() };
   if (Array.isArray(v)) return { arrayValue: { values: v.map(jsonToAnyValue) } };
   if (v !== null && typeof v === 'object') return { kvlistValue: { values: objectToKeyValues(v as Record<string, unknown>) } };
   return {};
@@ -56,7 +58,7 @@ export function objectToKeyValues(o: Record<string, unknown> | null | undefined)
 
 function parseJson<T>(text: string, fallback: T): T {
   try {
-    return text === '' ? fallback : (JSON.parse(text) as T);
+    return text === '' ? fallback : (parseJsonInt64(text) as T);
   } catch {
     return fallback; // stored text is written by ingest and is valid JSON; a broken row exports empty.
   }

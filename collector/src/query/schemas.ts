@@ -34,6 +34,8 @@ export const executionSchema = {
     errorNodeId: nullableString,
     errorMessage: nullableString,
     hasRoot: { type: 'boolean' },
+    continuesRemoteTrace: { type: 'boolean' },
+    remoteParentSpanId: nullableString,
     lastSeenAt: { type: 'string' },
   },
 };

@@ -2,8 +2,8 @@
  * Storage records → the API's wire types, in one place: nanoseconds become ISO 8601 plus
  * decimal nanosecond strings, JSON text becomes objects, statuses become names.
  */
-import type { ExecutionDetail, ExecutionSummary, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
-import { mergedAttributes, withMovedAttributes, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
+import type { ExecutionDetail, ExecutionSummary, LiveSpan, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
+import { flowOfExecution, mergedAttributes, withMovedAttributes, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
 
 const KIND_NAMES: SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS_CODES = ['unset', 'ok', 'error'] as const;
@@ -39,7 +39,7 @@ export function executionToWire(e: ExecutionRecord): ExecutionSummary {
   const end = e.endNs;
   return {
     traceId: e.traceId,
-    flowName: e.flowName ?? e.rootName ?? 'unknown',
+    flowName: flowOfExecution(e) ?? 'unknown',
     flowId: e.flowId,
     flowVersion: e.flowVersion,
     executionKind: e.executionKind,
@@ -56,6 +56,8 @@ export function executionToWire(e: ExecutionRecord): ExecutionSummary {
     errorNodeId: e.errorNodeId,
     errorMessage: e.errorMessage,
     hasRoot: e.rootFinished,
+    continuesRemoteTrace: e.rootParentSpanId !== null,
+    remoteParentSpanId: e.rootParentSpanId,
     lastSeenAt: isoOfNs(e.lastSeenNs),
   };
 }
@@ -69,7 +71,7 @@ export function executionDetailToWire(e: ExecutionRecord, spanCount: number, orp
 }
 
 /** The status a span shows: running without an end; flow.*.status wins over OTel status. */
-export function spanStatus(s: SpanRecord): NodeStatus {
+export function spanStatus(s: Pick<SpanRecord, 'endTimeUnixNano' | 'flowStatus' | 'statusCode'>): NodeStatus {
   if (s.endTimeUnixNano === null) return 'running';
   if (s.flowStatus && NODE_STATUSES.has(s.flowStatus)) return s.flowStatus as NodeStatus;
   return s.statusCode === 2 ? 'error' : 'success';
@@ -109,6 +111,46 @@ export function spanToWire(s: SpanRecord): Span {
     droppedAttributesCount: s.droppedAttributesCount,
     droppedEventsCount: s.droppedEventsCount,
     droppedLinksCount: s.droppedLinksCount,
+  };
+}
+
+const LIVE_TEXT_CHARS = 1024;
+
+/** A text cut to LIVE_TEXT_CHARS, so one live event stays small whatever a sender names things. */
+function clip<T extends string | null>(text: T): T {
+  return (text !== null && text.length > LIVE_TEXT_CHARS ? text.slice(0, LIVE_TEXT_CHARS - 1) + '…' : text) as T;
+}
+
+/** The fields of a span its live summary is made of (the live feed keeps only these). */
+export type LiveSpanSource = Pick<SpanRecord,
+  | 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'serviceName' | 'kind' | 'startTimeUnixNano' | 'endTimeUnixNano'
+  | 'statusCode' | 'statusMessage' | 'flowStatus' | 'nodeId' | 'nodeName' | 'nodeType' | 'nodeIndex'>;
+
+/**
+ * The summary of a span a live event carries: no attributes, events or links, so the live
+ * buffer never holds a payload (the node fields come from their columns, not the attributes).
+ */
+export function spanToLiveWire(s: LiveSpanSource): LiveSpan {
+  const end = s.endTimeUnixNano;
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    name: clip(s.name),
+    serviceName: clip(s.serviceName),
+    kind: KIND_NAMES[s.kind] ?? 'unspecified',
+    startTime: isoOfNs(s.startTimeUnixNano),
+    startTimeUnixNano: s.startTimeUnixNano.toString(),
+    endTime: end === null ? null : isoOfNs(end),
+    endTimeUnixNano: end === null ? null : end.toString(),
+    durationMs: end === null ? null : msBetween(s.startTimeUnixNano, end),
+    status: spanStatus(s),
+    statusCode: STATUS_CODES[s.statusCode] ?? 'unset',
+    statusMessage: clip(s.statusMessage),
+    nodeId: clip(s.nodeId),
+    nodeName: clip(s.nodeName),
+    nodeType: clip(s.nodeType),
+    nodeIndex: s.nodeIndex,
   };
 }
 

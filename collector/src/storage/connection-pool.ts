@@ -12,10 +12,12 @@ export class ConnectionPool {
 
   private constructor() {}
 
-  static async create(instance: DuckDBInstance, size: number): Promise<ConnectionPool> {
+  /** `setup` runs once on each new connection (session settings, before the configuration is locked). */
+  static async create(instance: DuckDBInstance, size: number, setup?: (c: DuckDBConnection) => Promise<unknown>): Promise<ConnectionPool> {
     const pool = new ConnectionPool();
     for (let i = 0; i < size; i++) {
       const connection = await instance.connect();
+      await setup?.(connection);
       pool.all.push(connection);
       pool.free.push(connection);
     }

@@ -16,6 +16,8 @@ export interface Database {
   readonly writer: DuckDBConnection;
   /** Connections for API reads. */
   readonly readers: ConnectionPool;
+  /** Connections for the SQL console (sql-console.ts). */
+  readonly console: ConnectionPool;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   );
   // Defence in depth for the SQL console: no file, network or extension access, and no
   // setting can be changed afterwards (DuckDB blocks these once set; order matters).
+  // The console streams its answers. DuckDB counts a streamed chunk's buffer without its string
+  // data, so the default buffer (976 KiB) let ~30 chunks of long strings pile up ahead of the
+  // reader (3.7 GiB for `SELECT repeat('x', 60000) || i FROM range(100000)`); with 1 KiB it
+  // computes one chunk ahead (0.24 GiB). A session setting, so it is set before the lock below.
+  const consolePool = await ConnectionPool.create(instance, 2, (c) => c.run(`SET streaming_buffer_size = '1KiB'`));
   await writer.run(`SET autoinstall_known_extensions = false`);
   await writer.run(`SET autoload_known_extensions = false`);
   await writer.run(`SET enable_external_access = false`);
@@ -62,6 +69,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     instance,
     writer,
     readers,
+    console: consolePool,
     async close() {
       if (closed) return;
       closed = true;
@@ -73,6 +81,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         }
       }
       readers.closeAll();
+      consolePool.closeAll();
       writer.closeSync();
       instance.closeSync();
     },

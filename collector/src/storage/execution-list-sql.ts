@@ -6,6 +6,7 @@
  */
 import { isIndexedFilter, mayRenderNumber } from './attribute-values.js';
 import { movableAttribute } from './moved-attributes.js';
+import type { ExecutionRecord } from './records.js';
 import { LARGE_ATTRIBUTE_CHARS } from './rows.js';
 
 export interface ExecutionCursor {
@@ -67,12 +68,26 @@ export function statusPredicate(status: string): string | undefined {
   }
 }
 
+/** The flow of a plain OTel trace (no flow.name): its service and root span name. */
+const PLAIN_FLOW = "service_name || ': ' || root_name";
+
 /**
- * `coalesce(flow_name, root_name) IN (names)` (an execution's flow: its flow name, else its root
- * span's name) written so that DuckDB evaluates it inside the table scan.
+ * The flow of an execution_data row: its flow.name, else `service: root span name`, so that plain
+ * traces of two services with the same root name are two flows (the SQL macro execution_flow of
+ * schema/013 and flowOfExecution say the same).
+ */
+export const FLOW_OF_EXECUTION = `coalesce(flow_name, ${PLAIN_FLOW})`;
+
+/** The flow of an execution record, as FLOW_OF_EXECUTION gives it in SQL. */
+export function flowOfExecution(e: Pick<ExecutionRecord, 'flowName' | 'serviceName' | 'rootName'>): string | null {
+  return e.flowName ?? (e.rootName === null ? null : `${e.serviceName}: ${e.rootName}`);
+}
+
+/**
+ * `FLOW_OF_EXECUTION IN (names)` written so that DuckDB evaluates it inside the table scan.
  */
 export function flowIn(names: string): string {
-  return `(flow_name IN (${names}) OR (flow_name IS NULL AND root_name IN (${names})))`;
+  return `(flow_name IN (${names}) OR (flow_name IS NULL AND ${PLAIN_FLOW} IN (${names})))`;
 }
 
 /**
@@ -209,7 +224,7 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
       `${has('name')} OR ${has(`concat_ws(' ', ${hotColumns})`)} OR ${has('attributes')} OR ${has(`array_to_string(large_attributes, '')`)}`;
     const hot = 'node_id, node_name, node_type, flow_id, user_id, trigger_type';
     where.push(
-      `(trace_id = $text OR contains(lower(coalesce(flow_name, root_name, '')), $text)` +
+      `(trace_id = $text OR contains(lower(coalesce(${FLOW_OF_EXECUTION}, '')), $text)` +
         ` OR trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(${spanText(`${hot}, error_node_id`)})` +
         ` UNION ALL SELECT trace_id FROM span_starts WHERE ${spanText(hot)}))`,
     );

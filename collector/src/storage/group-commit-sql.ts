@@ -4,8 +4,10 @@
  * already stored (retries are stored once) and the executions the group touches, then
  * appends the new rows straight into the tables.
  *
- * span_data is looked up only inside the group's start_ns range, so DuckDB's zone maps skip
- * every row group outside it instead of scanning the whole history.
+ * span_data is looked up only inside the start_ns range its traces have stored (their
+ * execution rows' min_start_ns..max_start_ns: a stored copy of a span is inside it whatever
+ * start the new copy carries), so DuckDB's zone maps skip every row group outside it instead
+ * of scanning the whole history.
  */
 
 /**
@@ -18,7 +20,7 @@ export const CLEAR_GROUP_KEYS = `DELETE FROM temp.group_keys`;
 const SPAN_KEYS = `(SELECT trace_id, span_id FROM temp.group_keys WHERE kind = 's')`;
 const SPAN_TRACES = `(SELECT trace_id FROM temp.group_keys WHERE kind = 's')`;
 
-/** The group's spans that span_data already holds. Params: $lo, $hi (start_ns range of the group). */
+/** The group's spans that span_data already holds. Params: $lo, $hi (the stored start_ns range of the group's traces). */
 export const FIND_STORED_SPANS = `
 SELECT d.trace_id, d.span_id
 FROM span_data d JOIN ${SPAN_KEYS} k ON d.trace_id = k.trace_id AND d.span_id = k.span_id

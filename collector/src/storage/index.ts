@@ -4,26 +4,30 @@
  * retention — never a raw connection.
  */
 import { openDatabase } from './database.js';
-import { deleteExecutions } from './deleter.js';
+import { deleteTraces } from './deleter.js';
 import { Reader } from './reader.js';
-import { Retention } from './retention.js';
+import { Retention, usedBytes } from './retention.js';
 import { SqlConsole } from './sql-console.js';
 import { SpanWriter, type CommitNotice } from './writer.js';
-import { ConnectionPool } from './connection-pool.js';
+import { GrafanaReads } from './grafana-reads.js';
 
 export type { ExecutionFilter, ExecutionCursor } from './execution-list-sql.js';
-export { buildExecutionListQuery } from './execution-list-sql.js';
+export { buildExecutionListQuery, flowOfExecution } from './execution-list-sql.js';
 export type { ExecutionRecord, LogRecord, SpanRecord } from './records.js';
 export type { NodeStatsRow, StatsRow, TimeRange, TraceJson, TraceRecord } from './reader.js';
 export type { IngestBatch, LogRow, SpanRow, HotSpanFields } from './rows.js';
+export { METRIC_TYPE, type MetricRow, type MetricType } from './metric-rows.js';
 export { LARGE_ATTRIBUTE_CHARS, mergedAttributes } from './rows.js';
 export { withMovedAttributes } from './moved-attributes.js';
 export type { CommitNotice, WriterStats } from './writer.js';
 export type { SqlConsoleResult } from './sql-console.js';
-export type { RetentionRun } from './retention.js';
+export type { RetentionRun, RetentionStats } from './retention.js';
 export { currentSchemaVersion, SchemaVersionError } from './schema.js';
 export { compactDatabase, CompactError, type CompactResult } from './compact.js';
-export type { Reader, SpanWriter, SqlConsole, Retention };
+export type { Reader, SpanWriter, SqlConsole, Retention, GrafanaReads };
+export type {
+  AttributeScope, CompareOp, Dependency, SearchHit, SearchSpan, SpanCondition, SpanField, SpanIntrinsic, SpanSearch, SpanValue, TypedValue,
+} from './grafana-reads.js';
 
 export interface StorageOptions {
   /** Database file, or ':memory:'. */
@@ -46,18 +50,29 @@ export interface StorageOptions {
   abandonAfterMs?: number;
   sqlTimeoutMs?: number;
   sqlMaxRows?: number;
+  /** SQL console answer cap in bytes (default 64 MiB). */
+  sqlMaxBytes?: number;
+  /** Growth of the process's memory past which a console statement is interrupted. */
+  sqlMaxMemoryBytes?: number;
   retention?: { maxAgeMs?: number; maxBytes?: number; intervalMs?: number };
   onCommit?: (notice: CommitNotice) => void;
   onWriteError?: (error: unknown) => void;
+  /** Called with the error of a retention pass that failed (it is counted in retention.stats too). */
+  onRetentionError?: (error: unknown) => void;
 }
 
 export interface Storage {
   readonly path: string;
   readonly writer: SpanWriter;
   readonly reader: Reader;
+  /** The reads of Grafana's Jaeger and Tempo data sources (search, dependencies, suggestions). */
+  readonly grafana: GrafanaReads;
   readonly sql: SqlConsole;
   readonly retention: Retention;
-  /** Deletes executions by trace id (between group commits); returns how many existed. */
+  /**
+   * Deletes everything stored under these trace ids, in every table (between group commits);
+   * returns how many had an execution or console lines.
+   */
   deleteExecutions(traceIds: string[]): Promise<number>;
   /** Commits what is queued, then closes the database (checkpointing a file). */
   close(): Promise<void>;
@@ -79,23 +94,28 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     recentExecutions: options.recentExecutions,
   });
   await writer.init();
-  const consolePool = await ConnectionPool.create(db.instance, 2);
-  const retention = new Retention(writer, { ...options.retention, abandonAfterMs });
+  const consolePool = db.console;
+  const retention = new Retention(writer, { ...options.retention, abandonAfterMs, onError: options.onRetentionError }, () => db.readers.use(usedBytes));
   retention.start();
+  const sql = new SqlConsole(consolePool, {
+    timeoutMs: options.sqlTimeoutMs ?? 10_000,
+    maxRows: options.sqlMaxRows ?? 10_000,
+    maxBytes: options.sqlMaxBytes,
+    maxMemoryBytes: options.sqlMaxMemoryBytes,
+  });
   return {
     path: options.path,
     writer,
     reader: new Reader(db.readers, abandonAfterMs),
-    sql: new SqlConsole(consolePool, {
-      timeoutMs: options.sqlTimeoutMs ?? 10_000,
-      maxRows: options.sqlMaxRows ?? 10_000,
-    }),
+    grafana: new GrafanaReads(db.readers),
+    sql,
     retention,
-    deleteExecutions: (traceIds) => writer.exclusive((c) => deleteExecutions(c, traceIds)),
+    deleteExecutions: (traceIds) => writer.exclusive((c) => deleteTraces(c, traceIds)),
     async close() {
       retention.stop();
+      // Console statements first: interrupted, answered, and given a moment to let go of DuckDB.
+      await sql.close();
       await writer.close();
-      consolePool.closeAll();
       await db.close();
     },
   };

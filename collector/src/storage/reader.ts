@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ConnectionPool } from './connection-pool.js';
-import { buildExecutionListQuery, scansSpans, SPAN_FLOOR_SQL, STATUS_EXPR, type ExecutionFilter } from './execution-list-sql.js';
+import { buildExecutionListQuery, flowIn, scansSpans, SPAN_FLOOR_SQL, STATUS_EXPR, type ExecutionFilter } from './execution-list-sql.js';
 import {
   executionRecordFromRow, logRecordFromRow, spanRecordFromRow,
   type ExecutionRecord, type LogRecord, type SpanRecord,
@@ -261,7 +261,7 @@ export class Reader {
 
   /** Trace ids of a flow's executions (for deletion). */
   async traceIdsOfFlow(flowName: string): Promise<string[]> {
-    const rows = await this.rows(`SELECT trace_id FROM execution_data WHERE coalesce(flow_name, root_name) = $flow`, {
+    const rows = await this.rows(`SELECT trace_id FROM execution_data WHERE ${flowIn('$flow')}`, {
       flow: flowName,
     });
     return rows.map((r) => String(r.trace_id));

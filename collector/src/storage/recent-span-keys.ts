@@ -1,12 +1,16 @@
 /**
  * The (trace id, span id) keys of the spans stored most recently, held in memory so that the
- * writer can tell, without asking DuckDB, that a group holds no span already stored — which is
+ * writer can tell, without asking DuckDB, that a span of a stored trace is not stored yet —
  * the common case; a retried batch is the exception. The answer is exact in one direction
  * only: "certainly new" is trusted, anything else falls back to the database lookup.
  *
  * Invariant: every stored span whose start is at or after `coverFromNs` has its fingerprint
  * here. Evicting a key raises `coverFromNs` past that span's start, so the invariant holds;
  * deleted spans may leave fingerprints behind, which only costs a database lookup.
+ *
+ * A span's identity is (trace id, span id), not its times: a retry may carry another start than
+ * the copy stored. So the question is asked with the start range of what its trace has stored
+ * (execution_data.min_start_ns), never with the new copy's own start.
  */
 import type { SpanRow } from './rows.js';
 
@@ -47,13 +51,12 @@ export class RecentSpanKeys {
     for (const s of spans) this.push(spanFingerprint(s.traceId, s.spanId), s.startTimeUnixNano);
   }
 
-  /** True when none of these spans can be stored already. */
-  certainlyNew(spans: SpanRow[]): boolean {
-    for (const s of spans) {
-      if (s.startTimeUnixNano < this.coverFromNs) return false;
-      if (this.counts.has(spanFingerprint(s.traceId, s.spanId))) return false;
-    }
-    return true;
+  /**
+   * True when span (traceId, spanId) cannot be stored already, given that every stored span of its
+   * trace starts at or after `storedFromNs` (its execution row's min_start_ns).
+   */
+  certainlyNew(traceId: string, spanId: string, storedFromNs: bigint): boolean {
+    return storedFromNs >= this.coverFromNs && !this.counts.has(spanFingerprint(traceId, spanId));
   }
 
   private push(fingerprint: number, startNs: bigint): void {

@@ -9,6 +9,11 @@ import { mergedAttributes, type SpanRow } from './rows.js';
 export interface ExecutionRecord {
   traceId: string;
   rootSpanId: string | null;
+  /**
+   * The root's parent, which is not in the trace: the trace continues one from elsewhere (a
+   * remote parent, or one that never arrived). null when the root has no parent.
+   */
+  rootParentSpanId: string | null;
   rootName: string | null;
   rootFinished: boolean;
   rootStarted: boolean;
@@ -66,6 +71,7 @@ export function executionRecordFromRow(row: Row): ExecutionRecord {
   return {
     traceId: String(row.trace_id),
     rootSpanId: str(row.root_span_id),
+    rootParentSpanId: str(row.root_parent_span_id),
     rootName: str(row.root_name),
     rootFinished: row.root_finished === true,
     rootStarted: row.root_started === true,

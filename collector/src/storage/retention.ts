@@ -1,15 +1,20 @@
 /**
- * Background retention: deletes the oldest finished executions past an age, and the
- * oldest ones while the database holds more than a size cap. Each chunk is its own short
- * writer job, so ingest commits run between chunks and are never blocked for long.
- * Running executions are never deleted (abandoned ones are).
+ * Background retention. Past an age, it deletes finished (or abandoned) executions by their
+ * start and console lines that belong to no stored execution by their own time; while the
+ * database holds more than a size cap, it deletes the oldest of both, whichever table they are
+ * in, so lines without an execution can neither grow the file past the cap nor make retention
+ * delete every execution instead. Deleting an execution deletes every row of its trace
+ * (deleter.ts). Each chunk is its own short writer job, so ingest commits run between chunks and
+ * are never blocked for long. Running executions are never deleted (abandoned ones are).
+ * A pass that fails is counted and reported (stats, onError), never dropped silently.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { deleteExecutions } from './deleter.js';
+import { deleteTraces } from './deleter.js';
+import { COUNT_CANDIDATES, DELETE_OLD_METRIC_POINTS, DELETE_OLD_ORPHAN_LOGS, NTH_OLDEST_CANDIDATE, OLD_EXECUTIONS } from './retention-sql.js';
 import type { SpanWriter } from './writer.js';
 
 export interface RetentionOptions {
-  /** Keep executions younger than this (ms); undefined: no age limit. */
+  /** Keep executions and lines without one younger than this (ms); undefined: no age limit. */
   maxAgeMs?: number;
   /** Keep the database's used size under this many bytes; undefined: no size limit. */
   maxBytes?: number;
@@ -18,22 +23,56 @@ export interface RetentionOptions {
   /** Executions per deletion chunk. */
   chunkSize?: number;
   abandonAfterMs: number;
+  /** Called with the error of a pass that failed (after it is counted in stats). */
+  onError?: (error: unknown) => void;
 }
 
 export interface RetentionRun {
   deletedExecutions: number;
+  /** Console lines deleted because they belong to no stored execution. */
+  deletedOrphanLogs: number;
+  /** Metric points deleted by their own time. */
+  deletedMetricPoints: number;
   usedBytesBefore: number;
   usedBytesAfter: number;
 }
 
-export class Retention {
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
-  lastRun: RetentionRun | undefined;
+export interface RetentionStats {
+  runs: number;
+  failedRuns: number;
+  /** The message of the last failed pass. */
+  lastError: string | undefined;
+}
 
+/** Orphan lines per deletion chunk: a line is small, and deleting rows only marks them. */
+const LOG_CHUNK = 50_000;
+/** Candidates (executions and orphan lines) per size-cap step at most. */
+const MAX_STEP = 50_000;
+/** Over the size cap, retention deletes down to this share of it. */
+const TARGET = 0.4;
+/** The share of the candidates one pass deletes at most. */
+const MAX_SHARE = 0.5;
+const NS_PER_MS = 1_000_000n;
+
+/** How often the size cap is checked at most (a cheap look at the database's size). */
+const SIZE_CHECK_MS = 250;
+
+export class Retention {
+  private timers: NodeJS.Timeout[] = [];
+  private busy = false;
+  private stopped = false;
+  lastRun: RetentionRun | undefined;
+  readonly stats: RetentionStats = { runs: 0, failedRuns: 0, lastError: undefined };
+
+  /**
+   * `measure` gives the database's used bytes (see usedBytes) from a connection other than the
+   * writer's: a writer job makes the writer forget what it remembers, and the size is looked at
+   * four times a second.
+   */
   constructor(
     private readonly writer: SpanWriter,
     private readonly options: RetentionOptions,
+    private readonly measure: () => Promise<number>,
   ) {}
 
   get enabled(): boolean {
@@ -41,89 +80,139 @@ export class Retention {
   }
 
   start(): void {
-    if (!this.enabled || this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), this.options.intervalMs ?? 30_000);
-    this.timer.unref();
+    if (!this.enabled || this.timers.length > 0) return;
+    this.stopped = false;
+    const interval = this.options.intervalMs ?? 30_000;
+    // runOnce has counted and reported a failure; the timers go on with the next pass.
+    this.timers.push(setInterval(() => void this.runOnce().catch(() => undefined), interval));
+    // A size cap is watched more often than the interval: between two passes a steady sender
+    // adds interval × its rate, and the file must stay near the cap whatever the interval is.
+    const cap = this.options.maxBytes;
+    if (cap !== undefined && interval > SIZE_CHECK_MS) {
+      this.timers.push(setInterval(() => {
+        if (this.busy) return;
+        void this.measure().then((used) => (used > cap ? this.runOnce() : undefined)).catch(() => undefined);
+      }, SIZE_CHECK_MS));
+    }
+    for (const timer of this.timers) timer.unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
   }
 
-  /** One pass: deletes chunk by chunk until both limits hold. */
+  /** One pass: deletes chunk by chunk until both limits hold. Rejects (after counting) if it fails. */
   async runOnce(): Promise<RetentionRun> {
-    if (this.busy) return this.lastRun ?? { deletedExecutions: 0, usedBytesBefore: 0, usedBytesAfter: 0 };
+    if (this.busy) return this.lastRun ?? { deletedExecutions: 0, deletedOrphanLogs: 0, deletedMetricPoints: 0, usedBytesBefore: 0, usedBytesAfter: 0 };
     this.busy = true;
     try {
-      const usedBytesBefore = await this.writer.exclusive(usedBytes);
-      let deleted = 0;
-      for (;;) {
-        const removed = await this.writer.exclusive((c) => this.deleteOldChunk(c));
-        deleted += removed;
-        if (removed === 0) break;
-      }
-      deleted += await this.enforceSizeCap();
-      if (deleted > 0) await this.writer.exclusive((c) => c.run('CHECKPOINT'));
-      const usedBytesAfter = await this.writer.exclusive(usedBytes);
-      this.lastRun = { deletedExecutions: deleted, usedBytesBefore, usedBytesAfter };
-      return this.lastRun;
+      const run = await this.pass();
+      this.stats.runs += 1;
+      this.lastRun = run;
+      return run;
+    } catch (error) {
+      // A pass cut short by shutdown did not fail.
+      if (this.stopped) throw error;
+      this.stats.failedRuns += 1;
+      this.stats.lastError = error instanceof Error ? error.message : String(error);
+      this.options.onError?.(error);
+      throw error;
     } finally {
       this.busy = false;
     }
   }
 
-  /**
-   * Deletes the oldest tenth of the history at a time while the database is over its cap.
-   * A step that brings no space back ends the pass (DuckDB may reclaim it at a later
-   * checkpoint), so a cap that cannot be met never empties the database.
-   */
-  private async enforceSizeCap(): Promise<number> {
-    const cap = this.options.maxBytes;
-    if (cap === undefined) return 0;
-    let deleted = 0;
-    let before = await this.writer.exclusive(usedBytes);
-    while (before > cap) {
-      const removed = await this.writer.exclusive((c) => this.deleteOldestTenth(c));
-      if (removed === 0) break;
-      deleted += removed;
-      const after = await this.writer.exclusive(usedBytes);
-      if (after >= before) break;
-      before = after;
+  private async pass(): Promise<RetentionRun> {
+    const usedBytesBefore = await this.measure();
+    const deleted = { executions: 0, logs: 0, metricPoints: 0 };
+    if (this.options.maxAgeMs !== undefined) {
+      const cutoff = BigInt(Date.now()) * NS_PER_MS - BigInt(this.options.maxAgeMs) * NS_PER_MS;
+      for (let removed = -1; removed !== 0;) {
+        removed = await this.writer.exclusive((c) => this.deleteExecutionsBefore(c, cutoff, this.options.chunkSize ?? 2_000));
+        deleted.executions += removed;
+      }
+      for (let removed = -1; removed !== 0;) {
+        removed = await this.writer.exclusive((c) => deleteOrphanLogsBefore(c, cutoff, LOG_CHUNK));
+        deleted.logs += removed;
+      }
+      for (let removed = -1; removed !== 0;) {
+        removed = await this.writer.exclusive((c) => deleteMetricPointsBefore(c, cutoff, LOG_CHUNK));
+        deleted.metricPoints += removed;
+      }
     }
-    return deleted;
+    await this.enforceSizeCap(deleted);
+    if (deleted.executions + deleted.logs + deleted.metricPoints > 0) await this.writer.exclusive((c) => c.run('CHECKPOINT'));
+    const usedBytesAfter = await this.measure();
+    return { deletedExecutions: deleted.executions, deletedOrphanLogs: deleted.logs, deletedMetricPoints: deleted.metricPoints, usedBytesBefore, usedBytesAfter };
   }
 
-  private deletableSql(): string {
-    const abandonBefore = BigInt(Date.now()) * 1_000_000n - BigInt(this.options.abandonAfterMs) * 1_000_000n;
-    return `(root_finished OR last_seen_ns < ${abandonBefore})`;
+  /**
+   * Over the cap, deletes the oldest share of what may be deleted that brings the database down
+   * to TARGET of the cap, taking bytes as proportional to the candidates (at most half of them
+   * per pass, so a cap that cannot be met never empties the database at once). It aims below
+   * the cap because DuckDB reclaims deleted rows only when it rewrites their row group, and a
+   * checkpoint writes the new copy before it frees the old: a file held at the cap would swing
+   * to twice the cap and more.
+   */
+  private async enforceSizeCap(deleted: { executions: number; logs: number; metricPoints: number }): Promise<void> {
+    const cap = this.options.maxBytes;
+    if (cap === undefined) return;
+    const used = await this.measure();
+    if (used <= cap) return;
+    const share = Math.min(MAX_SHARE, 1 - (TARGET * cap) / used);
+    const total = await this.writer.exclusive((c) => this.countCandidates(c));
+    let remaining = Math.max(1, Math.ceil(total * share));
+    while (remaining > 0) {
+      const step = await this.writer.exclusive((c) => this.deleteOldest(c, Math.min(MAX_STEP, remaining)));
+      if (step.items === 0) break;
+      deleted.executions += step.executions;
+      deleted.logs += step.logs;
+      deleted.metricPoints += step.metricPoints;
+      remaining -= step.items;
+    }
   }
 
-  /** One chunk of executions older than the age limit. */
-  private async deleteOldChunk(c: DuckDBConnection): Promise<number> {
-    if (this.options.maxAgeMs === undefined) return 0;
-    const cutoff = BigInt(Date.now()) * 1_000_000n - BigInt(this.options.maxAgeMs) * 1_000_000n;
-    const ids = await traceIds(
-      c,
-      `SELECT trace_id FROM execution_data WHERE start_ns < ${cutoff} AND ${this.deletableSql()} ORDER BY start_ns LIMIT ${this.options.chunkSize ?? 2_000}`,
-    );
-    return deleteExecutions(c, ids);
+  private abandonBefore(): bigint {
+    return BigInt(Date.now()) * NS_PER_MS - BigInt(this.options.abandonAfterMs) * NS_PER_MS;
   }
 
-  /** The oldest tenth of the deletable executions (at most a chunk), then a checkpoint. */
-  private async deleteOldestTenth(c: DuckDBConnection): Promise<number> {
-    const total = Number((await c.runAndReadAll(`SELECT count(*) AS n FROM execution_data`)).getRowObjectsJS()[0]?.n ?? 0);
-    const step = Math.max(1, Math.min(this.options.chunkSize ?? 2_000, Math.ceil(total / 10)));
-    const ids = await traceIds(c, `SELECT trace_id FROM execution_data WHERE ${this.deletableSql()} ORDER BY start_ns LIMIT ${step}`);
-    if (ids.length === 0) return 0;
-    await deleteExecutions(c, ids);
+  /** One chunk of deletable executions that started before `cutoff`, oldest first. */
+  private async deleteExecutionsBefore(c: DuckDBConnection, cutoff: bigint, n: number): Promise<number> {
+    const ids = (await c.runAndReadAll(OLD_EXECUTIONS, { cutoff, n: BigInt(n), abandon_before: this.abandonBefore() }))
+      .getRowObjectsJS().map((r) => String(r.trace_id));
+    return deleteTraces(c, ids);
+  }
+
+  private async countCandidates(c: DuckDBConnection): Promise<number> {
+    return Number((await c.runAndReadAll(COUNT_CANDIDATES, { abandon_before: this.abandonBefore() })).getRowObjectsJS()[0]?.n ?? 0);
+  }
+
+  /**
+   * The oldest `n` candidates, executions, orphan lines and metric points alike in time order:
+   * everything up to the time of the last of them goes (executions a chunk at most), then a
+   * checkpoint.
+   */
+  private async deleteOldest(c: DuckDBConnection, n: number): Promise<{ executions: number; logs: number; metricPoints: number; items: number }> {
+    const last = (await c.runAndReadAll(NTH_OLDEST_CANDIDATE, { abandon_before: this.abandonBefore(), n: BigInt(n) })).getRowObjectsJS()[0]?.t;
+    if (typeof last !== 'bigint') return { executions: 0, logs: 0, metricPoints: 0, items: 0 };
+    const executions = await this.deleteExecutionsBefore(c, last + 1n, this.options.chunkSize ?? 2_000);
+    const logs = await deleteOrphanLogsBefore(c, last + 1n, MAX_STEP);
+    const metricPoints = await deleteMetricPointsBefore(c, last + 1n, MAX_STEP);
     await c.run('CHECKPOINT');
-    return ids.length;
+    return { executions, logs, metricPoints, items: executions + logs + metricPoints };
   }
 }
 
-async function traceIds(c: DuckDBConnection, sql: string): Promise<string[]> {
-  return (await c.runAndReadAll(sql)).getRowObjectsJS().map((r) => String(r.trace_id));
+/** One chunk of metric points timed before `cutoff`, oldest first. */
+async function deleteMetricPointsBefore(c: DuckDBConnection, cutoff: bigint, n: number): Promise<number> {
+  return (await c.run(DELETE_OLD_METRIC_POINTS, { cutoff, n: BigInt(n) })).rowsChanged;
+}
+
+/** One chunk of console lines of no stored execution timed before `cutoff`, oldest first. */
+async function deleteOrphanLogsBefore(c: DuckDBConnection, cutoff: bigint, n: number): Promise<number> {
+  return (await c.run(DELETE_OLD_ORPHAN_LOGS, { cutoff, n: BigInt(n) })).rowsChanged;
 }
 
 const SIZE_UNITS: Record<string, number> = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };

@@ -4,6 +4,7 @@
  * JSON text (objects for attributes, arrays for events and links) so every attribute stays
  * queryable from SQL. The hot fields are copied out of the attributes into real columns.
  */
+import type { MetricRow } from './metric-rows.js';
 
 /**
  * A span attribute whose `"key":value` JSON text is longer than this is stored in the
@@ -123,4 +124,6 @@ export interface IngestBatch {
   starts: SpanRow[];
   /** Console lines and other log records (from /v1/logs). */
   logs: LogRow[];
+  /** Metric data points (from /v1/metrics); absent in trace and log batches. */
+  metrics?: MetricRow[];
 }

@@ -23,6 +23,23 @@ export function currentSchemaVersion(): number {
 
 export class SchemaVersionError extends Error {}
 
+/**
+ * Repair files that must run before an earlier file when both are pending: 009 reads every
+ * span's attributes as JSON, which the lone surrogate escapes older ingest wrote break (the
+ * upgrade failed and the collector refused to start); 010 repairs them, so it runs first. The
+ * version still counts files, and a repair over a database without such rows changes nothing.
+ */
+const RUNS_BEFORE: Readonly<Record<string, string>> = { '010_well_formed_json.sql': '009_attribute_values.sql' };
+
+/** The pending files in the order they run: the order file's, with each repair moved before its reader. */
+export function applicationOrder(pending: string[]): string[] {
+  const order = pending.filter((file) => !(Object.hasOwn(RUNS_BEFORE, file) && pending.includes(RUNS_BEFORE[file])));
+  for (const [repair, reader] of Object.entries(RUNS_BEFORE)) {
+    if (order.includes(reader) && pending.includes(repair)) order.splice(order.indexOf(reader), 0, repair);
+  }
+  return order;
+}
+
 /** Brings the database up to the current schema; throws SchemaVersionError on a newer one. */
 export async function applySchema(connection: DuckDBConnection): Promise<number> {
   const files = schemaFiles();
@@ -35,7 +52,7 @@ export async function applySchema(connection: DuckDBConnection): Promise<number>
   if (version === files.length) return version;
   await connection.run('BEGIN TRANSACTION');
   try {
-    for (const file of files.slice(version)) {
+    for (const file of applicationOrder(files.slice(version))) {
       await connection.run(readFileSync(new URL(file, schemaDir), 'utf8'));
     }
     await connection.run(

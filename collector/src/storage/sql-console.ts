@@ -1,16 +1,31 @@
 /**
- * Runs user SQL from the console: one read statement at a time (SELECT, or EXPLAIN of one),
- * on connections of its own, interrupted at a time limit, and cut at a row cap. The
- * database refuses file, network and extension access and settings changes as well
- * (see database.ts); DuckDB itself calls untrusted SQL unsafe, so both layers stay.
+ * Runs user SQL from the console: one read statement at a time, on connections of its own.
+ *
+ * Invariants:
+ * - What may run is decided from the statement DuckDB parsed (sql-statement-check.ts), before
+ *   DuckDB binds, plans or runs it: one SELECT (or EXPLAIN [ANALYZE] of one) naming only
+ *   allowed functions and this database's own tables. The database also refuses file, network
+ *   and extension access and settings changes (database.ts); DuckDB calls untrusted SQL
+ *   unsafe, so both layers stay.
+ * - The limits hold from the first byte: the time limit covers waiting for a connection,
+ *   parsing, planning (where DuckDB folds constants) and running; the answer comes at the limit
+ *   even if DuckDB has not yet stopped, and the connection goes back to the pool only once it
+ *   has. While a statement runs, the process's memory is watched and the statement interrupted
+ *   past maxMemoryBytes of growth. The answer is cut at maxRows rows and maxBytes bytes.
+ * - close() interrupts every running statement and answers it FT_SHUTTING_DOWN.
  */
-import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
-import { errors } from '../errors.js';
+import { JsonDuckDBValueConverter, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { errors, FlowtraceError } from '../errors.js';
 import type { ConnectionPool } from './connection-pool.js';
+import { checkParsedStatement, type CatalogNames } from './sql-statement-check.js';
 
 export interface SqlConsoleOptions {
   timeoutMs: number;
   maxRows: number;
+  /** Cap on the answer's rows as JSON, in bytes (default 64 MiB). */
+  maxBytes?: number;
+  /** Growth of the process's resident memory past which a statement is interrupted (default 512 MiB). */
+  maxMemoryBytes?: number;
 }
 
 export interface SqlConsoleResult {
@@ -20,120 +35,181 @@ export interface SqlConsoleResult {
   elapsedMs: number;
 }
 
-// DuckDB StatementType values that only read.
-const SELECT_STATEMENT = 1;
-const EXPLAIN_STATEMENT = 4;
+export const DEFAULT_SQL_MAX_BYTES = 64 * 2 ** 20;
+const DEFAULT_MAX_MEMORY_BYTES = 512 * 2 ** 20;
+/** How often the memory watch looks; DuckDB sees an interrupt between chunks of 2,048 rows. */
+const MEMORY_WATCH_MS = 20;
+/** How long close() waits for interrupted statements before the database closes anyway. */
+const CLOSE_GRACE_MS = 2_000;
 
-/** Table functions that reach outside the database, refused by name before DuckDB sees them. */
-const REFUSED_FUNCTIONS =
-  /\b(read_\w+|glob|parquet_\w+|sniff_csv|getenv|duckdb_secrets|query_table|query|iceberg_\w+|delta_scan|sqlite_\w+|postgres_\w+|mysql_\w+)\s*\(/i;
-
-/** Words a read statement can start with; anything else is refused before DuckDB parses it. */
+/** Words a read statement can start with, to tell a typo in a SELECT from another statement. */
 const READ_KEYWORDS = new Set(['select', 'with', 'from', 'values', 'table', 'explain', 'describe', 'show', 'summarize', 'pivot', 'unpivot', '(']);
+const LEADING_COMMENTS = /^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*/;
+/** EXPLAIN and EXPLAIN ANALYZE, with comments around; an option list is not taken. */
+const EXPLAIN_PREFIX = /^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*explain(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)+(analy[sz]e(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)+)?/i;
 
-/** The first word of a statement, after comments. */
-function leadingKeyword(sql: string): string {
-  const stripped = sql.replace(/^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*/, '');
-  if (stripped.startsWith('(')) return '(';
-  return (/^[a-z_]+/i.exec(stripped)?.[0] ?? '').toLowerCase();
+/** One statement on its way: what stopped it, if anything, and the connection it runs on. */
+interface Run {
+  stopped?: FlowtraceError;
+  connection?: DuckDBConnection;
+  stop(error: FlowtraceError): void;
 }
 
 export class SqlConsole {
+  private readonly running = new Set<Run>();
+  private readonly working = new Set<Promise<unknown>>();
+  private catalog?: Promise<CatalogNames>;
+  private closed = false;
+
   constructor(
     private readonly pool: ConnectionPool,
     private readonly options: SqlConsoleOptions,
   ) {}
 
-  /** Runs one read statement; throws FT_SQL_REFUSED / FT_SQL_ERROR / FT_SQL_TIMEOUT. */
-  async run(sql: string): Promise<SqlConsoleResult> {
+  /** Runs one read statement; throws FT_SQL_REFUSED / FT_SQL_ERROR / FT_SQL_TIMEOUT / FT_SQL_MEMORY. */
+  run(sql: string): Promise<SqlConsoleResult> {
+    if (this.closed) return Promise.reject(errors.FT_SHUTTING_DOWN());
     const text = sql.trim();
-    if (text === '') throw errors.FT_SQL_REFUSED('the statement is empty');
-    const keyword = leadingKeyword(text);
-    if (!READ_KEYWORDS.has(keyword)) {
-      throw errors.FT_SQL_REFUSED(`only read statements (SELECT, WITH … SELECT, EXPLAIN) are allowed, not ${keyword.toUpperCase() || 'this'}`);
-    }
-    const refused = REFUSED_FUNCTIONS.exec(text);
-    if (refused) throw errors.FT_SQL_REFUSED(`${refused[1]}() reads outside the database and is not allowed`);
-    return this.pool.use((connection) => this.runOn(connection, text));
-  }
-
-  private async requireReadInside(connection: DuckDBConnection, sql: string): Promise<void> {
-    const inner = explainedStatement(sql);
-    if (!READ_KEYWORDS.has(leadingKeyword(inner)) || leadingKeyword(inner) === 'explain') {
-      throw errors.FT_SQL_REFUSED('EXPLAIN runs only over a read statement');
-    }
-    const extracted = await connection.extractStatements(inner);
-    const innerPrepared = await extracted.prepare(0);
-    const innerType = innerPrepared.statementType;
-    innerPrepared.destroySync();
-    if (innerType !== SELECT_STATEMENT) throw errors.FT_SQL_REFUSED('EXPLAIN runs only over a read statement');
-  }
-
-  private async runOn(connection: DuckDBConnection, sql: string): Promise<SqlConsoleResult> {
+    if (text === '') return Promise.reject(errors.FT_SQL_REFUSED('the statement is empty'));
     const started = performance.now();
-    let statements;
-    try {
-      statements = await connection.extractStatements(sql);
-    } catch (error) {
-      throw errors.FT_SQL_ERROR(messageOf(error));
-    }
-    if (statements.count !== 1) {
-      throw errors.FT_SQL_REFUSED(`send one statement at a time (got ${statements.count})`);
-    }
+    return new Promise<SqlConsoleResult>((resolve, reject) => {
+      const maxMemory = this.options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+      const baseline = process.memoryUsage.rss();
+      const run: Run = {
+        stop: (error) => {
+          if (run.stopped) return;
+          run.stopped = error;
+          run.connection?.interrupt();
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => run.stop(errors.FT_SQL_TIMEOUT(`limit ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      const watch = setInterval(() => {
+        const grown = process.memoryUsage.rss() - baseline;
+        if (grown > maxMemory) run.stop(errors.FT_SQL_MEMORY(`the process grew by ${mib(grown)} (limit ${mib(maxMemory)})`));
+      }, MEMORY_WATCH_MS);
+      this.running.add(run);
+      const work = this.pool.use(async (connection) => {
+        run.connection = connection;
+        if (run.stopped) return undefined;
+        return this.runOn(connection, text, run, started);
+      });
+      this.working.add(work);
+      work.then(
+        (result) => (run.stopped || !result ? undefined : resolve(result)),
+        (error: unknown) => (run.stopped ? undefined : reject(error)),
+      ).finally(() => {
+        clearTimeout(timer);
+        clearInterval(watch);
+        this.running.delete(run);
+        this.working.delete(work);
+      });
+    });
+  }
+
+  /** Interrupts every running statement (answered FT_SHUTTING_DOWN) and waits a little for DuckDB to stop. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const run of this.running) run.stop(errors.FT_SHUTTING_DOWN());
+    if (this.working.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.working]),
+      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private async runOn(connection: DuckDBConnection, text: string, run: Run, started: number): Promise<SqlConsoleResult | undefined> {
+    const explain = EXPLAIN_PREFIX.exec(text);
+    const inner = explain ? text.slice(explain[0].length) : text;
+    await this.check(connection, inner, explain !== null);
+    if (run.stopped) return undefined; // an interrupt sent between statements would be lost
     let prepared;
     try {
-      prepared = await statements.prepare(0);
+      prepared = await connection.prepare(text);
     } catch (error) {
       throw errors.FT_SQL_ERROR(messageOf(error));
     }
-    const type = prepared.statementType;
-    if (type !== SELECT_STATEMENT && type !== EXPLAIN_STATEMENT) {
-      prepared.destroySync();
-      throw errors.FT_SQL_REFUSED('only read statements (SELECT, WITH … SELECT, EXPLAIN) are allowed');
-    }
-    if (type === EXPLAIN_STATEMENT) {
-      // EXPLAIN ANALYZE runs the statement it explains: the inner one must be a read too.
-      try {
-        await this.requireReadInside(connection, sql);
-      } catch (error) {
-        prepared.destroySync();
-        throw error;
-      }
-    }
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      connection.interrupt();
-    }, this.options.timeoutMs);
     try {
+      if (run.stopped) return undefined;
       const result = await prepared.stream();
-      const { rows, truncated } = await readCapped(result, this.options.maxRows);
+      const { rows, truncated } = await this.readCapped(result, run);
       const columns = result.columnNames().map((name, i) => ({ name, type: result.columnType(i).toString() }));
       return { columns, rows, truncated, elapsedMs: performance.now() - started };
     } catch (error) {
-      if (timedOut) throw errors.FT_SQL_TIMEOUT(`limit ${this.options.timeoutMs} ms`);
+      if (run.stopped) return undefined;
       throw errors.FT_SQL_ERROR(messageOf(error));
     } finally {
-      clearTimeout(timer);
       prepared.destroySync();
     }
   }
-}
 
-/** The statement an EXPLAIN explains (after EXPLAIN, ANALYZE and an option list). */
-function explainedStatement(sql: string): string {
-  return sql.replace(/^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*explain\s*(\([^)]*\)\s*)?(analy[sz]e\b)?/i, '');
-}
+  /** Parses `sql` with DuckDB's own parser (nothing is bound or run) and checks what it parsed. */
+  private async check(connection: DuckDBConnection, sql: string, explained: boolean): Promise<void> {
+    let parsed: { error?: boolean; error_type?: string; error_message?: string; statements?: unknown[] };
+    try {
+      const reader = await connection.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR)', { sql });
+      parsed = JSON.parse(String(reader.getRows()[0][0]));
+    } catch (error) {
+      throw errors.FT_SQL_ERROR(messageOf(error));
+    }
+    if (parsed.error) {
+      const keyword = leadingKeyword(sql);
+      if (!explained && parsed.error_type === 'parser' && READ_KEYWORDS.has(keyword) && keyword !== 'explain') {
+        throw errors.FT_SQL_ERROR(parsed.error_message ?? 'syntax error');
+      }
+      const what = explained ? 'EXPLAIN runs only over one SELECT' : `only read statements (SELECT, WITH … SELECT, EXPLAIN SELECT …) are allowed, not ${keyword.toUpperCase() || 'this'}`;
+      throw errors.FT_SQL_REFUSED(what);
+    }
+    checkParsedStatement(parsed, await this.catalogNames(connection));
+  }
 
-async function readCapped(result: DuckDBResult, maxRows: number): Promise<{ rows: unknown[][]; truncated: boolean }> {
-  const rows: unknown[][] = [];
-  for await (const chunk of result.yieldRowsJson()) {
-    for (const row of chunk) {
-      if (rows.length >= maxRows) return { rows, truncated: true };
-      rows.push(row as unknown[]);
+  /** The database's own tables, views and macros, read once (the schema does not change while running). */
+  private catalogNames(connection: DuckDBConnection): Promise<CatalogNames> {
+    this.catalog ??= (async () => {
+      const list = async (sql: string) => (await connection.runAndReadAll(sql)).getRows().map((row) => String(row[0]).toLowerCase());
+      const [database] = await list('SELECT current_database()');
+      const tables = await list(
+        `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary
+         UNION SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary`,
+      );
+      const macros = await list(`SELECT DISTINCT function_name FROM duckdb_functions() WHERE database_name = current_database() AND function_type = 'macro'`);
+      return { database, tables: new Set(tables), macros: new Set(macros) };
+    })();
+    this.catalog.catch(() => (this.catalog = undefined));
+    return this.catalog;
+  }
+
+  /** Reads rows one at a time until the row cap or the byte cap, so a chunk of huge values is not converted whole. */
+  private async readCapped(result: DuckDBResult, run: Run): Promise<{ rows: unknown[][]; truncated: boolean }> {
+    const maxBytes = this.options.maxBytes ?? DEFAULT_SQL_MAX_BYTES;
+    const rows: unknown[][] = [];
+    let bytes = 0;
+    for (;;) {
+      if (run.stopped) return { rows, truncated: true };
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return { rows, truncated: false };
+      for (let i = 0; i < chunk.rowCount; i++) {
+        if (rows.length >= this.options.maxRows) return { rows, truncated: true };
+        const row = chunk.convertRowValues(i, JsonDuckDBValueConverter);
+        bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
+        if (bytes > maxBytes) return { rows, truncated: true };
+        rows.push(row);
+      }
     }
   }
-  return { rows, truncated: false };
+}
+
+/** The first word of a statement, after comments. */
+function leadingKeyword(sql: string): string {
+  const stripped = sql.replace(LEADING_COMMENTS, '');
+  if (stripped.startsWith('(')) return '(';
+  return (/^[a-z_]+/i.exec(stripped)?.[0] ?? '').toLowerCase();
+}
+
+function mib(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 function messageOf(error: unknown): string {

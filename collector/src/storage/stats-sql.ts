@@ -2,13 +2,13 @@
  * SQL for flow and node statistics. Durations are in milliseconds; percentiles are
  * continuous quantiles over finished executions (or node spans) in the time range.
  */
-import { flowIn } from './execution-list-sql.js';
+import { FLOW_OF_EXECUTION, flowIn } from './execution-list-sql.js';
 
 /** The flow's executions in a range, as a condition on execution_data (pushed into the scan). */
 const FLOW_RUNS = `${flowIn('$flow')} AND start_ns BETWEEN $from_ns AND $to_ns`;
 
 const executionsWhere = (condition: string): string => `
-  SELECT coalesce(flow_name, root_name) AS flow, start_ns,
+  SELECT ${FLOW_OF_EXECUTION} AS flow, start_ns,
          (end_ns - start_ns) / 1e6 AS duration_ms,
          execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) AS status,
          root_finished

@@ -2,7 +2,9 @@
  * The one writer. Ingest hands it batches; it groups every batch that arrives while a
  * commit runs into the next commit (group commit), so many concurrent requests share one
  * transaction, and it resolves each batch's promise only after COMMIT: a resolved write is
- * durable. Writes are idempotent: a span or log line stored before is not stored again.
+ * durable. Writes are idempotent: a span (by trace id and span id, whatever its times) or log
+ * line stored before is not stored again. A batch fails only for itself: when a group's commit
+ * fails, its halves are committed apart, down to the one batch that cannot be stored.
  *
  * The queue is bounded in rows; past the bound `write` fails at once with FT_QUEUE_FULL
  * (429 + Retry-After) instead of holding memory. Other writes to the database (deletes,
@@ -10,22 +12,28 @@
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { errors, type FlowtraceError } from '../errors.js';
-import { mergeExecutions, type MergedExecution } from './execution-merge.js';
+import { mergeExecutions, parentsToLookUp, type MergedExecution } from './execution-merge.js';
+import { storedSpanKeys } from './stored-parents.js';
 import {
   ALL_RUNNING_KEYS, ALL_TRACE_IDS, CLEAR_GROUP_KEYS, CREATE_GROUP_KEYS, DELETE_EXECUTIONS, DELETE_REPLACED_STARTS,
   FIND_STARTS_OF_TRACES, FIND_STORED_LOGS, FIND_STORED_SPANS, NEWEST_SPAN_KEYS, READ_TOUCHED_EXECUTIONS,
 } from './group-commit-sql.js';
+import { attributeValues, logKey, minMax, spanKey, storedRangeToSearch, uniqueSpans } from './group-rows.js';
 import { RecentSpanKeys } from './recent-span-keys.js';
 import { WriterMemory } from './writer-memory.js';
 import { executionRecordFromRow } from './records.js';
 import type { IngestBatch, LogRow, SpanRow } from './rows.js';
 import { appendAttributeValue, appendExecution, appendLog, appendSpan, appendStart } from './row-appender.js';
+import { executionRowProblem } from './table-columns.js';
+import { appendMetricPoint, newMetricPoints } from './metric-points.js';
 
 /** What one group commit stored, for live events and metrics. */
 export interface CommitNotice {
   spans: SpanRow[];
   starts: SpanRow[];
   logCount: number;
+  /** Metric data points stored (0 when the group held none). */
+  metricPointCount?: number;
   /** Executions touched by the commit, as stored after it. */
   executions: MergedExecution[];
 }
@@ -124,7 +132,7 @@ export class SpanWriter {
 
   /** Stores a batch; resolves once it is committed. Rejects with FT_QUEUE_FULL / FT_SHUTTING_DOWN / FT_WRITE_FAILED. */
   write(batch: IngestBatch): Promise<void> {
-    const rows = batch.spans.length + batch.starts.length + batch.logs.length;
+    const rows = batch.spans.length + batch.starts.length + batch.logs.length + (batch.metrics?.length ?? 0);
     const refusal = this.refusalFor(rows);
     if (refusal) return Promise.reject(refusal);
     if (rows === 0) return Promise.resolve();
@@ -195,24 +203,44 @@ export class SpanWriter {
   private async commitNextGroup(): Promise<void> {
     const group = this.takeGroup();
     const groupRows = group.reduce((sum, p) => sum + p.rows, 0);
-    const started = performance.now();
     try {
-      const notice = await this.commit(group.map((p) => p.batch));
-      this.stats.commits += 1;
-      this.stats.committedSpans += notice.spans.length;
-      this.stats.committedLogs += notice.logCount;
-      this.stats.lastCommitMs = performance.now() - started;
-      for (const p of group) p.resolve();
-      this.options.onCommit?.(notice);
-    } catch (error) {
-      this.stats.failedCommits += 1;
-      this.options.onError?.(error);
-      const failure = errors.FT_WRITE_FAILED(error instanceof Error ? error.message : String(error));
-      for (const p of group) p.reject(failure);
+      await this.commitGroup(group);
     } finally {
       this.queuedRows -= groupRows;
       this.stats.queuedRows = this.queuedRows;
     }
+  }
+
+  /**
+   * Commits a group of batches. When the commit fails, each half of the group is committed on
+   * its own, down to single batches, so only a batch that cannot be stored even alone is refused
+   * and no other request of its group sees its error. Ingest checks every row against its
+   * column first (table-columns.ts), so this is the last line of defence: one bad batch among n
+   * costs about 2·log2(n) more commits, never a failed request of someone else.
+   */
+  private async commitGroup(group: Pending[]): Promise<void> {
+    const started = performance.now();
+    let notice: CommitNotice;
+    try {
+      notice = await this.commit(group.map((p) => p.batch));
+    } catch (error) {
+      this.stats.failedCommits += 1;
+      if (group.length > 1) {
+        const half = Math.ceil(group.length / 2);
+        await this.commitGroup(group.slice(0, half));
+        await this.commitGroup(group.slice(half));
+        return;
+      }
+      this.options.onError?.(error);
+      group[0].reject(errors.FT_WRITE_FAILED(error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    this.stats.commits += 1;
+    this.stats.committedSpans += notice.spans.length;
+    this.stats.committedLogs += notice.logCount;
+    this.stats.lastCommitMs = performance.now() - started;
+    for (const p of group) p.resolve();
+    this.options.onCommit?.(notice);
   }
 
   private async commit(batches: IngestBatch[]): Promise<CommitNotice> {
@@ -220,6 +248,7 @@ export class SpanWriter {
     const finished = new Set(spans.map(spanKey));
     let starts = uniqueSpans(batches.flatMap((b) => b.starts)).filter((s) => !finished.has(spanKey(s)));
     let logs = batches.flatMap((b) => b.logs);
+    let metricPoints = batches.flatMap((b) => b.metrics ?? []);
     const c = this.connection;
     const phases = this.stats.phaseMs;
     let mark = performance.now();
@@ -244,22 +273,16 @@ export class SpanWriter {
       let executions: MergedExecution[] = [];
       let replaced: SpanRow[] = [];
       if (spans.length + starts.length > 0) {
-        const [lo, hi] = minMax([...spans, ...starts].map((s) => s.startTimeUnixNano));
         // Most groups hold only new spans of traces the writer knows, which its memory can
-        // tell (recent span keys, recent executions, running keys); a retry, a span older than
-        // that memory, or a trace stored before it was loaded is looked up in the database.
-        const certainlyNew = this.recent.certainlyNew(spans) && this.recent.certainlyNew(starts);
-        const remembered = this.memory.executionsOf(new Set([...spans, ...starts].map((s) => s.traceId)));
+        // tell (recent executions, running keys, recent span keys); a trace stored before that
+        // memory was loaded, or a retry, is looked up in the database.
+        const all = [...spans, ...starts];
+        const remembered = this.memory.executionsOf(new Set(all.map((s) => s.traceId)));
         const fromMemory = remembered.complete && this.memory.knowsRunning;
-        if (!certainlyNew || !fromMemory) {
-          const keys: GroupKey[] = [];
-          for (const s of spans) keys.push(['s', s.traceId, s.spanId]);
-          for (const s of starts) keys.push(['s', s.traceId, s.spanId]);
-          await appendKeys(keys);
-        }
-        const known = certainlyNew ? new Set<string>() : keySet(await rows(c, FIND_STORED_SPANS, { lo, hi }));
+        const groupKeys = (): GroupKey[] => all.map((s): GroupKey => ['s', s.traceId, s.spanId]);
+        if (!fromMemory) await appendKeys(groupKeys());
         const running = fromMemory
-          ? this.memory.runningAmong([...spans, ...starts].map(spanKey))
+          ? this.memory.runningAmong(all.map(spanKey))
           : keySet(await rows(c, FIND_STARTS_OF_TRACES));
         const existing = fromMemory
           ? remembered.known
@@ -267,10 +290,16 @@ export class SpanWriter {
             const record = executionRecordFromRow(row);
             return [record.traceId, record] as const;
           }));
+        const range = storedRangeToSearch(all, existing, this.recent);
+        if (range !== null && fromMemory) await appendKeys(groupKeys());
+        const known = range === null ? new Set<string>() : keySet(await rows(c, FIND_STORED_SPANS, { lo: range[0], hi: range[1] }));
         spans = spans.filter((s) => !known.has(spanKey(s)));
         starts = starts.filter((s) => !known.has(spanKey(s)) && !running.has(spanKey(s)));
         replaced = spans.filter((s) => running.has(spanKey(s)));
-        executions = mergeExecutions(spans, starts, new Set(replaced.map(spanKey)), existing, BigInt(Date.now()) * 1_000_000n);
+        // Spans that would take over a stored root unless their parent is stored (rare, see parentsToLookUp).
+        const parents = parentsToLookUp(spans, starts, existing);
+        const storedParents = parents.length === 0 ? undefined : await storedSpanKeys(c, parents, existing);
+        executions = mergeExecutions(spans, starts, new Set(replaced.map(spanKey)), existing, BigInt(Date.now()) * 1_000_000n, storedParents);
         const rewritten = executions.filter((e) => existing.has(e.traceId));
         const marks: GroupKey[] = [
           ...rewritten.map((e): GroupKey => ['x', e.traceId, null]),
@@ -282,6 +311,12 @@ export class SpanWriter {
           if (replaced.length > 0) await c.run(DELETE_REPLACED_STARTS);
         }
         lap('lookup');
+        // Merged from checked spans, an execution row fits its columns; should one not (a count
+        // past INTEGER), the commit fails here with the reason and the group is split (commitGroup).
+        for (const e of executions) {
+          const problem = executionRowProblem(e);
+          if (problem !== null) throw new Error(`execution ${e.traceId}: ${problem}`);
+        }
         await appendAll(c, 'execution_data', executions, appendExecution);
         await appendAll(c, 'span_data', spans, appendSpan);
         await appendAll(c, 'attribute_values', attributeValues(spans), appendAttributeValue);
@@ -295,12 +330,18 @@ export class SpanWriter {
         await appendAll(c, 'log_data', logs, appendLog);
         lap('append');
       }
+      if (metricPoints.length > 0) {
+        metricPoints = await newMetricPoints(c, metricPoints);
+        lap('lookup');
+        await appendAll(c, 'metric_data', metricPoints, appendMetricPoint);
+        lap('append');
+      }
       if (keysAppended) await c.run(CLEAR_GROUP_KEYS);
       await c.run('COMMIT');
       lap('commit');
       this.recent.addAll(spans);
       this.memory.committed(executions, starts.map(spanKey), replaced.map(spanKey));
-      return { spans, starts, logCount: logs.length, executions };
+      return { spans, starts, logCount: logs.length, metricPointCount: metricPoints.length, executions };
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
       throw error;
@@ -345,44 +386,6 @@ function keySet(found: Row[]): Set<string> {
   return new Set(found.map((r) => String(r.trace_id) + String(r.span_id)));
 }
 
-function logKey(traceId: string, spanId: string, time: bigint, severity: number, body: string): string {
-  return `${traceId}|${spanId}|${time}|${severity}|${body}`;
-}
-
-function spanKey(row: SpanRow): string {
-  return row.traceId + row.spanId;
-}
-
-/** The attribute value index rows of a group's spans, each (trace, key, value) once. */
-function attributeValues(spans: SpanRow[]): Array<[string, string, string]> {
-  const out: Array<[string, string, string]> = [];
-  const seen = new Set<string>();
-  for (const s of spans) {
-    const kv = s.indexedValues;
-    if (kv === null) continue;
-    for (let i = 0; i < kv.length; i += 2) {
-      const key = s.traceId + '\u0000' + kv[i] + '\u0000' + kv[i + 1];
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push([s.traceId, kv[i], kv[i + 1]]);
-    }
-  }
-  return out;
-}
-
-/** Keeps the first of each (trace id, span id) in the group. */
-function uniqueSpans(rows: SpanRow[]): SpanRow[] {
-  const seen = new Set<string>();
-  const out: SpanRow[] = [];
-  for (const row of rows) {
-    const key = spanKey(row);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(row);
-  }
-  return out;
-}
-
 async function appendAll<R>(
   c: DuckDBConnection,
   table: string,
@@ -398,14 +401,4 @@ async function appendAll<R>(
   } finally {
     appender.closeSync();
   }
-}
-
-function minMax(values: bigint[]): [bigint, bigint] {
-  let lo = values[0];
-  let hi = values[0];
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
 }

@@ -79,7 +79,7 @@ describe.each([
   });
 });
 
-it('lists a plain OTel trace without flow attributes under its root span name', async () => {
+it('lists a plain OTel trace without flow attributes under its service and root span name', async () => {
   const { provider, tracer } = providerWith(new ProtoExporter({ url: `${server.url}/v1/traces` }), 'plain-svc');
   const root = tracer.startSpan('GET /users');
   const traceId = root.spanContext().traceId;
@@ -89,6 +89,6 @@ it('lists a plain OTel trace without flow attributes under its root span name', 
     const r = await api(server.url, `/api/executions?service=plain-svc`);
     return r.body.executions.find((e: any) => e.traceId === traceId);
   });
-  expect(found).toMatchObject({ flowName: 'GET /users', status: 'success', hasRoot: true });
+  expect(found).toMatchObject({ flowName: 'plain-svc: GET /users', status: 'success', hasRoot: true, continuesRemoteTrace: false });
   await provider.shutdown();
 });

@@ -134,11 +134,14 @@ describe('POST /v1/traces', () => {
     const root = traceWith(traceId, [{ spanId: rootId, parentSpanId: '', name: 'root', startTimeUnixNano: String(t0), endTimeUnixNano: String(t0 + 5n) }]);
     await api(server.url, '/v1/traces', { method: 'POST', json: grandChild });
     let detail = await api(server.url, `/api/executions/${traceId}`);
-    expect(detail.body.execution).toMatchObject({ complete: false, hasRoot: false, status: 'running' });
+    // Rooted at the grandchild until its parent arrives: finished, continuing a trace from elsewhere.
+    expect(detail.body.execution).toMatchObject({ hasRoot: true, status: 'success', continuesRemoteTrace: true, remoteParentSpanId: childId });
     await api(server.url, '/v1/traces', { method: 'POST', json: child });
     await api(server.url, '/v1/traces', { method: 'POST', json: root });
     detail = await api(server.url, `/api/executions/${traceId}`);
-    expect(detail.body.execution).toMatchObject({ complete: true, hasRoot: true, status: 'success', flowName: 'root', spanCount: 3 });
+    expect(detail.body.execution).toMatchObject({
+      complete: true, hasRoot: true, status: 'success', flowName: 'my.service: root', spanCount: 3, continuesRemoteTrace: false,
+    });
     expect(new Set(detail.body.spans.map((s: any) => s.serviceName))).toEqual(new Set(['my.service', 'db-svc']));
   });
 });

@@ -3,6 +3,8 @@
  * output, in console lines, in HTTP headers and a query string — must never reach the
  * database. Checked by searching the bytes of the database file after the collector has
  * checkpointed and stopped, and through SQL before that; a canary proves the search works.
+ * Secrets recognisable only by their value (a card number, a private key, cloud keys) are
+ * planted under innocent keys, in text, in an error message and in the URL.
  */
 import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,7 +14,7 @@ import { runFlow, runNode, setupTracing, traceHttpHandler } from '@flowtrace/ins
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from '../fixtures/cli-process.js';
 import { eventually } from '../fixtures/collector.js';
-import { foundIn, plantedSecrets } from '../fixtures/planted-secrets.js';
+import { foundIn, plantedSecrets, valueSecrets } from '../fixtures/planted-secrets.js';
 import { runSql } from '../fixtures/stored.js';
 
 let cli: CliProcess | undefined;
@@ -38,15 +40,27 @@ describe('secrets sent through the instrumentation', () => {
       return { sessionToken: secrets.outputToken, user: input.user };
     }, { trigger: { type: 'http' } });
 
+    // Secrets given away by their value only, under keys that say nothing.
+    const values = valueSecrets();
+    const spacedCard = values.cardNumber.replace(/(\d{4})(?=\d)/g, '$1 ');
+    const pem = `-----BEGIN PRIVATE KEY-----\n${values.privateKeyBody}\n-----END PRIVATE KEY-----`;
+    await runFlow({ id: 'order' }, { card: { number: values.cardNumber }, ref: `paid with ${spacedCard} ok`, config: pem, keys: [values.awsAccessKeyId, values.googleApiKey] }, async () => {
+      console.log(`charging ${spacedCard} with ${values.stripeKey}`);
+      await runNode({ id: 'deploy' }, { note: `push with ${values.githubToken}` }, async () => ({ notify: values.slackToken }));
+      await runNode({ id: 'refund' }, null, async () => { throw new Error(`refund to ${values.cardNumber} failed (key ${values.awsAccessKeyId})`); }).catch(() => undefined);
+      return { charged: spacedCard };
+    });
+
     server = createServer(traceHttpHandler((req, res) => {
       console.log(`handling ${req.url?.split('?')[0]} for ${req.headers.authorization}`);
       res.end(JSON.stringify({ ok: true, token: secrets.outputToken }));
     }));
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    const { queryToken, ...planted } = secrets; // the query string is the open fault below
+    const { queryToken, ...keyed } = secrets; // the query string is the open fault below
     void queryToken;
-    const response = await fetch(`http://127.0.0.1:${port}/login?x=1`, {
+    const planted = { ...keyed, ...values, spacedCard };
+    const response = await fetch(`http://127.0.0.1:${port}/login/${values.githubToken}?x=1&ref=${values.cardNumber}`, {
       headers: { authorization: `Bearer ${secrets.headerAuthorization}`, cookie: `session=${secrets.headerCookie}`, 'x-api-key': secrets.headerApiKey },
     });
     expect(response.status).toBe(200);
@@ -54,7 +68,7 @@ describe('secrets sent through the instrumentation', () => {
 
     const logged = await eventually(async () => {
       const [row] = await runSql<{ spans: number; logs: number }>(cli!.url, "SELECT (SELECT count(*) FROM spans WHERE service_name = 'redaction')::INTEGER AS spans, (SELECT count(*) FROM logs WHERE service_name = 'redaction')::INTEGER AS logs");
-      return Number(row.spans) >= 3 && Number(row.logs) >= 3 ? row : undefined;
+      return Number(row.spans) >= 6 && Number(row.logs) >= 4 ? row : undefined;
     });
     expect(Number(logged.logs)).toBeGreaterThanOrEqual(3);
     const everything = await runSql<{ text: string }>(cli.url,

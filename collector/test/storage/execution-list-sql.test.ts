@@ -91,15 +91,18 @@ describe('status filters as column comparisons', () => {
 });
 
 describe('flow filters', () => {
-  it('match the flow name, or the root span name of an execution without one', async () => {
+  it('match the flow name, or "service: root span name" of an execution without one', async () => {
     const storage = await openStorage({ path: ':memory:' });
     try {
       const named = makeSpanRow({ name: 'POST /orders', flowName: 'orders' });
-      const unnamed = makeSpanRow({ name: 'orders' });
-      const otherFlow = makeSpanRow({ name: 'orders', flowName: 'billing' });
-      await storage.writer.write({ spans: [named, unnamed, otherFlow], starts: [], logs: [] });
+      const unnamed = makeSpanRow({ name: 'orders', serviceName: 'shop' });
+      const otherService = makeSpanRow({ name: 'orders', serviceName: 'admin' });
+      const otherFlow = makeSpanRow({ name: 'orders', flowName: 'billing', serviceName: 'shop' });
+      await storage.writer.write({ spans: [named, unnamed, otherService, otherFlow], starts: [], logs: [] });
       const found = await storage.reader.listExecutions({ flow: ['orders'], limit: 10 });
-      expect(found.executions.map((e) => e.traceId).sort()).toEqual([named.traceId, unnamed.traceId].sort());
+      expect(found.executions.map((e) => e.traceId)).toEqual([named.traceId]);
+      const plain = await storage.reader.listExecutions({ flow: ['shop: orders'], limit: 10 });
+      expect(plain.executions.map((e) => e.traceId)).toEqual([unnamed.traceId]);
     } finally {
       await storage.close();
     }

@@ -70,14 +70,16 @@ describe('storage writer', () => {
     const root = rows[rows.length - 1];
     await storage.writer.write(batch(rows.slice(0, 1)));
     let execution = await storage.reader.getExecution(root.traceId);
-    expect(execution?.status).toBe('running');
-    expect(execution?.rootFinished).toBe(false);
+    // Until its parent arrives, the finished child roots the execution: never shown as running.
+    expect(execution).toMatchObject({ rootFinished: true, rootSpanId: rows[0].spanId, rootParentSpanId: root.spanId });
+    expect(execution?.status).not.toBe('running');
     await storage.writer.write(batch(rows.slice(1, 2)));
     await storage.writer.write(batch([root]));
     execution = await storage.reader.getExecution(root.traceId);
     expect(execution).toMatchObject({ status: 'error', rootFinished: true, spanCount: 3, errorCount: 2, errorNodeId: 'n1' });
     expect(execution?.startNs).toBe(root.startTimeUnixNano);
     expect(execution?.endNs).toBe(root.endTimeUnixNano);
+    expect(execution).toMatchObject({ rootSpanId: root.spanId, rootParentSpanId: null });
   });
 
   it('shows a running span from its start mark and replaces it when the span ends', async () => {

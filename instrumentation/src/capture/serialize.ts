@@ -1,7 +1,8 @@
 /**
  * Safe payload serialisation: any value becomes JSON text that never throws and never grows
  * past its cap. Cycles, BigInt, Buffers, Errors, Dates, Maps, Sets, getters that throw and
- * huge strings are handled; secrets are redacted in the same pass. Writing stops as soon as
+ * huge strings are handled; secrets are redacted in the same pass (keys, string values, and
+ * numbers that are card numbers). Writing stops as soon as
  * the cap is reached, so a 100 MB input costs about as much as a cap-sized one; a cut result
  * ends with TRUNCATION_MARKER (and is then no longer valid JSON, visibly so).
  */
@@ -49,7 +50,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 export function serializePayload(value: unknown, options: SerializeOptions): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number' || typeof value === 'boolean') { // common outputs: no writer needed
-    const text = typeof value === 'boolean' ? (value ? 'true' : 'false') : Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+    const text = typeof value === 'boolean' ? (value ? 'true' : 'false') : numberText(value, options.redactor);
     return text.length > options.maxLength ? text.slice(0, options.maxLength) + TRUNCATION_MARKER : text;
   }
   const w = new Writer(options.maxLength, options.redactor, options.maxDepth ?? 24);
@@ -69,12 +70,18 @@ export function capText(text: string, maxLength: number, redactor?: Redactor): s
   return text.length > maxLength ? t + TRUNCATION_MARKER : t;
 }
 
+/** A number as JSON text: `"[REDACTED]"` for a card number, a string for NaN and ±Infinity. */
+function numberText(n: number, redactor: Redactor | undefined): string {
+  if (!Number.isFinite(n)) return JSON.stringify(String(n));
+  return redactor !== undefined && redactor.isSecretNumber(n) ? REDACTED_JSON : String(n);
+}
+
 function write(w: Writer, v: unknown, depth: number): void {
   switch (typeof v) {
     case 'string': return w.string(v);
-    case 'number': return w.push(Number.isFinite(v) ? String(v) : JSON.stringify(String(v)));
+    case 'number': return w.push(numberText(v, w.redactor));
     case 'boolean': return w.push(v ? 'true' : 'false');
-    case 'bigint': return w.push(JSON.stringify(v.toString()));
+    case 'bigint': return w.string(v.toString()); // a decimal string, scrubbed like any other (a card number as BigInt)
     case 'undefined': return w.push('null');
     case 'symbol': return w.string(v.toString());
     case 'function': return w.string(`[Function ${v.name || 'anonymous'}]`);

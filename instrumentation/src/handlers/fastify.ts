@@ -131,7 +131,7 @@ export function flowtraceFastify(fastify: FastifyLike, options: FastifyTracingOp
 (flowtraceFastify as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')] = '@flowtrace/instrumentation';
 
 function openRequest(request: RequestLike, route: string | undefined, options: FastifyTracingOptions): Frame | undefined {
-  const [path] = splitUrl(request.url);
+  const path = rt().redactor.redactText(splitUrl(request.url)[0]); // a token or card number in the path never leaves
   const name = options.name?.(request) ?? `${request.method} ${route ?? path}`;
   const attrs: Attributes = { [ATTR_FLOW_NAME]: name, [ATTR_HTTP_REQUEST_METHOD]: request.method, [ATTR_URL_PATH]: path };
   if (route !== undefined) attrs[ATTR_HTTP_ROUTE] = route;

@@ -63,14 +63,15 @@ export function traceHttpHandler<T = unknown>(handler: Handler<T>, options: Http
 
 function openRequest(req: IncomingMessage, options: HttpHandlerOptions): Frame | undefined {
   const method = req.method ?? 'GET';
-  const [path, query] = splitUrl(req.url);
+  const r = rt();
+  const [rawPath, query] = splitUrl(req.url);
+  const path = r.redactor.redactText(rawPath); // a token or card number in the path never leaves
   const name = typeof options.name === 'function' ? options.name(req) : options.name ?? `${method} ${path}`;
   const attrs: Attributes = {
     [ATTR_FLOW_NAME]: name,
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_PATH]: path,
   };
-  const r = rt();
   if (query !== undefined) attrs[ATTR_URL_QUERY] = capText(r.redactor.redactQuery(query), 2048, r.redactor);
   const ua = req.headers['user-agent'];
   if (ua) attrs[ATTR_USER_AGENT] = ua;

@@ -28,6 +28,16 @@ describe('buildTraceTree', () => {
     expect([...tree.depth]).toEqual([0, 0]);
   });
 
+  it('places the root of a trace continued from elsewhere as a root, not an orphan; other orphans stay orphans', () => {
+    const root = makeSpan({ spanId: 'r', parentSpanId: 'remote', startMs: 0 });
+    const child = makeSpan({ spanId: 'c', parentSpanId: 'r', startMs: 1 });
+    const stray = makeSpan({ spanId: 's', parentSpanId: 'lost', startMs: 2 });
+    const tree = buildTraceTree([stray, child, root], 'remote');
+    expect(tree.spans.map((s) => s.spanId)).toEqual(['r', 'c', 's']);
+    expect(Array.from(tree.orphan)).toEqual([0, 0, 1]);
+    expect(Array.from(buildTraceTree([child, root]).orphan)).toEqual([1, 0]);
+  });
+
   it('orders siblings that start together by flow.node.index', () => {
     const tree = buildTraceTree([
       makeSpan({ spanId: 'r' }),

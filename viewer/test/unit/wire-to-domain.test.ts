@@ -2,25 +2,25 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '@flowtrace/collector/api';
 import { toExecution, toSpan, toSpanDetails, toTraceOutline } from '../../src/lib/api/wire-to-domain.js';
-import { makeWireExecution, makeWireOutline, makeWireSpan } from '../fixtures/make-span.js';
+import { liveSpanOf, makeWireExecution, makeWireOutline, makeWireSpan } from '../fixtures/make-span.js';
 
 const log = (ns: string, body: string): LogLine => ({ traceId: 'a', spanId: 'b', time: '', timeUnixNano: ns, severity: 'INFO', severityNumber: 9, body, attributes: {} });
 
 describe('wire → domain', () => {
   it('turns nanosecond strings into epoch ms with microseconds', () => {
-    const s = toSpan(makeWireSpan());
+    const s = toSpan(liveSpanOf(makeWireSpan()));
     expect(s.startMs).toBeCloseTo(1767268800000.123, 3);
     expect(s.endMs! - s.startMs).toBeCloseTo(10, 3);
   });
 
   it('keeps a running span open-ended', () => {
-    expect(toSpan(makeWireSpan({ endTime: null, endTimeUnixNano: null, durationMs: null, status: 'running' })).endMs).toBeNull();
+    expect(toSpan(liveSpanOf(makeWireSpan({ endTime: null, endTimeUnixNano: null, durationMs: null, status: 'running' }))).endMs).toBeNull();
   });
 
-  it('reads the flow node of a live span from its attributes', () => {
-    const s = toSpan(makeWireSpan({ attributes: { 'flow.node.id': 'n1', 'flow.node.name': 'Charge', 'flow.node.type': 'http', 'flow.node.index': 3 } }));
+  it('takes the flow node of a live span from its node fields', () => {
+    const s = toSpan(liveSpanOf(makeWireSpan({ attributes: { 'flow.node.id': 'n1', 'flow.node.name': 'Charge', 'flow.node.type': 'http', 'flow.node.index': 3 } })));
     expect(s).toMatchObject({ nodeId: 'n1', nodeName: 'Charge', nodeType: 'http', nodeIndex: 3 });
-    expect(toSpan(makeWireSpan())).toMatchObject({ nodeId: null, nodeName: null, nodeType: null, nodeIndex: null });
+    expect(toSpan(liveSpanOf(makeWireSpan()))).toMatchObject({ nodeId: null, nodeName: null, nodeType: null, nodeIndex: null });
   });
 
   it('maps a span detail: exception events with their times, console lines sorted by time', () => {
@@ -32,6 +32,15 @@ describe('wire → domain', () => {
     expect(d.attributes).toEqual({ k: 'v' });
     expect(d.events[0]).toEqual({ name: 'exception', timeMs: 1767268800005, attributes: { 'exception.message': 'boom' } });
     expect(d.logs.map((l) => l.body)).toEqual(['first', 'second']);
+  });
+
+  it('keeps whether an execution continues a trace from elsewhere, and reads its absence as no', () => {
+    const remote = toExecution(makeWireExecution({ continuesRemoteTrace: true, remoteParentSpanId: 'f'.repeat(16) }));
+    expect(remote).toMatchObject({ continuesRemoteTrace: true, remoteParentSpanId: 'f'.repeat(16), displayStatus: 'success' });
+    const older = makeWireExecution() as Partial<ReturnType<typeof makeWireExecution>>;
+    delete older.continuesRemoteTrace;
+    delete older.remoteParentSpanId;
+    expect(toExecution(older as ReturnType<typeof makeWireExecution>)).toMatchObject({ continuesRemoteTrace: false, remoteParentSpanId: null });
   });
 
   it('shows a finished trace without its root as incomplete, but a running one as running', () => {
@@ -56,7 +65,7 @@ describe('trace outline → spans', () => {
     const data = toTraceOutline(makeWireOutline(spans));
     expect(data.spans).toHaveLength(3);
     data.spans.forEach((s, i) => {
-      expect(s).toEqual(toSpan(spans[i]));
+      expect(s).toEqual(toSpan(liveSpanOf(spans[i])));
     });
     expect(data.execution.complete).toBe(true);
   });
@@ -99,7 +108,7 @@ describe('trace outline → spans', () => {
   it('cuts times to the microsecond as nsToMs does, across the base and the duration', () => {
     const odd = [makeWireSpan({ spanId: 'a'.repeat(16), startTimeUnixNano: '1767268800000000999', endTimeUnixNano: '1767268800000001001' })];
     const [span] = toTraceOutline(makeWireOutline(odd)).spans;
-    expect([span.startMs, span.endMs]).toEqual([toSpan(odd[0]).startMs, toSpan(odd[0]).endMs]);
+    expect([span.startMs, span.endMs]).toEqual([toSpan(liveSpanOf(odd[0])).startMs, toSpan(liveSpanOf(odd[0])).endMs]);
     // 999 ns → 1 001 ns after the base's microsecond: the microseconds 0 and 1.
     expect(Math.round((span.endMs! - span.startMs) * 1000)).toBe(1);
   });

@@ -1,6 +1,6 @@
 SELECT *, execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) AS status
 FROM execution_data
-WHERE (flow_name IN ($flow0) OR (flow_name IS NULL AND root_name IN ($flow0)))
+WHERE (flow_name IN ($flow0) OR (flow_name IS NULL AND service_name || ': ' || root_name IN ($flow0)))
   AND ((root_finished AND (root_flow_status = 'error' OR ((root_flow_status IS NULL OR root_flow_status NOT IN ('success', 'error', 'cancelled', 'timed_out')) AND root_status_code = 2))) OR (root_finished AND root_flow_status = 'timed_out'))
 ORDER BY start_ns DESC, trace_id DESC
 LIMIT 50

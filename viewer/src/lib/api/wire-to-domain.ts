@@ -3,8 +3,7 @@
  * tuples become span objects, the `incomplete` display status is derived, and nothing else
  * in the viewer reads wire types.
  */
-import type { ExecutionDetail, ExecutionSummary, LogLine, OutlineField, Span, SpanDetail, TraceOutline } from '@flowtrace/collector/api';
-import { ATTR_NODE_ID, ATTR_NODE_INDEX, ATTR_NODE_NAME, ATTR_NODE_TYPE } from '@flowtrace/instrumentation/conventions';
+import type { ExecutionDetail, ExecutionSummary, LiveSpan, LogLine, OutlineField, SpanDetail, TraceOutline } from '@flowtrace/collector/api';
 import type { ConsoleLine, Execution, ExecutionDetailModel, SpanDetailsModel, SpanModel, TraceData } from '../model/types.js';
 import { nsToMs } from '../model/time.js';
 
@@ -36,20 +35,15 @@ export function toExecution(w: ExecutionSummary): Execution {
     errorNodeId: w.errorNodeId,
     errorMessage: w.errorMessage,
     hasRoot: w.hasRoot,
+    // Absent from collectors older than the field: such a trace is not known to continue one.
+    continuesRemoteTrace: w.continuesRemoteTrace ?? false,
+    remoteParentSpanId: w.remoteParentSpanId ?? null,
     lastSeenMs: isoToMs(w.lastSeenAt) ?? startMs,
   };
 }
 
-const textOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
-
-function indexOrNull(v: unknown): number | null {
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;
-  return Number.isInteger(n) ? n : null;
-}
-
-/** One span (of a live event) as the waterfall knows it; a running span keeps endMs null. */
-export function toSpan(w: Span): SpanModel {
-  const a = w.attributes ?? {};
+/** One span summary (of a live event) as the waterfall knows it; a running span keeps endMs null. */
+export function toSpan(w: LiveSpan): SpanModel {
   return {
     traceId: w.traceId,
     spanId: w.spanId,
@@ -62,10 +56,10 @@ export function toSpan(w: Span): SpanModel {
     status: w.status,
     statusCode: w.statusCode,
     statusMessage: w.statusMessage,
-    nodeId: textOrNull(a[ATTR_NODE_ID]),
-    nodeName: textOrNull(a[ATTR_NODE_NAME]),
-    nodeType: textOrNull(a[ATTR_NODE_TYPE]),
-    nodeIndex: indexOrNull(a[ATTR_NODE_INDEX]),
+    nodeId: w.nodeId ?? null,
+    nodeName: w.nodeName ?? null,
+    nodeType: w.nodeType ?? null,
+    nodeIndex: typeof w.nodeIndex === 'number' ? w.nodeIndex : null,
   };
 }
 

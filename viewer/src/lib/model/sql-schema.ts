@@ -12,6 +12,7 @@ export const SQL_SCHEMA: Record<string, string[]> = {
   executions: [
     'trace_id', 'flow_name', 'flow_id', 'flow_version', 'execution_kind', 'service_name', 'status', 'start_time', 'end_time',
     'duration_ms', 'span_count', 'error_count', 'trigger_type', 'user_id', 'error_node_id', 'error_message', 'root_span_id',
+    'continues_remote_trace', 'remote_parent_span_id',
   ],
   logs: ['trace_id', 'span_id', 'time', 'severity_number', 'severity', 'body', 'attributes', 'resource_attributes', 'service_name'],
   /** The short attribute values of finished spans, one row per trace, key and value. */

@@ -9,7 +9,8 @@
  *
  * Invariants: every span appears exactly once; children follow their parent ordered by
  * start time; spans whose parent is not in the trace (orphans) become extra roots, marked
- * in `orphan`, after the real roots; a cycle in parent links cannot loop forever.
+ * in `orphan`, after the real roots; a cycle in parent links cannot loop forever. The root of
+ * a trace continued from elsewhere (its parent is remote) is a real root, not an orphan.
  */
 import type { SpanModel } from './types.js';
 
@@ -137,8 +138,11 @@ function byStart(a: SpanModel, b: SpanModel): number {
   return a.startMs - b.startMs || (a.nodeIndex ?? 0) - (b.nodeIndex ?? 0) || (a.spanId < b.spanId ? -1 : 1);
 }
 
-/** Builds the depth-first tree of a trace's spans. */
-export function buildTraceTree(input: readonly SpanModel[]): TraceTree {
+/**
+ * Builds the depth-first tree of a trace's spans. `remoteParentSpanId`: the parent of the
+ * execution's root when it continues a trace from elsewhere; spans under it are real roots.
+ */
+export function buildTraceTree(input: readonly SpanModel[], remoteParentSpanId: string | null = null): TraceTree {
   // One sort of all spans (the collector sends them in start order, so it is quick); the
   // child lists filled in that order are then sorted too, without a sort per parent.
   let sorted = input.slice().sort(byStart);
@@ -167,7 +171,7 @@ export function buildTraceTree(input: readonly SpanModel[]): TraceTree {
   for (let i = 0; i < m; i++) {
     const p = sorted[i].parentSpanId;
     const pi = p ? at.position(p) : -1;
-    if (!p) roots.push(i);
+    if (!p || (p === remoteParentSpanId && pi < 0)) roots.push(i);
     else if (pi < 0 || pi === i) orphans.push(i);
     else {
       if (lastChild[pi] < 0) firstChild[pi] = i;

@@ -29,6 +29,9 @@ export interface Execution {
   errorNodeId: string | null;
   errorMessage: string | null;
   hasRoot: boolean;
+  /** The root's parent is not in the trace: it continues a trace from elsewhere (a gateway, a browser). */
+  continuesRemoteTrace: boolean;
+  remoteParentSpanId: string | null;
   lastSeenMs: number;
 }
 

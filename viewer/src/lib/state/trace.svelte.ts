@@ -59,7 +59,7 @@ export class TraceState {
       if (controller.signal.aborted) return;
       const t1 = performance.now();
       if (this.duringLoad.size > 0) data.spans = mergeSpans(data.spans, this.duringLoad);
-      const tree = buildTraceTree(data.spans);
+      const tree = buildTraceTree(data.spans, data.execution.remoteParentSpanId);
       this.data = data;
       this.tree = tree;
       this.error = null;
@@ -117,7 +117,7 @@ export class TraceState {
     const changed = new Set(this.pending.keys());
     this.pending.clear();
     this.data = { ...this.data, spans, execution: { ...this.data.execution, spanCount: Math.max(this.data.execution.spanCount, spans.length) } };
-    this.tree = buildTraceTree(spans);
+    this.tree = buildTraceTree(spans, this.data.execution.remoteParentSpanId);
     this.onspanschange?.(changed);
   }
 
