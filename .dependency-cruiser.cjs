@@ -33,6 +33,19 @@ module.exports = {
       to: { path: '^collector/src/ingest/', pathNot: '^collector/src/ingest/generated/' },
     },
     {
+      name: 'control-stands-beside-query',
+      comment: 'control/ (cancel and replay of runs, issue 20) is a feature area like query/: it reaches storage only through its front module and never imports ingest or query; they never import it (only app.ts wires it in).',
+      severity: 'error',
+      from: { path: '^collector/src/control/' },
+      to: { path: '^collector/src/(ingest|query)/|^collector/src/storage/(?!index\\.ts$)' },
+    },
+    {
+      name: 'nothing-below-app-imports-control',
+      severity: 'error',
+      from: { path: '^collector/src/(ingest|query|storage|api)/' },
+      to: { path: '^collector/src/control/' },
+    },
+    {
       name: 'generated-otlp-stands-alone',
       comment: 'The generated OTLP code imports only protobufjs, so query reaching it reaches nothing else of ingest.',
       severity: 'error',
@@ -44,7 +57,7 @@ module.exports = {
       comment: 'storage is the bottom of the collector: it never imports ingest, query, the app or the server.',
       severity: 'error',
       from: { path: '^collector/src/storage/' },
-      to: { path: '^collector/src/(ingest|query|api)/|^collector/src/(app|server|cli|metrics)\\.ts$' },
+      to: { path: '^collector/src/(ingest|query|api|control)/|^collector/src/(app|server|cli|metrics)\\.ts$' },
     },
     {
       name: 'viewer-imports-only-api-types',

@@ -15,8 +15,8 @@ async function freshSpanTable(dbPath) {
   const instance = await DuckDBInstance.create(dbPath, { checkpoint_threshold: '256MB' });
   const connection = await instance.connect();
   await connection.run(schemaSql('002_span_data.sql'));
-  // The columns later schema files add to span_data (large_attributes, 007; moved_attributes, 008).
-  for (const file of ['007_large_attributes.sql', '008_moved_attributes.sql']) {
+  // The columns later schema files add to span_data (large_attributes, 007; moved_attributes, 008; OTLP fidelity, 014).
+  for (const file of ['007_large_attributes.sql', '008_moved_attributes.sql', '014_otlp_fidelity.sql']) {
     for (const [alter] of schemaSql(file).matchAll(/ALTER TABLE span_data [^;]*;/g)) await connection.run(alter);
   }
   return { instance, connection };
@@ -61,7 +61,10 @@ export async function rowInserts(dataset, dbPath, maxRows = 20_000, maxMs = 30_0
   const { instance, connection } = await freshSpanTable(dbPath);
   const columns = 34;
   // Then large_attributes (a list of text pieces) gets the large attributes as one piece, and moved_attributes its bits.
-  const statement = await connection.prepare(`INSERT INTO span_data VALUES (${Array.from({ length: columns }, (_, i) => `$${i + 1}`).join(', ')}, `
+  // The first columns by position (002, 007, 008); those later schema files add keep their defaults.
+  const names = (await connection.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'span_data' ORDER BY column_index LIMIT ${columns + 2}`))
+    .getRows().map((r) => `"${r[0]}"`).join(', ');
+  const statement = await connection.prepare(`INSERT INTO span_data (${names}) VALUES (${Array.from({ length: columns }, (_, i) => `$${i + 1}`).join(', ')}, `
     + `CASE WHEN $${columns + 1}::VARCHAR IS NULL THEN NULL ELSE [$${columns + 1}::VARCHAR] END, $${columns + 2})`);
   let rows = 0;
   let ms = 0;

@@ -12,8 +12,11 @@ async function questions(base) {
   const [bigTrace] = await pick('SELECT trace_id FROM execution_data ORDER BY span_count DESC LIMIT 1');
   const orders = await pick(`SELECT attributes->>'$."order.id"' FROM span_data WHERE parent_span_id IS NULL AND flow_name IS NOT NULL ORDER BY hash(span_id) LIMIT 25`);
   const [flow] = await pick("SELECT flow_name FROM execution_data WHERE flow_name <> 'bulk-import' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
+  // Error texts of failed nodes as the row and the span panel show them ("… failed for ord-…: upstream returned 503").
+  const errorTexts = await pick('SELECT status_message FROM span_data WHERE status_code = 2 AND status_message IS NOT NULL AND parent_span_id IS NOT NULL ORDER BY hash(span_id) LIMIT 25');
   let t = 0;
   let o = 0;
+  let x = 0;
   const from = new Date(WORKLOAD_START_MS - 3_600_000).toISOString();
   const enc = encodeURIComponent;
   return {
@@ -26,6 +29,8 @@ async function questions(base) {
       ['attr', 'search by attribute value (attr=order.id=…)', 200, () => getJson(`${base}/api/executions?limit=50&attr=${enc(`order.id=${orders[o++ % orders.length]}`)}`)],
       // Not among the issue's questions: a free-text search (flow and span names, attributes, payloads) for one flow's name.
       ['text', 'search by text, one flow\'s name (q=…)', null, () => getJson(`${base}/api/executions?limit=50&q=${enc(flow)}`)],
+      // The text a user copies from a failed run's error, to find that run (status and exception messages, console lines).
+      ['errorText', 'search by text, one run\'s error message (q=…)', null, () => getJson(`${base}/api/executions?limit=50&q=${enc(errorTexts[x++ % errorTexts.length])}`)],
       ['flows', 'per-flow stats, p50/p95/p99, all history (GET /api/flows)', 300, () => getJson(`${base}/api/flows`)],
       ['nodes', 'one flow: summary, series, per-node stats (all history)', null, () => getJson(`${base}/api/flows/${enc(flow)}/stats?from=${enc(from)}&bucket=1h`)],
     ],

@@ -17,3 +17,9 @@ export async function measureViewer(dir, sizes) {
   const load = loadAverage();
   return { traces: await runChildJson(child('viewer-paint.mjs'), [dir, sizes.join(',')], 900_000), load };
 }
+
+/** Figure 7, the "why" views: critical path, statistics and compare of big traces, API and click to drawn. */
+export async function measureWhy(dir, sizes) {
+  const load = loadAverage();
+  return { traces: await runChildJson(child('why-views.mjs'), [dir, sizes.join(',')], 900_000), load };
+}

@@ -85,6 +85,23 @@ export function viewerRows(report, v) {
   }
 }
 
+/** Figure 7, the "why" views (issue 19): click to drawn in Chromium against the API route alone. */
+export function whyRows(report, v) {
+  const views = [
+    ['critical path toggle', 'criticalMs', 'critical-path', 'criticalMs'],
+    ['Time tab (table + flame graph)', 'timeMs', 'stats', 'statsMs'],
+    ['compare with marked run', 'compareMs', ':a/compare/:b', 'compareMs'],
+  ];
+  for (const t of v.traces) {
+    for (const [label, key, route, apiKey] of views) {
+      const c = t.clicks[key];
+      report.add({ fig: 7, measure: `${label}, click to drawn, ${fmt.n(t.spans)}-span trace, Chromium (median of 3: ${c.runs.join(', ')} ms)`, value: `${fmt.n(c.median)} ms`,
+        baseline: `GET …/${route} alone ${fmt.n(t.api[apiKey])} ms`, ratio: fmt.ratio(c.median / t.api[apiKey]), target: t.spans <= 10_010 ? '≤ 300 ms' : '',
+        met: t.spans <= 10_010 ? fmt.met(c.median <= 300) : '', load: v.load });
+    }
+  }
+}
+
 export function memoryRow(report, r) {
   report.add({ fig: 8, measure: `collector RSS during the ingest run (${r.format}, ${fmt.n(r.acked)} spans)`, value: `peak ${fmt.mb(r.peakRss)}, at the end ${fmt.mb(r.endRss)}`,
     baseline: `idle after start ${fmt.mb(r.idleRss)}`, ratio: fmt.ratio(r.peakRss / r.idleRss), load: r.load });

@@ -12,7 +12,7 @@ import { measureIngest } from './fig1-ingest.mjs';
 import { measureQueries } from './fig2-queries.mjs';
 import { loadSqlite, openSqlite, querySqlite } from './fig3-sqlite.mjs';
 import { measureStorage } from './fig4-storage.mjs';
-import { measureInstrumentation, measureViewer } from './fig5to8.mjs';
+import { measureInstrumentation, measureViewer, measureWhy } from './fig5to8.mjs';
 import { measureLive } from './fig6-live.mjs';
 import { bulkLoad } from './lib/bulk-load.mjs';
 import { eachBody } from './lib/body-file.mjs';
@@ -113,6 +113,7 @@ export async function runBench({ mode = 'quick', sizes, storageSizes, only = new
   if (only.has(5)) rows.instrumentationRows(report, await measureInstrumentation(plan.nodes, plan.flows));
   if (only.has(6)) rows.liveRow(report, await measureLive(dir, plan.liveFlows));
   if (only.has(7)) rows.viewerRows(report, await measureViewer(dir, plan.viewer));
+  if (only.has(7)) rows.whyRows(report, await measureWhy(dir, plan.viewer));
   console.log(`\n${report.table()}\n`);
   if (write) await writeBenchmarksMd(report, { mode, part, plan, started, command: process.argv.slice(1).join(' ') });
   return { report, ingests: ingests.filter(Boolean) };

@@ -13,16 +13,22 @@ import { refusedHost, type HostPolicy } from './host-check.js';
 import { errors, FlowtraceError } from './errors.js';
 import { otlpRoutes } from './ingest/otlp-routes.js';
 import { zipkinRoutes } from './ingest/zipkin-routes.js';
+import { controlRoutes } from './control/control-routes.js';
+import { ControlHub } from './control/hub.js';
 import { Metrics } from './metrics.js';
 import { catalogRoutes } from './query/catalog-routes.js';
 import { executionsRoutes } from './query/executions-routes.js';
+import { exportRoutes } from './query/export-routes.js';
 import { flowsRoutes } from './query/flows-routes.js';
 import { jaegerRoutes } from './query/jaeger-routes.js';
 import { LiveFeed } from './query/live-feed.js';
 import { liveRoutes } from './query/live-routes.js';
+import { metricsRoutes } from './query/metrics-routes.js';
 import { errorSchema, executionSchema, statsSchema } from './query/schemas.js';
 import { sqlRoutes } from './query/sql-routes.js';
 import { tempoRoutes } from './query/tempo-routes.js';
+import { consoleRoutes } from './query/console-routes.js';
+import { whyRoutes } from './query/why-routes.js';
 import type { Storage } from './storage/index.js';
 
 export interface AppOptions {
@@ -33,6 +39,10 @@ export interface AppOptions {
   viewerDir?: string;
   ingestToken?: string;
   queryToken?: string;
+  /** Token of the control routes (cancel, replay); control is off without it. */
+  controlToken?: string;
+  /** How long a control request waits for the service's answer; default 10 s. */
+  controlAnswerTimeoutMs?: number;
   /** Origins allowed by CORS; none by default. */
   corsOrigins?: string[];
   maxBodyBytes?: number;
@@ -72,7 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         serializers: {
           req: (request: { method: string; url: string; hostname?: string; ip?: string }) => ({
             method: request.method,
-            url: redactUrl(request.url, [options.ingestToken, options.queryToken]),
+            url: redactUrl(request.url, [options.ingestToken, options.queryToken, options.controlToken]),
             hostname: request.hostname,
             remoteAddress: request.ip,
           }),
@@ -107,7 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   /** Throws 401 unless the request presents the token that `access` needs (if one is set). */
   const requireToken = (request: FastifyRequest, reply: FastifyReply, access: Access | undefined): void => {
-    const expected = access === 'ingest' ? options.ingestToken : access === 'query' ? options.queryToken : undefined;
+    const expected = access === 'ingest' ? options.ingestToken : access === 'query' ? options.queryToken
+      : access === 'control' ? options.controlToken : undefined;
     if (expected !== undefined && !tokenMatches(expected, presentedToken(request))) {
       reply.header('www-authenticate', 'Bearer');
       throw errors.FT_UNAUTHORIZED();
@@ -128,7 +139,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         throw errors.FT_HOST_NOT_ALLOWED(`"${refused.slice(0, 100)}" is not answered: this collector answers localhost, 127.0.0.1 and [::1]${options.hostPolicy.allowed.length ? ` and ${options.hostPolicy.allowed.join(', ')}` : ''}. To answer another name, start it with --allowed-hosts NAME`);
       }
     }
-    requireToken(request, reply, accessOfRequest(request));
+    const access = accessOfRequest(request);
+    // With control off, its routes answer so before anything else (validation included).
+    if (access === 'control' && (options.controlToken ?? '') === '') throw errors.FT_CONTROL_OFF();
+    requireToken(request, reply, access);
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -150,9 +164,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(executionsRoutes, { storage });
   await app.register(flowsRoutes, { storage });
+  await app.register(whyRoutes, { storage });
+  await app.register(consoleRoutes, { storage });
   await app.register(catalogRoutes, { storage });
+  await app.register(metricsRoutes, { storage });
   await app.register(sqlRoutes, { storage });
+  await app.register(exportRoutes, { storage });
   await app.register(liveRoutes, { feed });
+  await app.register(controlRoutes, {
+    storage, hub: new ControlHub({ answerTimeoutMs: options.controlAnswerTimeoutMs }), enabled: (options.controlToken ?? '') !== '',
+  });
   await app.register(jaegerRoutes, { storage, prefix: '/jaeger' });
   await app.register(tempoRoutes, { storage, prefix: '/tempo' });
 

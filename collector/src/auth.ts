@@ -13,7 +13,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 
-export type Access = 'ingest' | 'query' | 'public';
+/** `control`: cancel and replay of runs (the --control-token; set explicitly by those routes, never from a pattern). */
+export type Access = 'ingest' | 'query' | 'control' | 'public';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `flowtrace` command: `flowtrace start [--port N] [--host H] [--db PATH] …`, and
- * `flowtrace compact [--db PATH]` for a stopped collector's database file.
+ * The `flowtrace` command: `flowtrace start [--port N] [--host H] [--db PATH] …`,
+ * `flowtrace compact [--db PATH]` for a stopped collector's database file, and
+ * `flowtrace export --out DIR …` for Parquet files of a running one (export-command.ts).
  * Options fall back to FLOWTRACE_* environment variables, then to defaults. `start` prints
  * where it listens and stops cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_EXPORT_URL, ExportUsageError, runExport } from './export-command.js';
 import { DEFAULT_GRPC_MAX_MESSAGE_BYTES } from './ingest/grpc-server.js';
 import { DEFAULT_DB, DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_PORT, startServer, type ServerOptions } from './server.js';
 import { compactDatabase } from './storage/index.js';
@@ -13,6 +15,10 @@ import { parseBytes, parseDuration } from './units.js';
 
 const USAGE = `Usage: flowtrace start [options]
        flowtrace compact [--db PATH]   rewrite a stopped collector's database into a compact file
+       flowtrace export --out DIR [--url URL] [--from T] [--to T] [--token T]
+                                       download spans, executions, logs and metrics as Parquet files
+                                       from a running collector (--url default ${DEFAULT_EXPORT_URL};
+                                       T: ISO 8601 or epoch ms; token also FLOWTRACE_QUERY_TOKEN)
 
   --port N               port (FLOWTRACE_PORT, default ${DEFAULT_PORT})
   --grpc-port N          OTLP/gRPC port, 0 turns it off (FLOWTRACE_GRPC_PORT, default ${DEFAULT_GRPC_PORT})
@@ -24,6 +30,8 @@ const USAGE = `Usage: flowtrace start [options]
   --retention-interval AGE  how often retention looks (FLOWTRACE_RETENTION_INTERVAL, default 30s)
   --ingest-token T       bearer token required on /v1/* (FLOWTRACE_INGEST_TOKEN)
   --query-token T        bearer token required on /api/* and /metrics (FLOWTRACE_QUERY_TOKEN)
+  --control-token T      turns control on: the token that cancels and replays runs in services
+                         that opt in (FLOWTRACE_CONTROL_TOKEN; separate from the query token)
   --cors-origin O        allow this origin (repeatable; FLOWTRACE_CORS_ORIGINS, comma-separated)
   --max-body SIZE        body cap after decompression (FLOWTRACE_MAX_BODY, default 20MiB)
   --max-queue-rows N     rows waiting for commit before 429 (FLOWTRACE_MAX_QUEUE_ROWS, default 200000)
@@ -62,6 +70,7 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
       'retention-interval': { type: 'string' },
       'ingest-token': { type: 'string' },
       'query-token': { type: 'string' },
+      'control-token': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'max-body': { type: 'string' },
       'max-queue-rows': { type: 'string' },
@@ -137,6 +146,7 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
         : undefined,
     ingestToken: pick(values['ingest-token'], 'FLOWTRACE_INGEST_TOKEN'),
     queryToken: pick(values['query-token'], 'FLOWTRACE_QUERY_TOKEN'),
+    controlToken: pick(values['control-token'], 'FLOWTRACE_CONTROL_TOKEN'),
     corsOrigins: cors,
     maxBodyBytes: maxBody ? guard('--max-body', () => parseBytes(maxBody)) : undefined,
     maxQueueRows: int(pick(values['max-queue-rows'], 'FLOWTRACE_MAX_QUEUE_ROWS'), '--max-queue-rows'),
@@ -174,6 +184,12 @@ async function compact(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'compact') return compact(process.argv.slice(3), process.env);
+  if (process.argv[2] === 'export') {
+    return runExport(process.argv.slice(3), process.env, (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) => {
+      if (error instanceof ExportUsageError) fail(error.message);
+      throw error;
+    });
+  }
   let options: ServerOptions;
   try {
     options = optionsFrom(process.argv.slice(2), process.env);

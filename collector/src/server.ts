@@ -24,6 +24,10 @@ export interface ServerOptions {
   viewerDir?: string;
   ingestToken?: string;
   queryToken?: string;
+  /** Token of the control routes (cancel, replay of runs); control is off without it. */
+  controlToken?: string;
+  /** How long a control request waits for the service's answer (default 10 s). */
+  controlAnswerTimeoutMs?: number;
   corsOrigins?: string[];
   maxBodyBytes?: number;
   retention?: StorageOptions['retention'];
@@ -99,6 +103,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       viewerDir: options.viewerDir,
       ingestToken: options.ingestToken,
       queryToken: options.queryToken,
+      controlToken: options.controlToken,
+      controlAnswerTimeoutMs: options.controlAnswerTimeoutMs,
       corsOrigins: options.corsOrigins,
       maxBodyBytes: options.maxBodyBytes,
       logger: options.logger,
@@ -158,6 +164,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // A console query in flight would hold app.close() up to its time limit: interrupt it first.
         stopPhase = 'interrupting SQL console queries';
         await storage.sql.close();
+        // So is a Parquet export being written (a download already streaming finishes).
+        stopPhase = 'interrupting Parquet exports';
+        await storage.exports.close();
         stopPhase = 'committing queued batches';
         await storage.writer.close();
         // Calls in flight were answered when the writer finished; new ones got UNAVAILABLE.

@@ -33,8 +33,11 @@ class PaymentError extends Error {
 
 const rand = (min: number, max: number): number => min + Math.floor(Math.random() * (max - min));
 
-/** Identity of the flow. */
-export const orderFlowSpec: FlowSpec = { id: 'process-order', name: 'process-order', version: '2' };
+/**
+ * Identity of the flow. Its runs may be cancelled and replayed from the viewer when the service
+ * holds a control connection (FLOWTRACE_CONTROL=1) to a collector started with --control-token.
+ */
+export const orderFlowSpec: FlowSpec = { id: 'process-order', name: 'process-order', version: '2', control: { cancel: true, replay: true } };
 
 /** The flow's body; run it inside a flow run (see {@link orderFlow}). */
 export async function processOrder(input: OrderInput, ctx: FlowContext): Promise<OrderOutput> {

@@ -46,7 +46,7 @@ export async function startOrderService(port = 0, host = '127.0.0.1'): Promise<R
       return { status: 'success', traceId, ...output };
     } catch (err) {
       const e = err as Error;
-      const code = e.name === 'TimeoutError' ? 504 : e.name === 'RangeError' ? 400 : controller.signal.aborted ? 499 : 502;
+      const code = e.name === 'TimeoutError' ? 504 : e.name === 'RangeError' ? 400 : e.name === 'CancelledError' ? 409 : controller.signal.aborted ? 499 : 502;
       return reply.code(code).send({ status: 'error', error: e.message, traceId });
     }
   });

@@ -11,8 +11,9 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Starts tracing, then the service; handles signals. */
-export async function main(serviceName: string, start: () => Promise<Running>): Promise<void> {
+/** Starts tracing, then the service (OTEL_SERVICE_NAME renames it); handles signals. */
+export async function main(defaultName: string, start: () => Promise<Running>): Promise<void> {
+  const serviceName = process.env.OTEL_SERVICE_NAME || defaultName;
   const tracing: TracingHandle = setupTracing({ serviceName, serviceVersion: '1.0.0', environment: 'demo' });
   const running = await start();
   process.stdout.write(`${serviceName} listening on ${running.url}\n`);

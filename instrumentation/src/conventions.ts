@@ -32,6 +32,10 @@ export const ATTR_FLOW_OUTPUT = 'flow.output';
 export const ATTR_EXECUTION_STATUS = 'flow.execution.status';
 /** Id of the node whose failure failed the execution. */
 export const ATTR_ERROR_NODE_ID = 'flow.error.node_id';
+/** Who asked for a cancelled execution to stop (the text a control request names), on its root span. */
+export const ATTR_CANCEL_REQUESTED_BY = 'flow.cancel.requested_by';
+/** Trace id of the execution a replay runs again (the root also carries a span link to that execution's root). */
+export const ATTR_REPLAY_OF = 'flow.replay.of';
 
 // ── node (child span) ───────────────────────────────────────────────────────
 export const ATTR_NODE_ID = 'flow.node.id';
@@ -110,7 +114,8 @@ export const REDACTED_VALUE = '[REDACTED]';
 export const EXECUTION_KINDS = ['flow', 'http_handler', 'tcp_handler', 'mcp_tool', 'job'] as const;
 export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
 
-export const TRIGGER_TYPES = ['http', 'manual', 'scheduled', 'mcp', 'tcp', 'queue'] as const;
+/** `replay`: run again from the viewer or the API (control). */
+export const TRIGGER_TYPES = ['http', 'manual', 'scheduled', 'mcp', 'tcp', 'queue', 'replay'] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 /** Statuses of an execution as the collector reports them. */

@@ -30,6 +30,8 @@ export interface ExecutionOptions extends Limits {
   userId?: string;
   /** Extra attributes for the root span. */
   attributes?: Attributes;
+  /** Span links of the root span (a replay links to the execution it runs again). */
+  links?: Link[];
 }
 
 /** What {@link openExecution} needs besides the options. */
@@ -83,7 +85,9 @@ export function openExecution(spec: ExecutionSpec, options: ExecutionOptions): {
   }
 
   const activeSpan = trace.getSpan(active);
-  const links: Link[] | undefined = activeSpan && !spec.parentCtx ? [{ context: activeSpan.spanContext() }] : undefined;
+  const activeLinks: Link[] = activeSpan && !spec.parentCtx ? [{ context: activeSpan.spanContext() }] : [];
+  const allLinks = options.links ? [...options.links, ...activeLinks] : activeLinks;
+  const links: Link[] | undefined = allLinks.length > 0 ? allLinks : undefined;
   const frame = openFrame({
     name: spec.spanName, kind: spec.spanKind ?? SpanKind.INTERNAL, role: 'root', keepParent: spec.parentCtx !== undefined,
     attributes: attrs, parentCtx: active, exec: newExecution(), abort, input,

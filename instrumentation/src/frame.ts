@@ -68,6 +68,8 @@ export class Frame implements Context {
   judge?: (value: unknown) => string | undefined;
   /** Text the span sent back (TCP writes), captured as its output. */
   sent?: string[];
+  /** Called once when the span closes (a controlled run leaves the control registry). */
+  onClose?: () => void;
   /** Attributes for the start mark while one is still due; undefined once sent or when none is wanted. */
   markAttributes: Attributes | undefined = undefined;
   /** Neighbours in the list of open frames. */

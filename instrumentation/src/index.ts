@@ -14,6 +14,9 @@ export type { CaptureOptions, InstrumentationOptions } from './runtime.js';
 
 export { defineFlow, runFlow } from './flow.js';
 export type { Flow, FlowContext, FlowRunOptions, FlowSpec } from './flow.js';
+export { CancelledError } from './control/registry.js';
+export type { FlowControl } from './control/registry.js';
+export type { ControlStats } from './control/client.js';
 export { node, runNode, skipNode, wrapNode } from './node.js';
 export type { NodeContext, NodeOptions, NodeSpec } from './node.js';
 export type { ExecutionOptions, Trigger } from './execution.js';

@@ -9,7 +9,8 @@
  */
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
-import { getNumberFromEnv, getStringFromEnv } from '@opentelemetry/core';
+import { getNumberFromEnv, getStringFromEnv, parseKeyPairsIntoRecord } from '@opentelemetry/core';
+import { randomUUID } from 'node:crypto';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { detectResources, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -18,6 +19,7 @@ import { BatchSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_DEPLOYMENT_ENVIRONMENT, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './conventions.js';
 import { installConsoleCapture, uninstallConsoleCapture } from './capture/console.js';
+import { ControlClient, type ControlStats } from './control/client.js';
 import type { RedactionOptions } from './capture/redact.js';
 import { emptyExportStats } from './export/account.js';
 import {
@@ -65,6 +67,12 @@ export interface SetupOptions {
    * collector does not flood stderr); `none` installs none. Default `warn` (OTEL_LOG_LEVEL).
    */
   diagLogLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+  /**
+   * Hold one outbound control connection to the collector (same base URL and headers as the
+   * exporters), announcing the flows defined with `control`, so the collector can cancel or
+   * replay their runs. Off by default; `FLOWTRACE_CONTROL=1` turns it on.
+   */
+  control?: boolean;
 }
 
 /** What setupTracing returns. */
@@ -80,8 +88,8 @@ export interface TracingHandle {
    * again, or for at most 5 s). Never rejects.
    */
   forceFlush(): Promise<void>;
-  /** Queue, redelivery, drop and failure counters (see ExportStats). */
-  stats(): { spans: ExportStats; logs: ExportStats; instrumentationErrors: number };
+  /** Queue, redelivery, drop and failure counters (see ExportStats); the control connection's when it is on. */
+  stats(): { spans: ExportStats; logs: ExportStats; instrumentationErrors: number; control?: ControlStats };
 }
 
 /** Default bound of shutdown(), and bound of forceFlush()'s redelivery part. */
@@ -99,6 +107,22 @@ function signalUrl(options: SetupOptions, signal: 'traces' | 'logs'): string | u
   if (specific) return specific;
   const general = getStringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT');
   return `${(general ?? 'http://127.0.0.1:4318').replace(/\/+$/, '')}/v1/${signal}`;
+}
+
+/** The OTLP/HTTP base URL: the endpoint option, the general variable, or the traces URL without /v1/traces. */
+function baseUrl(options: SetupOptions): string {
+  if (options.endpoint) return options.endpoint;
+  const general = getStringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (general) return general;
+  const traces = getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  return traces ? traces.replace(/\/v1\/traces\/?$/, '') : 'http://127.0.0.1:4318';
+}
+
+function controlClient(options: SetupOptions, serviceName: string): ControlClient | undefined {
+  const env = getStringFromEnv('FLOWTRACE_CONTROL')?.toLowerCase();
+  if (!(options.control ?? (env === '1' || env === 'true'))) return undefined;
+  const headers = { ...parseKeyPairsIntoRecord(getStringFromEnv('OTEL_EXPORTER_OTLP_HEADERS')), ...options.headers };
+  return new ControlClient({ baseUrl: baseUrl(options), headers, serviceName, instanceId: `${serviceName}-${process.pid}-${randomUUID().slice(0, 8)}` });
 }
 
 /** Starts tracing for this process and returns a handle to flush and stop it. */
@@ -157,6 +181,8 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
 
   configureInstrumentation({ tracerProvider, loggerProvider, capture: options.capture, redaction: options.redaction });
   if (options.capture?.console !== false) installConsoleCapture();
+  const control = controlClient(options, serviceName);
+  control?.start();
 
   let stopped: Promise<void> | undefined;
   const quietly = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, (e: unknown) => diag.warn(`flowtrace: ${String(e)}`));
@@ -170,6 +196,7 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
     shutdown: (timeoutMs = DEFAULT_FLUSH_LIMIT_MS) => {
       if (!stopped) {
         uninstallConsoleCapture();
+        control?.stop();
         closeOpenSpans('the service stopped before this finished');
         const deadline = Date.now() + timeoutMs;
         // The providers' shutdown closes the redeliveries: what is still held then is given up and counted.
@@ -179,7 +206,10 @@ export function setupTracing(options: SetupOptions = {}): TracingHandle {
       const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); timer.unref?.(); });
       return Promise.race([stopped, limit]).finally(() => clearTimeout(timer));
     },
-    stats: () => ({ spans: { ...spanAccount.stats }, logs: { ...logAccount.stats }, instrumentationErrors: internalErrorCount() }),
+    stats: () => ({
+      spans: { ...spanAccount.stats }, logs: { ...logAccount.stats }, instrumentationErrors: internalErrorCount(),
+      ...(control ? { control: { ...control.stats } } : {}),
+    }),
   };
 }
 

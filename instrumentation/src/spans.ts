@@ -100,6 +100,7 @@ export function closeFrame(frame: Frame, outcome: Outcome, value: unknown, statu
   frame.markAttributes = undefined; // its span is about to be exported ended: no mark needed
   unlinkOpenFrame(frame);
   try {
+    frame.onClose?.();
     const span = frame.span;
     if (outcome === 'success') {
       writeOutput(frame, value);

@@ -14,7 +14,16 @@ export type {
   LiveEvent,
   LiveEventType,
   LiveSpan,
+  LiveLog,
+  SpanMatchList,
   LogLine,
+  MetricExemplar,
+  MetricInfo,
+  MetricKind,
+  MetricList,
+  MetricMeasure,
+  MetricSeries,
+  MetricSeriesResult,
   NodeStats,
   NodeStatus,
   OutlineField,
@@ -32,3 +41,10 @@ export type {
   TraceOutline,
 } from './wire-types.js';
 export { LIVE_EVENT_TYPES } from './wire-types.js';
+export type {
+  CancelRequest, ControlFlow, ControlResult, ControlStatus, IncompleteField, ReplayInput, ReplayRequest,
+} from './control-types.js';
+export type {
+  CompareDetail, ComparedValue, CompareMatch, CompareRow, CompareSide, CriticalPath, CriticalSegment, ExecutionComparison,
+  FlameFrame, FlowTime, LogEntry, LogPage, NodeTime, TimeGroup, TraceStats,
+} from './why-wire-types.js';

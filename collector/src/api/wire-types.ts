@@ -183,6 +183,11 @@ export interface TraceOutline {
   spans: OutlineSpan[];
 }
 
+/** GET /api/executions/:traceId/span-matches: spans whose attribute values hold `q` and/or that carry every `attr`. */
+export interface SpanMatchList {
+  spanIds: string[];
+}
+
 /** GET /api/executions/:traceId/spans/:spanId: one span as in the full trace, and its console lines. */
 export interface SpanDetail {
   span: Span;
@@ -296,6 +301,7 @@ export const LIVE_EVENT_TYPES = [
   'span.started',
   'span.completed',
   'span.failed',
+  'log',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -310,6 +316,16 @@ export interface LiveEvent {
   execution?: ExecutionSummary;
   /** For span.* events (for span.started: endTime null, status running). */
   span?: LiveSpan;
+  /** For log events: a console or log line of the trace, sent only to streams that watch one trace (`traceId=`). */
+  log?: LiveLog;
+}
+
+/**
+ * A console or log line as a live event carries it: no attributes, the body cut to
+ * LIVE_LOG_BODY_CHARS characters (`truncated` says so; GET …/spans/:spanId has it whole).
+ */
+export interface LiveLog extends Pick<LogLine, 'time' | 'timeUnixNano' | 'severity' | 'severityNumber' | 'body'> {
+  truncated: boolean;
 }
 
 /**
@@ -325,4 +341,80 @@ export interface LiveSpan extends Pick<Span,
   nodeName: string | null;
   nodeType: string | null;
   nodeIndex: number | null;
+}
+
+/** The kinds of OTLP metric. */
+export type MetricKind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
+
+/**
+ * What a metric's chart can show: `value` (newest in the bucket: gauges, non-monotonic cumulative
+ * sums), `rate` (per second: a monotonic sum's increase, or a distribution's values recorded),
+ * `change` (a non-monotonic delta sum's total per bucket), `p95`/`p50` (estimated from histogram
+ * buckets; a summary's own) and `avg` (sum / count).
+ */
+export type MetricMeasure = 'value' | 'rate' | 'change' | 'p95' | 'p50' | 'avg';
+
+/** One metric name of one service (GET /api/metrics). */
+export interface MetricInfo {
+  serviceName: string;
+  name: string;
+  type: MetricKind;
+  unit: string | null;
+  description: string | null;
+  temporality: 'delta' | 'cumulative' | null;
+  /** Sums only. */
+  isMonotonic: boolean | null;
+  pointCount: number;
+  /** Streams: distinct resource, scope and point attributes. */
+  seriesCount: number;
+  firstTime: string;
+  lastTime: string;
+  /** The newest point's value (gauges and sums; one series' when there are several). */
+  lastValue: number | null;
+  exemplarCount: number;
+}
+
+export interface MetricList {
+  metrics: MetricInfo[];
+}
+
+export interface MetricSeries {
+  /** The point attributes of the series. */
+  attributes: Record<string, unknown>;
+  /** Resource attributes that tell it from another series with the same point attributes ({} mostly). */
+  resource: Record<string, unknown>;
+  /** Per measure, one value per bucket of `bucketStarts` (null: no data). */
+  values: Partial<Record<MetricMeasure, Array<number | null>>>;
+}
+
+/** An exemplar: a measurement that points at the span (and trace) that recorded it. */
+export interface MetricExemplar {
+  traceId: string;
+  spanId: string | null;
+  time: string;
+  timeUnixNano: string;
+  value: number | null;
+  /** The point attributes of the series it came with. */
+  attributes: Record<string, unknown>;
+  filteredAttributes: Record<string, unknown>;
+}
+
+/** GET /api/metrics/series: one metric over a time range. */
+export interface MetricSeriesResult {
+  metric: Omit<MetricInfo, 'seriesCount' | 'lastValue' | 'exemplarCount'>;
+  from: string;
+  to: string;
+  bucketSeconds: number;
+  /** ISO start of each bucket. */
+  bucketStarts: string[];
+  /** The measures each series carries, the first the default. */
+  measures: MetricMeasure[];
+  /** The series with the highest peaks of the first measure, at most `maxSeries`. */
+  series: MetricSeries[];
+  /** Series with points in the range; more than `series.length` when some were cut. */
+  seriesCount: number;
+  truncated: boolean;
+  /** Exemplars with a trace id in the range: the highest few of each bucket, in time order. */
+  exemplars: MetricExemplar[];
+  exemplarsTruncated: boolean;
 }

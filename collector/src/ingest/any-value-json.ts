@@ -1,9 +1,12 @@
 /**
  * OTLP attributes (KeyValue lists, AnyValue) → JSON text, written directly so that int64 values
- * beyond 2^53 keep every digit. string → string, bool → bool, int → number token, double →
- * number (NaN/±Infinity → string), array → array, kvlist → object, bytes → base64 string, an
- * empty AnyValue → null. Accepts the protobuf objects and raw OTLP/JSON (camelCase or
- * snake_case). Caps cut long values, long lists and deep nesting and record it in a CutState.
+ * beyond 2^53 keep every digit. string → string, bool → bool, int → number token without a point,
+ * double → number token with a point or an exponent (2.0, not 2: the type is kept, and DuckDB's
+ * json_type says DOUBLE), array → array, kvlist → object, empty AnyValue → null. The two types
+ * JSON has no room for — bytes (→ base64 string) and NaN/±Infinity (→ string) — are counted in
+ * CutState.typed, and their paths noted beside the JSON (value-types.ts, storage/value-types.ts).
+ * Accepts the protobuf objects and raw OTLP/JSON (camelCase or snake_case). Caps cut long
+ * values, long lists and deep nesting and record it in a CutState.
  * A value of the wrong JSON type is undecodable: it throws the coded 400 error.
  */
 import { TRUNCATION_MARKER } from '@flowtrace/instrumentation/conventions';
@@ -15,12 +18,19 @@ import type { IngestCaps } from './ingest-caps.js';
 import { ATTR_TRUNCATED } from './ingest-caps.js';
 import { undecodableError } from './ingest-errors.js';
 import { int64Token } from './ids-and-times.js';
+import type { TypeTree } from '../storage/value-types.js';
+import { typeTreeOf } from './value-types.js';
 import { wellFormed } from './well-formed.js';
 
 /** What the caps cut while writing one span (or record): values cut and entries dropped. */
 export interface CutState {
   truncated: boolean;
   dropped: number;
+  /**
+   * Values written whose JSON does not tell their type (bytes, NaN/±Infinity), counted so that a
+   * writer notes their paths only when there are any (absent until the first).
+   */
+  typed?: number;
 }
 
 const MARKER_JSON = JSON.stringify(TRUNCATION_MARKER);
@@ -60,6 +70,7 @@ export function capText(s: string | null, caps: IngestCaps, cut: CutState): stri
 }
 
 function bytesJson(v: unknown, key: string, caps: IngestCaps, cut: CutState): string {
+  cut.typed = (cut.typed ?? 0) + 1;
   if (v instanceof Uint8Array) {
     let len = v.length;
     if (len > caps.maxValueBytes) { len = caps.maxValueBytes; cut.truncated = true; }
@@ -72,11 +83,21 @@ function bytesJson(v: unknown, key: string, caps: IngestCaps, cut: CutState): st
   return JSON.stringify(wellFormed(v.slice(0, maxChars)));
 }
 
-function doubleJson(v: unknown, key: string): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+/** A finite double as a number token that reads back as a double: 2 → 2.0 (1e+21 and 0.5 have their mark). */
+function doubleToken(n: number): string {
+  const s = String(n);
+  return s.indexOf('.') < 0 && s.indexOf('e') < 0 ? s + '.0' : s;
+}
+
+function doubleJson(v: unknown, key: string, cut: CutState): string {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return doubleToken(v);
+    cut.typed = (cut.typed ?? 0) + 1;
+    return Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+  }
   if (typeof v === 'string') {
-    if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return '"' + v + '"';
-    if (JSON_NUMBER.test(v)) { const n = Number(v); if (Number.isFinite(n)) return String(n); }
+    if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') { cut.typed = (cut.typed ?? 0) + 1; return '"' + v + '"'; }
+    if (JSON_NUMBER.test(v)) { const n = Number(v); if (Number.isFinite(n)) return doubleToken(n); }
   }
   return bad(key, 'doubleValue must be a number');
 }
@@ -112,7 +133,7 @@ export function anyValueToJson(value: unknown, key: string, caps: IngestCaps, cu
       const tok = int64Token(x);
       return tok !== null ? tok : bad(key, 'intValue must be a 64-bit integer');
     }
-    if ((x = a.doubleValue) != null) return doubleJson(x, key);
+    if ((x = a.doubleValue) != null) return doubleJson(x, key, cut);
     if ((x = a.boolValue) != null) {
       if (typeof x !== 'boolean') bad(key, 'boolValue must be true or false');
       return x ? 'true' : 'false';
@@ -157,11 +178,12 @@ export function anyValueToJson(value: unknown, key: string, caps: IngestCaps, cu
  * A KeyValue list as a JSON object text. Keeps the first of duplicate keys and at most
  * `caps.maxAttributes` keys (the rest are counted in `cut.dropped`); copies hot fields into `hot`
  * when given; leaves out the keys in `omit`; with `parts`, splits off large entries, moves hot ones
- * and collects the values to index (see AttributeParts).
+ * and collects the values to index (see AttributeParts); notes the type tree of each value whose
+ * JSON does not tell its type under its key, in `types` or else in `parts.types`.
  */
 export function attributesToJson(
   list: unknown, caps: IngestCaps, cut: CutState, hot: HotSpanFields | null, omit: ReadonlySet<string> | null,
-  parts: AttributeParts | null = null,
+  parts: AttributeParts | null = null, types: Record<string, TypeTree> | null = null,
 ): string {
   if (list == null) return '{}';
   if (!Array.isArray(list)) throw undecodableError('attributes must be an array of KeyValue');
@@ -180,7 +202,13 @@ export function attributesToJson(
     const movable = parts !== null && parts.moved !== null && hot !== null ? movableAttribute(key) : undefined;
     const unset = movable !== undefined && hot![movable.field] === null;
     if (hot !== null) setHotField(hot, key, kv.value, (text) => capString(text, caps, cut));
+    const typedBefore = cut.typed;
     const valueJson = anyValueToJson(kv.value, key, caps, cut, 0);
+    if (cut.typed !== typedBefore) {
+      const tree = typeTreeOf(kv.value, caps, 0)!;
+      if (types !== null) types[key] = tree;
+      else if (parts !== null) (parts.types ??= {})[key] = tree;
+    }
     const entry = JSON.stringify(key) + ':' + valueJson;
     if (unset && hot![movable!.field] !== null && entry === movedEntry(movable!, hot!)) {
       parts!.moved! |= movable!.bit; // its column gives it back exactly (storage/moved-attributes.ts)
@@ -212,6 +240,8 @@ export interface AttributeParts {
   moved: number | null;
   /** key, value, key, value … of the entries for the attribute value index; null: collect none. */
   indexed: string[] | null;
+  /** Type trees of the values whose JSON does not tell their type, by key (set when there are any). */
+  types?: Record<string, TypeTree>;
 }
 
 /** Adds `"flowtrace.truncated": true` to an attributes object text (once). */

@@ -5,11 +5,12 @@
  */
 import { ATTR_SERVICE_NAME } from '@flowtrace/instrumentation/conventions';
 import type { IngestBatch } from '../storage/rows.js';
-import { attributesToJson, capString, withTruncatedMark, type CutState } from './any-value-json.js';
+import type { TypeTree } from '../storage/value-types.js';
+import { attributesToJson, capString, capText, withTruncatedMark, type CutState } from './any-value-json.js';
 import { scalarOf } from './hot-fields.js';
 import { idToHex, isZeroHex } from './ids-and-times.js';
 import type { IngestCaps } from './ingest-caps.js';
-import type { IdIn, ResourceIn } from './otlp-model.js';
+import type { IdIn, ResourceIn, ScopeIn } from './otlp-model.js';
 
 /** Rows converted from one request, and what was rejected (with up to MAX_ERRORS reasons). */
 export interface ConvertResult {
@@ -46,14 +47,31 @@ export function finishErrors(result: ConvertResult): ConvertResult {
   return result;
 }
 
-/** Service name and attributes JSON of one resource. */
+/** Service name and attributes JSON of one resource, and what else OTLP says of it. */
 export interface ResourceContext {
   serviceName: string;
   resourceAttributes: string;
+  /** Sent, plus those the attribute cap dropped. */
+  droppedAttributesCount: number;
+  /** The ResourceSpans/ResourceLogs schema_url, null when empty. */
+  schemaUrl: string | null;
+  /** Type trees of the attributes whose JSON does not tell their type, null when none. */
+  types: Record<string, TypeTree> | null;
 }
 
-/** The resource's service.name (default unknown_service) and its attributes as JSON text. */
-export function resourceContext(resource: ResourceIn | null | undefined, caps: IngestCaps): ResourceContext {
+/** One instrumentation scope of a request, its texts capped, computed once for all its spans or records. */
+export interface ScopeContext {
+  name: string | null;
+  version: string | null;
+  /** JSON object text, null when the scope has no attributes. */
+  attributes: string | null;
+  droppedAttributesCount: number;
+  schemaUrl: string | null;
+  types: Record<string, TypeTree> | null;
+}
+
+/** The resource's service.name (default unknown_service), its attributes as JSON text, and the rest. */
+export function resourceContext(resource: ResourceIn | null | undefined, caps: IngestCaps, schemaUrl?: string | null): ResourceContext {
   const attrs = resource?.attributes;
   let serviceName = UNKNOWN_SERVICE;
   if (Array.isArray(attrs)) {
@@ -68,9 +86,39 @@ export function resourceContext(resource: ResourceIn | null | undefined, caps: I
   }
   const cut: CutState = { truncated: false, dropped: 0 };
   serviceName = capString(serviceName, caps, cut);
-  let json = attributesToJson(attrs, caps, cut, null, null);
+  const types: Record<string, TypeTree> = {};
+  let json = attributesToJson(attrs, caps, cut, null, null, null, types);
   if (cut.truncated || cut.dropped > 0) json = withTruncatedMark(json);
-  return { serviceName, resourceAttributes: json };
+  return {
+    serviceName,
+    resourceAttributes: json,
+    droppedAttributesCount: count(resource?.droppedAttributesCount) + cut.dropped,
+    schemaUrl: capText(textOrNull(schemaUrl), caps, cut),
+    types: cut.typed === undefined ? null : types,
+  };
+}
+
+/**
+ * A scope's name, version, attributes and schema URL, capped like every text (a cut is marked in
+ * the scope's attributes, not on each span: it is the library's, not the span's).
+ */
+export function scopeContext(scope: ScopeIn | null | undefined, caps: IngestCaps, schemaUrl?: string | null): ScopeContext {
+  const cut: CutState = { truncated: false, dropped: 0 };
+  const name = capText(textOrNull(scope?.name), caps, cut);
+  const version = capText(textOrNull(scope?.version), caps, cut);
+  const url = capText(textOrNull(schemaUrl), caps, cut);
+  const list = scope?.attributes;
+  let attributes: string | null = null;
+  const types: Record<string, TypeTree> = {};
+  if (Array.isArray(list) ? list.length > 0 : list != null) {
+    attributes = attributesToJson(list, caps, cut, null, null, null, types);
+    if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
+  }
+  return {
+    name, version, attributes, schemaUrl: url,
+    droppedAttributesCount: count(scope?.droppedAttributesCount) + cut.dropped,
+    types: cut.typed === undefined ? null : types,
+  };
 }
 
 /**

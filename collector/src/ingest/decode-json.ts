@@ -103,7 +103,13 @@ function resource(o: Obj | null, path: string): ResourceIn | null {
 }
 
 function scope(o: Obj | null, path: string): ScopeIn | null {
-  return o === null ? null : { name: str(o.name, `${path}.name`), version: str(o.version, `${path}.version`) };
+  if (o === null) return null;
+  return {
+    name: str(o.name, `${path}.name`),
+    version: str(o.version, `${path}.version`),
+    attributes: arr(o.attributes, `${path}.attributes`),
+    droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+  };
 }
 
 function event(o: Obj, p: string): EventIn {
@@ -122,6 +128,7 @@ function link(o: Obj, p: string): LinkIn {
     traceState: str(get(o, 'traceState', 'trace_state'), p, 'traceState'),
     attributes: arr(o.attributes, p, 'attributes'),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
+    flags: u32(o.flags, p, 'flags'),
   };
 }
 
@@ -151,13 +158,18 @@ function span(o: Obj, p: string): SpanIn {
 }
 
 function scopeSpans(o: Obj, p: string): ScopeSpansIn {
-  return { scope: scope(obj(o.scope, p, 'scope'), `${p}.scope`), spans: each(arr(o.spans, p, 'spans'), p, 'spans', span) };
+  return {
+    scope: scope(obj(o.scope, p, 'scope'), `${p}.scope`),
+    spans: each(arr(o.spans, p, 'spans'), p, 'spans', span),
+    schemaUrl: str(get(o, 'schemaUrl', 'schema_url'), p, 'schemaUrl'),
+  };
 }
 
 function resourceSpans(o: Obj, p: string): ResourceSpansIn {
   return {
     resource: resource(obj(o.resource, p, 'resource'), `${p}.resource`),
     scopeSpans: each(arr(get(o, 'scopeSpans', 'scope_spans'), p, 'scopeSpans'), p, 'scopeSpans', scopeSpans),
+    schemaUrl: str(get(o, 'schemaUrl', 'schema_url'), p, 'schemaUrl'),
   };
 }
 
@@ -173,6 +185,7 @@ function logRecord(o: Obj, p: string): LogRecordIn {
     flags: u32(o.flags, p, 'flags'),
     traceId: id(get(o, 'traceId', 'trace_id'), p, 'traceId'),
     spanId: id(get(o, 'spanId', 'span_id'), p, 'spanId'),
+    eventName: str(get(o, 'eventName', 'event_name'), p, 'eventName'),
   };
 }
 
@@ -180,6 +193,7 @@ function scopeLogs(o: Obj, p: string): ScopeLogsIn {
   return {
     scope: scope(obj(o.scope, p, 'scope'), `${p}.scope`),
     logRecords: each(arr(get(o, 'logRecords', 'log_records'), p, 'logRecords'), p, 'logRecords', logRecord),
+    schemaUrl: str(get(o, 'schemaUrl', 'schema_url'), p, 'schemaUrl'),
   };
 }
 
@@ -187,6 +201,7 @@ function resourceLogs(o: Obj, p: string): ResourceLogsIn {
   return {
     resource: resource(obj(o.resource, p, 'resource'), `${p}.resource`),
     scopeLogs: each(arr(get(o, 'scopeLogs', 'scope_logs'), p, 'scopeLogs'), p, 'scopeLogs', scopeLogs),
+    schemaUrl: str(get(o, 'schemaUrl', 'schema_url'), p, 'schemaUrl'),
   };
 }
 

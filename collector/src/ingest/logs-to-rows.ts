@@ -9,20 +9,22 @@
 import {
   ATTR_MARK, ATTR_MARK_PARENT_SPAN_ID, ATTR_MARK_SPAN_KIND, ATTR_MARK_SPAN_NAME, MARK_SPAN_START,
 } from '@flowtrace/instrumentation/conventions';
-import type { LogRow, SpanRow } from '../storage/rows.js';
+import { BODY_TYPE, type LogRow, type SpanRow } from '../storage/rows.js';
+import { severityTextOf } from '../storage/severity.js';
+import { valueTypesText, type TypeTree } from '../storage/value-types.js';
 import { logRowProblem, startRowProblem } from '../storage/table-columns.js';
 import { anyValueToJson, attributesToJson, capString, capText, withTruncatedMark, type AttributeParts, type CutState } from './any-value-json.js';
 import {
-  addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
-  type ConvertResult, type ResourceContext,
+  addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, scopeContext, textOrNull,
+  type ConvertResult, type ResourceContext, type ScopeContext,
 } from './convert-common.js';
 import { emptyHotFields, scalarOf } from './hot-fields.js';
 import { idToHex, isZeroHex, toUint64 } from './ids-and-times.js';
 import { resolveCaps, type IngestCaps } from './ingest-caps.js';
 import type { LogRecordIn, LogsRequestIn } from './otlp-model.js';
+import { typeTreeOf } from './value-types.js';
 
 const MARK_KEYS: ReadonlySet<string> = new Set([ATTR_MARK, ATTR_MARK_SPAN_NAME, ATTR_MARK_PARENT_SPAN_ID, ATTR_MARK_SPAN_KIND]);
-const SEVERITY_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 
 /** Converts a decoded logs request to log rows and running spans; invalid records are explained. */
 export function convertLogsRequest(request: LogsRequestIn, options?: Partial<IngestCaps>): ConvertResult {
@@ -31,20 +33,18 @@ export function convertLogsRequest(request: LogsRequestIn, options?: Partial<Ing
   const resourceLogs = request.resourceLogs ?? [];
   for (let r = 0; r < resourceLogs.length; r++) {
     const rl = resourceLogs[r];
-    const res = resourceContext(rl.resource, caps);
+    const res = resourceContext(rl.resource, caps, rl.schemaUrl);
     const scopeLogs = rl.scopeLogs ?? [];
     for (let s = 0; s < scopeLogs.length; s++) {
       const sl = scopeLogs[s];
-      const scopeCut: CutState = { truncated: false, dropped: 0 };
-      const scopeName = capText(textOrNull(sl.scope?.name), caps, scopeCut);
-      const scopeVersion = capText(textOrNull(sl.scope?.version), caps, scopeCut);
+      const scope = scopeContext(sl.scope, caps, sl.schemaUrl);
       const records = sl.logRecords ?? [];
       for (let i = 0; i < records.length; i++) {
         const rec = records[i];
         const marks = markAttributes(rec.attributes);
         const row = marks !== null && marks.mark === MARK_SPAN_START
-          ? checked(startMarkToSpan(rec, marks, res, scopeName, scopeVersion, caps), startRowProblem)
-          : checked(recordToLog(rec, res, scopeName, caps), logRowProblem);
+          ? checked(startMarkToSpan(rec, marks, res, scope, caps), startRowProblem)
+          : checked(recordToLog(rec, res, scope, caps), logRowProblem);
         if (typeof row === 'string') {
           result.rejectedLogRecords++;
           addError(result, `resourceLogs[${r}].scopeLogs[${s}].logRecords[${i}]: ${row}`);
@@ -92,10 +92,7 @@ function recordTime(rec: LogRecordIn): bigint | null {
 }
 
 /** A start mark → running span row, or the reason it is rejected. */
-function startMarkToSpan(
-  rec: LogRecordIn, marks: Marks, res: ResourceContext, scopeName: string | null, scopeVersion: string | null,
-  caps: IngestCaps,
-): SpanRow | string {
+function startMarkToSpan(rec: LogRecordIn, marks: Marks, res: ResourceContext, scope: ScopeContext, caps: IngestCaps): SpanRow | string {
   const traceId = requiredId(rec.traceId, 16, 'traceId');
   if (typeof traceId === 'string') return `start mark: ${traceId}`;
   const spanId = requiredId(rec.spanId, 8, 'spanId');
@@ -136,8 +133,8 @@ function startMarkToSpan(
     movedAttributes: 0,
     indexedValues: null,
     resourceAttributes: res.resourceAttributes,
-    scopeName,
-    scopeVersion,
+    scopeName: scope.name,
+    scopeVersion: scope.version,
     events: '[]',
     links: '[]',
     flags: typeof rec.flags === 'number' ? rec.flags >>> 0 : 0,
@@ -156,16 +153,18 @@ function startMarkToSpan(
     nodeIndex: hot.nodeIndex,
     flowStatus: hot.flowStatus,
     errorNodeId: hot.errorNodeId,
+    // span_starts keeps none of these (a running span is not exported; its end brings them).
+    resourceSchemaUrl: null,
+    resourceDroppedAttributesCount: 0,
+    scopeAttributes: null,
+    scopeDroppedAttributesCount: 0,
+    scopeSchemaUrl: null,
+    valueTypes: null,
   };
 }
 
-/** SeverityText from a SeverityNumber (9 → INFO, 10 → INFO2 …); null for 0 or out of range. */
-export function severityTextOf(n: number): string | null {
-  if (!Number.isInteger(n) || n < 1 || n > 24) return null;
-  const base = Math.floor((n - 1) / 4);
-  const step = (n - 1) % 4;
-  return SEVERITY_NAMES[base] + (step === 0 ? '' : String(step + 1));
-}
+/** SeverityText from a SeverityNumber (9 → INFO, 10 → INFO2 …); null for 0 or out of range. Storage owns the rule. */
+export { severityTextOf };
 
 /** An optional id: '' when absent; a string reason when present but invalid. */
 function optionalId(id: LogRecordIn['traceId'], bytes: number, field: string): { hex: string } | string {
@@ -176,7 +175,7 @@ function optionalId(id: LogRecordIn['traceId'], bytes: number, field: string): {
 }
 
 /** A log record → LogRow, or the reason it is rejected. */
-function recordToLog(rec: LogRecordIn, res: ResourceContext, scopeName: string | null, caps: IngestCaps): LogRow | string {
+function recordToLog(rec: LogRecordIn, res: ResourceContext, scope: ScopeContext, caps: IngestCaps): LogRow | string {
   const traceId = optionalId(rec.traceId, 16, 'traceId');
   if (typeof traceId === 'string') return traceId;
   const spanId = optionalId(rec.spanId, 8, 'spanId');
@@ -188,14 +187,26 @@ function recordToLog(rec: LogRecordIn, res: ResourceContext, scopeName: string |
 
   const cut: CutState = { truncated: false, dropped: 0 };
   let body = '';
+  let bodyType: number = BODY_TYPE.none;
+  let bodyTypes: TypeTree | null = null;
   const b = rec.body as { stringValue?: unknown; string_value?: unknown } | null | undefined;
   if (b != null && typeof b === 'object') {
     const s = b.stringValue ?? b.string_value;
-    body = typeof s === 'string' ? capString(s, caps, cut) : anyValueToJson(b, 'body', caps, cut, 0);
-    if (body === 'null') body = '';
+    if (typeof s === 'string') {
+      body = capString(s, caps, cut);
+      bodyType = BODY_TYPE.string;
+    } else {
+      // Any other AnyValue (an empty one too, as null): JSON text, its type kept by bodyType.
+      body = anyValueToJson(b, 'body', caps, cut, 0);
+      bodyType = BODY_TYPE.anyValue;
+      if (cut.typed !== undefined) bodyTypes = typeTreeOf(b, caps, 0);
+    }
   }
-  let attributes = attributesToJson(rec.attributes, caps, cut, null, null);
+  const typedBefore = cut.typed;
+  const types: Record<string, TypeTree> = {};
+  let attributes = attributesToJson(rec.attributes, caps, cut, null, null, null, types);
   const severityText = capText(textOrNull(rec.severityText), caps, cut);
+  const eventName = capText(textOrNull(rec.eventName), caps, cut);
   if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
   const severityNumber = typeof rec.severityNumber === 'number' ? rec.severityNumber : 0;
   return {
@@ -204,13 +215,24 @@ function recordToLog(rec: LogRecordIn, res: ResourceContext, scopeName: string |
     timeUnixNano: time,
     observedTimeUnixNano: observed,
     severityNumber,
-    severityText: severityText ?? severityTextOf(severityNumber),
+    severityText,
     body,
+    bodyType,
     attributes,
     resourceAttributes: res.resourceAttributes,
     serviceName: res.serviceName,
-    scopeName,
+    scopeName: scope.name,
+    scopeVersion: scope.version,
+    eventName,
     flags: typeof rec.flags === 'number' ? rec.flags >>> 0 : 0,
     droppedAttributesCount: count(rec.droppedAttributesCount) + cut.dropped,
+    resourceSchemaUrl: res.schemaUrl,
+    resourceDroppedAttributesCount: res.droppedAttributesCount,
+    scopeAttributes: scope.attributes,
+    scopeDroppedAttributesCount: scope.droppedAttributesCount,
+    scopeSchemaUrl: scope.schemaUrl,
+    valueTypes: cut.typed === undefined && res.types === null && scope.types === null ? null
+      : valueTypesText({ resource: res.types ?? undefined, scope: scope.types ?? undefined,
+        attributes: cut.typed !== typedBefore ? types : undefined, body: bodyTypes ?? undefined }),
   };
 }

@@ -23,6 +23,8 @@ export interface ResourceIn {
 export interface ScopeIn {
   name?: string | null;
   version?: string | null;
+  attributes?: KeyValueIn[] | null;
+  droppedAttributesCount?: number | null;
 }
 
 export interface StatusIn {
@@ -43,6 +45,7 @@ export interface LinkIn {
   traceState?: string | null;
   attributes?: KeyValueIn[] | null;
   droppedAttributesCount?: number | null;
+  flags?: number | null;
 }
 
 export interface SpanIn {
@@ -67,11 +70,13 @@ export interface SpanIn {
 export interface ScopeSpansIn {
   scope?: ScopeIn | null;
   spans?: SpanIn[] | null;
+  schemaUrl?: string | null;
 }
 
 export interface ResourceSpansIn {
   resource?: ResourceIn | null;
   scopeSpans?: ScopeSpansIn[] | null;
+  schemaUrl?: string | null;
 }
 
 /** ExportTraceServiceRequest. */
@@ -90,16 +95,19 @@ export interface LogRecordIn {
   flags?: number | null;
   traceId?: IdIn | null;
   spanId?: IdIn | null;
+  eventName?: string | null;
 }
 
 export interface ScopeLogsIn {
   scope?: ScopeIn | null;
   logRecords?: LogRecordIn[] | null;
+  schemaUrl?: string | null;
 }
 
 export interface ResourceLogsIn {
   resource?: ResourceIn | null;
   scopeLogs?: ScopeLogsIn[] | null;
+  schemaUrl?: string | null;
 }
 
 /** ExportLogsServiceRequest. */

@@ -10,10 +10,11 @@
 import { ATTR_EXCEPTION_MESSAGE, EVENT_EXCEPTION } from '@flowtrace/instrumentation/conventions';
 import type { SpanRow } from '../storage/rows.js';
 import { spanRowProblem } from '../storage/table-columns.js';
+import { valueTypesText, type TypeTree } from '../storage/value-types.js';
 import { attributesToJson, capString, capText, withTruncatedMark, type CutState, type AttributeParts } from './any-value-json.js';
 import {
-  addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, textOrNull,
-  type ConvertResult, type ResourceContext,
+  addError, count, emptyResult, finishErrors, INT64_MAX, requiredId, resourceContext, scopeContext, textOrNull,
+  type ConvertResult, type ResourceContext, type ScopeContext,
 } from './convert-common.js';
 import { emptyHotFields, scalarOf } from './hot-fields.js';
 import { idToHex, isZeroHex, toUint64 } from './ids-and-times.js';
@@ -27,17 +28,14 @@ export function convertTraceRequest(request: TraceRequestIn, options?: Partial<I
   const resourceSpans = request.resourceSpans ?? [];
   for (let r = 0; r < resourceSpans.length; r++) {
     const rs = resourceSpans[r];
-    const res = resourceContext(rs.resource, caps);
+    const res = resourceContext(rs.resource, caps, rs.schemaUrl);
     const scopeSpans = rs.scopeSpans ?? [];
     for (let s = 0; s < scopeSpans.length; s++) {
       const ss = scopeSpans[s];
-      // Scope texts are capped too; the cut is not marked on each span (it is the library's name).
-      const scopeCut: CutState = { truncated: false, dropped: 0 };
-      const scopeName = capText(textOrNull(ss.scope?.name), caps, scopeCut);
-      const scopeVersion = capText(textOrNull(ss.scope?.version), caps, scopeCut);
+      const scope = scopeContext(ss.scope, caps, ss.schemaUrl);
       const spans = ss.spans ?? [];
       for (let i = 0; i < spans.length; i++) {
-        const row = convertSpan(spans[i], res, scopeName, scopeVersion, caps);
+        const row = convertSpan(spans[i], res, scope, caps);
         if (typeof row === 'string') {
           result.rejectedSpans++;
           addError(result, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]: ${row}`);
@@ -51,16 +49,12 @@ export function convertTraceRequest(request: TraceRequestIn, options?: Partial<I
 }
 
 /** One span → row, or the reason it is rejected. */
-export function convertSpan(
-  span: SpanIn, res: ResourceContext, scopeName: string | null, scopeVersion: string | null, caps: IngestCaps,
-): SpanRow | string {
-  const row = spanToRow(span, res, scopeName, scopeVersion, caps);
+export function convertSpan(span: SpanIn, res: ResourceContext, scope: ScopeContext, caps: IngestCaps): SpanRow | string {
+  const row = spanToRow(span, res, scope, caps);
   return typeof row === 'string' ? row : spanRowProblem(row) ?? row;
 }
 
-function spanToRow(
-  span: SpanIn, res: ResourceContext, scopeName: string | null, scopeVersion: string | null, caps: IngestCaps,
-): SpanRow | string {
+function spanToRow(span: SpanIn, res: ResourceContext, scope: ScopeContext, caps: IngestCaps): SpanRow | string {
   const traceId = requiredId(span.traceId, 16, 'traceId');
   if (typeof traceId === 'string') return traceId;
   const spanId = requiredId(span.spanId, 8, 'spanId');
@@ -117,8 +111,8 @@ function spanToRow(
     movedAttributes: parts.moved!,
     indexedValues: parts.indexed!.length > 0 ? parts.indexed : null,
     resourceAttributes: res.resourceAttributes,
-    scopeName,
-    scopeVersion,
+    scopeName: scope.name,
+    scopeVersion: scope.version,
     events: ev.json,
     links: links.json,
     flags: typeof span.flags === 'number' ? span.flags >>> 0 : 0,
@@ -137,10 +131,19 @@ function spanToRow(
     nodeIndex: hot.nodeIndex,
     flowStatus: hot.flowStatus,
     errorNodeId: hot.errorNodeId,
+    resourceSchemaUrl: res.schemaUrl,
+    resourceDroppedAttributesCount: res.droppedAttributesCount,
+    scopeAttributes: scope.attributes,
+    scopeDroppedAttributesCount: scope.droppedAttributesCount,
+    scopeSchemaUrl: scope.schemaUrl,
+    // Almost always null: only bytes and NaN/±Infinity values are noted (storage/value-types.ts).
+    valueTypes: parts.types === undefined && ev.types === null && links.types === null && res.types === null && scope.types === null ? null
+      : valueTypesText({ resource: res.types ?? undefined, scope: scope.types ?? undefined, attributes: parts.types,
+        events: ev.types ?? undefined, links: links.types ?? undefined }),
   };
 }
 
-interface EventsJson { json: string; dropped: number; cut: boolean; exceptionMessage: string | null }
+interface EventsJson { json: string; dropped: number; cut: boolean; exceptionMessage: string | null; types: Record<string, TypeTree> | null }
 
 function findMessage(attributes: KeyValueIn[] | null | undefined): string | null {
   if (!Array.isArray(attributes)) return null;
@@ -156,7 +159,7 @@ function findMessage(attributes: KeyValueIn[] | null | undefined): string | null
 
 /** Events as the JSON array text of SpanRow.events, capped at caps.maxEvents. */
 function eventsToJson(events: EventIn[] | null | undefined, caps: IngestCaps): EventsJson {
-  const out: EventsJson = { json: '[]', dropped: 0, cut: false, exceptionMessage: null };
+  const out: EventsJson = { json: '[]', dropped: 0, cut: false, exceptionMessage: null, types: null };
   if (events == null || events.length === 0) return out;
   let n = events.length;
   if (n > caps.maxEvents) { out.dropped = n - caps.maxEvents; n = caps.maxEvents; out.cut = true; }
@@ -167,7 +170,10 @@ function eventsToJson(events: EventIn[] | null | undefined, caps: IngestCaps): E
     const name = capString(typeof e.name === 'string' ? e.name : '', caps, cut);
     const time = toUint64(e.timeUnixNano) ?? 0n;
     cut.dropped = 0;
-    const attrs = attributesToJson(e.attributes, caps, cut, null, null);
+    const typedBefore = cut.typed;
+    const types: Record<string, TypeTree> = {};
+    const attrs = attributesToJson(e.attributes, caps, cut, null, null, null, types);
+    if (cut.typed !== typedBefore) (out.types ??= {})[String(i)] = types;
     if (name === EVENT_EXCEPTION && out.exceptionMessage === null) out.exceptionMessage = findMessage(e.attributes);
     if (cut.dropped > 0) out.cut = true;
     json += (i === 0 ? '{"name":' : ',{"name":') + JSON.stringify(name) + ',"timeUnixNano":"' + time
@@ -178,11 +184,11 @@ function eventsToJson(events: EventIn[] | null | undefined, caps: IngestCaps): E
   return out;
 }
 
-interface LinksJson { json: string; dropped: number; cut: boolean }
+interface LinksJson { json: string; dropped: number; cut: boolean; types: Record<string, TypeTree> | null }
 
 /** Links as the JSON array text of SpanRow.links, capped at caps.maxLinks; a string is a rejection. */
 function linksToJson(links: LinkIn[] | null | undefined, caps: IngestCaps): LinksJson | string {
-  const out: LinksJson = { json: '[]', dropped: 0, cut: false };
+  const out: LinksJson = { json: '[]', dropped: 0, cut: false, types: null };
   if (links == null || links.length === 0) return out;
   let n = links.length;
   if (n > caps.maxLinks) { out.dropped = n - caps.maxLinks; n = caps.maxLinks; out.cut = true; }
@@ -195,12 +201,17 @@ function linksToJson(links: LinkIn[] | null | undefined, caps: IngestCaps): Link
     const spanId = requiredId(l.spanId, 8, `links[${i}].spanId`);
     if (typeof spanId === 'string') return spanId;
     cut.dropped = 0;
-    const attrs = attributesToJson(l.attributes, caps, cut, null, null);
+    const typedBefore = cut.typed;
+    const types: Record<string, TypeTree> = {};
+    const attrs = attributesToJson(l.attributes, caps, cut, null, null, null, types);
+    if (cut.typed !== typedBefore) (out.types ??= {})[String(i)] = types;
     if (cut.dropped > 0) out.cut = true;
     const ts = capText(textOrNull(l.traceState), caps, cut);
+    // flags only when set: most links have none, and older rows have none either.
+    const flags = typeof l.flags === 'number' && l.flags !== 0 ? ',"flags":' + (l.flags >>> 0) : '';
     json += (i === 0 ? '{"traceId":"' : ',{"traceId":"') + traceId.hex + '","spanId":"' + spanId.hex
       + '","traceState":' + (ts === null ? 'null' : JSON.stringify(ts)) + ',"attributes":' + attrs
-      + ',"droppedAttributesCount":' + (count(l.droppedAttributesCount) + cut.dropped) + '}';
+      + ',"droppedAttributesCount":' + (count(l.droppedAttributesCount) + cut.dropped) + flags + '}';
   }
   if (cut.truncated) out.cut = true;
   out.json = json + ']';

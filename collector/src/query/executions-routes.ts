@@ -1,18 +1,21 @@
 /**
  * Execution history: the list with filters and cursor paging, one execution with its
- * spans and console lines, its OTLP JSON export, and deletion. The trace view's lighter
+ * spans and console lines, its OTLP/JSON exports (spans, log records), and deletion. The trace view's lighter
  * reads (outline, one span) live in trace-view-routes.ts and are registered from here.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ExecutionList } from '../api/wire-types.js';
 import { errors } from '../errors.js';
-import type { Storage } from '../storage/index.js';
+import { durationNsOf, type Storage } from '../storage/index.js';
 import { traceToOtlpJson } from './otlp-export.js';
+import { logsToOtlpJson } from './otlp-logs-export.js';
+import { watchClientGone } from './client-gone.js';
 import { decodeCursor, encodeCursor, listParam, parseAttributeFilters, parseTime, parseTraceId } from './params.js';
 import { errorResponses } from './schemas.js';
 import { traceBody } from './trace-body.js';
 import { executionToWire } from './to-wire.js';
 import { traceViewRoutes } from './trace-view-routes.js';
+import { spanMatchRoutes } from './span-match-routes.js';
 
 interface ListQuery {
   flow?: string | string[];
@@ -26,6 +29,7 @@ interface ListQuery {
   maxDurationMs?: number;
   attr?: string[];
   q?: string;
+  sort?: 'start' | 'duration';
   limit?: number;
   cursor?: string;
 }
@@ -41,12 +45,13 @@ const STATUSES = new Set(['running', 'success', 'error', 'cancelled', 'timed_out
 export async function executionsRoutes(app: FastifyInstance, opts: { storage: Storage }): Promise<void> {
   const { storage } = opts;
   await app.register(traceViewRoutes, { storage });
+  await app.register(spanMatchRoutes, { storage });
 
   app.get<{ Querystring: ListQuery }>(
     '/api/executions',
     {
       schema: {
-        summary: 'Executions, newest first, filtered and paged by cursor',
+        summary: 'Executions, newest (or longest) first, filtered and paged by cursor; a flow value ending in * matches by prefix',
         querystring: {
           type: 'object',
           properties: {
@@ -61,6 +66,7 @@ export async function executionsRoutes(app: FastifyInstance, opts: { storage: St
             maxDurationMs: { type: 'number', minimum: 0 },
             attr: { type: 'array', items: { type: 'string', maxLength: 2000 }, maxItems: 20 },
             q: { type: 'string', maxLength: 500 },
+            sort: { type: 'string', enum: ['start', 'duration'], default: 'start', description: 'start: newest first; duration: longest first' },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
             cursor: { type: 'string', maxLength: 200 },
           },
@@ -75,8 +81,9 @@ export async function executionsRoutes(app: FastifyInstance, opts: { storage: St
         },
       },
     },
-    async (request): Promise<ExecutionList> => {
+    async (request, reply): Promise<ExecutionList> => {
       const q = request.query;
+      const sort = q.sort ?? 'start';
       const status = listParam(q.status);
       const bad = status?.find((s) => !STATUSES.has(s));
       if (bad) throw errors.FT_BAD_FILTER(`unknown status "${bad.slice(0, 40)}"`);
@@ -89,6 +96,8 @@ export async function executionsRoutes(app: FastifyInstance, opts: { storage: St
       const fromNs = parseTime(q.from, 'from');
       const toNs = parseTime(q.to, 'to');
       if (fromNs !== undefined && toNs !== undefined && fromNs > toNs) throw errors.FT_BAD_FILTER('from is after to');
+      // A search the client gave up on (a new filter, a closed tab) must not keep its connection.
+      const gone = watchClientGone(reply);
       const { executions, hasMore } = await storage.reader.listExecutions({
         flow: listParam(q.flow),
         service: listParam(q.service),
@@ -101,13 +110,16 @@ export async function executionsRoutes(app: FastifyInstance, opts: { storage: St
         maxDurationMs: q.maxDurationMs,
         attributes: parseAttributeFilters(q.attr),
         text: q.q,
-        cursor: decodeCursor(q.cursor),
+        sort,
+        cursor: decodeCursor(q.cursor, sort),
         limit,
-      });
+      }, gone.signal).finally(gone.done);
       const last = executions[executions.length - 1];
+      // A cursor of the duration order carries the last row's duration (params.ts encodeCursor).
+      const durationNs = last && sort === 'duration' ? { durationNs: durationNsOf(last) } : {};
       return {
         executions: executions.map(executionToWire),
-        nextCursor: hasMore && last ? encodeCursor({ startNs: last.startNs, traceId: last.traceId }) : null,
+        nextCursor: hasMore && last ? encodeCursor({ startNs: last.startNs, traceId: last.traceId, ...durationNs }) : null,
       };
     },
   );
@@ -126,12 +138,33 @@ export async function executionsRoutes(app: FastifyInstance, opts: { storage: St
 
   app.get<{ Params: { traceId: string } }>(
     '/api/executions/:traceId/otlp',
-    { schema: { summary: 'The execution as an OTLP/JSON ExportTraceServiceRequest', params: traceParams, response: errorResponses } },
+    {
+      schema: {
+        summary: 'The execution as an OTLP/JSON ExportTraceServiceRequest (finished spans), which POST /v1/traces takes back',
+        params: traceParams, response: errorResponses,
+      },
+    },
     async (request) => {
       const traceId = parseTraceId(request.params.traceId);
       const trace = await storage.reader.getTrace(traceId);
       if (!trace) throw errors.FT_TRACE_NOT_FOUND(traceId);
-      return traceToOtlpJson(trace.spans.filter((s) => s.endTimeUnixNano !== null));
+      return traceToOtlpJson(trace.spans);
+    },
+  );
+
+  app.get<{ Params: { traceId: string } }>(
+    '/api/executions/:traceId/logs/otlp',
+    {
+      schema: {
+        summary: "The execution's log records as an OTLP/JSON ExportLogsServiceRequest, which POST /v1/logs takes back",
+        params: traceParams, response: errorResponses,
+      },
+    },
+    async (request) => {
+      const traceId = parseTraceId(request.params.traceId);
+      const execution = await storage.reader.getExecution(traceId);
+      if (!execution) throw errors.FT_TRACE_NOT_FOUND(traceId);
+      return logsToOtlpJson(await storage.reader.logsOfExecution(execution));
     },
   );
 

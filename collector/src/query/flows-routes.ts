@@ -30,7 +30,7 @@ function range(query: { from?: string; to?: string }, defaultFromNs: bigint): { 
 }
 
 /** Bucket width in seconds from "30s", "5m", "1h", "1d" or plain seconds; default picks ~60 buckets. */
-function bucketSeconds(value: string | undefined, fromNs: bigint, toNs: bigint): number {
+export function bucketSeconds(value: string | undefined, fromNs: bigint, toNs: bigint): number {
   if (value) {
     const n = Number.parseInt(value, 10);
     const unit = value.replace(/^[0-9]+/, '') || 's';

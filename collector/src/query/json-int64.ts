@@ -4,6 +4,10 @@
  * beyond 2^53. Here an integer token outside ±(2^53−1) becomes a bigint; everything else is
  * what JSON.parse gives. Text without a run of 16 digits cannot hold such a token and goes to
  * JSON.parse directly, so the slower path runs only where it matters.
+ *
+ * `parseJsonTyped` keeps the type of every number as ingest wrote it (ingest/any-value-json.ts):
+ * a token without a point or exponent is an integer (bigint, whatever its size), any other a
+ * double (number, 2.0 included) — what the OTLP export needs to give back intValue or doubleValue.
  */
 
 export type JsonValue = string | number | bigint | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -13,10 +17,19 @@ const MAYBE_BIG = /\d{16}/;
 /** Parses JSON text; integers beyond the safe range are bigints. Throws SyntaxError on bad text. */
 export function parseJsonInt64(text: string): JsonValue {
   if (!MAYBE_BIG.test(text)) return JSON.parse(text) as JsonValue;
-  const p = new Parser(text);
+  return parseAll(new Parser(text, false));
+}
+
+/** Parses JSON text; every integer token is a bigint, every other number a number. Throws SyntaxError on bad text. */
+export function parseJsonTyped(text: string): JsonValue {
+  // Text without a digit holds no number: JSON.parse reads it the same, faster.
+  return /\d/.test(text) ? parseAll(new Parser(text, true)) : (JSON.parse(text) as JsonValue);
+}
+
+function parseAll(p: Parser): JsonValue {
   const value = p.value();
   p.space();
-  if (p.at < text.length) p.fail();
+  if (p.at < p.text.length) p.fail();
   return value;
 }
 
@@ -25,7 +38,7 @@ const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 class Parser {
   at = 0;
-  constructor(private readonly text: string) {}
+  constructor(readonly text: string, private readonly typed: boolean) {}
 
   fail(): never {
     throw new SyntaxError(`Bad JSON at position ${this.at}`);
@@ -52,8 +65,10 @@ class Parser {
     const m = NUMBER.exec(this.text);
     if (m === null) this.fail();
     this.at += m[0].length;
+    const integer = m[1] === undefined && m[2] === undefined;
+    if (integer && this.typed) return BigInt(m[0]);
     const n = Number(m[0]);
-    if (m[1] === undefined && m[2] === undefined && !Number.isSafeInteger(n)) return BigInt(m[0]);
+    if (integer && !Number.isSafeInteger(n)) return BigInt(m[0]);
     return n;
   }
 

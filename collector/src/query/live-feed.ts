@@ -8,15 +8,21 @@
  * of them (or the newest commit's, if more), oldest dropped first; the buffered sequence
  * numbers are consecutive. An event is serialized once, on its first read, to the SSE frame
  * every client gets (while nobody reads, a commit costs a copy of a few fields per span).
+ *
+ * Console lines become `log` events only for traces a stream watches (`watch`, called by the
+ * routes for `traceId=` streams), with the body cut to LIVE_LOG_BODY_CHARS: a chatty service
+ * nobody looks at takes no room in the buffer, and streams of everything never get them.
  */
-import type { ExecutionSummary, LiveEvent, LiveEventType } from '../api/wire-types.js';
-import type { CommitNotice, SpanRecord } from '../storage/index.js';
-import { executionToWire, spanStatus, spanToLiveWire, type LiveSpanSource } from './to-wire.js';
+import type { ExecutionSummary, LiveEvent, LiveEventType, LiveLog } from '../api/wire-types.js';
+import type { CommitNotice, LogRow, SpanRecord } from '../storage/index.js';
+import { executionToWire, isoOfNs, severityName, spanStatus, spanToLiveWire, type LiveSpanSource } from './to-wire.js';
 
 /** Default cap of the replay buffer (--live-buffer-size). */
 export const DEFAULT_LIVE_BUFFER_BYTES = 16 * 2 ** 20;
 /** Default cap of open live streams (--max-live-clients). */
 export const DEFAULT_MAX_LIVE_CLIENTS = 100;
+/** Characters of a console line's body that a live event carries at most. */
+export const LIVE_LOG_BODY_CHARS = 512;
 /** What a buffered event costs besides its texts (the objects, ids, times, its slot). */
 const EVENT_OVERHEAD_BYTES = 400;
 
@@ -31,6 +37,8 @@ interface FeedEvent {
   execution?: ExecutionSummary;
   /** Until the first read: the few fields of the span its summary needs. */
   span?: LiveSpanSource;
+  /** Until the first read: the line as the event carries it. */
+  log?: LiveLog;
   /** After the first read: `id:`, `event:` and `data:` lines, ready to write. */
   frame?: string;
   /** What the event is counted for in the buffer's bytes. */
@@ -82,6 +90,8 @@ export class LiveFeed {
   private readonly listeners = new Set<() => void>();
   /** Reads of the current buffer by cursor and filter: clients at the same place share one chunk. */
   private readonly reads = new Map<string, FeedRead>();
+  /** Trace ids some stream watches, with how many streams: their console lines become events. */
+  private readonly watched = new Map<string, number>();
 
   constructor(options: LiveFeedOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_LIVE_BUFFER_BYTES;
@@ -106,15 +116,30 @@ export class LiveFeed {
     };
   }
 
+  /** Console lines of `traceId` become live events until the returned function is called. */
+  watch(traceId: string): () => void {
+    this.watched.set(traceId, (this.watched.get(traceId) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const n = (this.watched.get(traceId) ?? 1) - 1;
+      if (n <= 0) this.watched.delete(traceId);
+      else this.watched.set(traceId, n);
+    };
+  }
+
   /** Publishes the events of one commit, then tells each listener once. */
   publishCommit(notice: CommitNotice): void {
-    if (notice.spans.length === 0 && notice.starts.length === 0) return;
+    const lines = this.watched.size === 0 ? [] : (notice.logs ?? []).filter((l) => l.traceId !== '' && this.watched.has(l.traceId));
+    if (notice.spans.length === 0 && notice.starts.length === 0 && lines.length === 0) return;
     this.commitFirst = this.seq + 1;
     for (const e of notice.executions) {
       if (e.created) this.execution('execution.started', e.traceId, null, executionToWire(e));
     }
     for (const start of notice.starts) this.span('span.started', start);
     for (const span of notice.spans) this.span(FAILED_STATUSES.has(spanStatus(span)) ? 'span.failed' : 'span.completed', span);
+    for (const line of lines.sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0))) this.line(line);
     for (const e of notice.executions) {
       if (!e.rootFinishedNow) continue;
       const type: LiveEventType = FAILED_STATUSES.has(e.status) ? 'execution.failed' : 'execution.completed';
@@ -140,7 +165,7 @@ export class LiveFeed {
     let at = Math.min(this.events.length, this.head + Math.max(0, since + 1 - oldest));
     for (; at < this.events.length && size < maxBytes; at++) {
       const e = this.events[at];
-      if (filter.traceId !== undefined && e.traceId !== filter.traceId) continue;
+      if (filter.traceId === undefined ? e.type === 'log' : e.traceId !== filter.traceId) continue;
       const frame = this.frameOf(e);
       frames.push(frame);
       size += frame.length;
@@ -177,6 +202,20 @@ export class LiveFeed {
     this.push({ seq: ++this.seq, type, traceId: s.traceId, spanId: s.spanId, span, size });
   }
 
+  /** A console line of a watched trace, its body cut. */
+  private line(l: LogRow): void {
+    let end = Math.min(l.body.length, LIVE_LOG_BODY_CHARS);
+    // Never cut between the two halves of a surrogate pair.
+    if (end < l.body.length && end > 0 && /[\uD800-\uDBFF]/.test(l.body[end - 1])) end -= 1;
+    const log: LiveLog = {
+      time: isoOfNs(l.timeUnixNano), timeUnixNano: l.timeUnixNano.toString(),
+      severity: severityName(l.severityNumber, l.severityText), severityNumber: l.severityNumber,
+      body: l.body.slice(0, end), truncated: end < l.body.length,
+    };
+    const size = EVENT_OVERHEAD_BYTES + log.body.length + log.severity.length;
+    this.push({ seq: ++this.seq, type: 'log', traceId: l.traceId, spanId: l.spanId === '' ? null : l.spanId, log, size });
+  }
+
   private push(event: FeedEvent): void {
     this.events.push(event);
     this.bytes += event.size;
@@ -188,8 +227,9 @@ export class LiveFeed {
     const event: LiveEvent = { seq: e.seq, type: e.type, traceId: e.traceId, spanId: e.spanId };
     if (e.execution) event.execution = e.execution;
     if (e.span) event.span = spanToLiveWire(e.span);
+    if (e.log) event.log = e.log;
     e.frame = `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(event)}\n\n`;
-    e.execution = e.span = undefined;
+    e.execution = e.span = e.log = undefined;
     this.serialized += 1;
     // Counted as its frame from now on (a frame is larger than the fields it was made of).
     const size = EVENT_OVERHEAD_BYTES + e.frame.length;

@@ -5,6 +5,7 @@
  * it missed from the feed's buffer; if that is gone it gets a `resync` event first.
  * At most `feed.maxClients` streams are open; past that a client gets 503
  * FT_LIVE_TOO_MANY_CLIENTS with Retry-After (EventSource gives up; the viewer retries later).
+ * A stream of one trace also gets `log` events: its console lines as they are stored.
  * Writing and backpressure are live-connection.ts's.
  */
 import type { FastifyInstance } from 'fastify';
@@ -25,7 +26,7 @@ export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed })
     '/api/live',
     {
       schema: {
-        summary: 'Server-Sent Events: execution.started/completed/failed, span.started/completed/failed',
+        summary: 'Server-Sent Events: execution.started/completed/failed, span.started/completed/failed, and log (streams of one traceId only)',
         querystring: {
           type: 'object',
           properties: {
@@ -64,7 +65,10 @@ export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed })
       if (fromEarlierRun || missed) raw.write(`event: resync\ndata: {"oldestSeq":${feed.oldestSeq}}\n\n`);
       const cursor = since === undefined ? feed.lastSeq : Math.max(since, feed.oldestSeq - 1);
       counts.open += 1;
+      // A stream of one trace also gets its console lines (live-feed.ts watch).
+      const unwatch = traceId === undefined ? () => {} : feed.watch(traceId);
       const connection = new LiveConnection(raw, feed, { traceId }, cursor, (dropped) => {
+        unwatch();
         counts.open -= 1;
         if (dropped) counts.dropped += 1;
         open.delete(connection);

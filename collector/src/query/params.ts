@@ -25,19 +25,27 @@ export function parseTime(value: string | undefined, name: string): bigint | und
   return ns;
 }
 
+/** A cursor as the API hands it out: `start:trace` (newest first) or `d<duration>:start:trace` (longest first). */
 export function encodeCursor(cursor: ExecutionCursor): string {
-  return Buffer.from(`${cursor.startNs}:${cursor.traceId}`).toString('base64url');
+  const order = cursor.durationNs === undefined ? '' : `d${cursor.durationNs}:`;
+  return Buffer.from(`${order}${cursor.startNs}:${cursor.traceId}`).toString('base64url');
 }
 
-export function decodeCursor(value: string | undefined): ExecutionCursor | undefined {
+/** Reads a cursor of the list's order `sort`; a cursor of the other order is FT_BAD_CURSOR. */
+export function decodeCursor(value: string | undefined, sort: 'start' | 'duration' = 'start'): ExecutionCursor | undefined {
   if (value === undefined || value === '') return undefined;
   const text = Buffer.from(value, 'base64url').toString('utf8');
-  const match = /^(-?\d{1,20}):([0-9a-f]{32})$/.exec(text);
-  const startNs = match ? BigInt(match[1]) : undefined;
-  if (!match || startNs === undefined || startNs < INT64_MIN || startNs > INT64_MAX) {
+  const match = /^(?:d(\d{1,20}):)?(-?\d{1,20}):([0-9a-f]{32})$/.exec(text);
+  const inRange = (n: bigint) => n >= INT64_MIN && n <= INT64_MAX;
+  const startNs = match ? BigInt(match[2]) : undefined;
+  const durationNs = match?.[1] === undefined ? undefined : BigInt(match[1]);
+  if (!match || startNs === undefined || !inRange(startNs) || (durationNs !== undefined && !inRange(durationNs))) {
     throw errors.FT_BAD_CURSOR('pass the nextCursor of a previous page unchanged');
   }
-  return { startNs, traceId: match[2] };
+  if ((durationNs !== undefined) !== (sort === 'duration')) {
+    throw errors.FT_BAD_CURSOR(`this cursor belongs to the other order of the list; pass it with the sort it came from`);
+  }
+  return durationNs === undefined ? { startNs, traceId: match[3] } : { startNs, traceId: match[3], durationNs };
 }
 
 /** `key=value` pairs of the repeatable attr parameter. */

@@ -3,13 +3,12 @@
  * decimal nanosecond strings, JSON text becomes objects, statuses become names.
  */
 import type { ExecutionDetail, ExecutionSummary, LiveSpan, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
-import { flowOfExecution, mergedAttributes, withMovedAttributes, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
+import {
+  flowOfExecution, mergedAttributes, severityOf, withMovedAttributes, type ExecutionRecord, type LogRecord, type SpanRecord,
+} from '../storage/index.js';
 
 const KIND_NAMES: SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS_CODES = ['unset', 'ok', 'error'] as const;
-const SEVERITIES: Array<[number, string]> = [
-  [21, 'FATAL'], [17, 'ERROR'], [13, 'WARN'], [9, 'INFO'], [5, 'DEBUG'], [1, 'TRACE'],
-];
 const NODE_STATUSES = new Set(['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned']);
 
 /** ISO 8601 (millisecond precision) of a nanosecond timestamp. */
@@ -154,10 +153,9 @@ export function spanToLiveWire(s: LiveSpanSource): LiveSpan {
   };
 }
 
+/** The severity a line shows: its text as sent, else the name of its number (INFO2 for 10). */
 export function severityName(number: number, text: string | null): string {
-  if (text) return text;
-  for (const [min, name] of SEVERITIES) if (number >= min) return name;
-  return 'UNSPECIFIED';
+  return severityOf({ severityNumber: number, severityText: text === '' ? null : text });
 }
 
 export function logToWire(l: LogRecord): LogLine {

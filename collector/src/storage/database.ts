@@ -18,6 +18,8 @@ export interface Database {
   readonly readers: ConnectionPool;
   /** Connections for the SQL console (sql-console.ts). */
   readonly console: ConnectionPool;
+  /** Connections for Parquet exports (export.ts), so a long export holds no API read connection. */
+  readonly exports: ConnectionPool;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,11 @@ export interface OpenDatabaseOptions {
   abandonAfterMs?: number;
   /** DuckDB checkpoint_threshold: the WAL size that triggers a checkpoint at a commit. */
   checkpointThreshold?: string;
+  /**
+   * The one directory DuckDB may read and write besides the database's own files: where Parquet
+   * exports are written (export.ts). Without it, no file at all.
+   */
+  allowedDirectory?: string;
 }
 
 /** Opens (creating if needed) the database, applies the schema, and locks down settings. */
@@ -58,8 +65,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // reader (3.7 GiB for `SELECT repeat('x', 60000) || i FROM range(100000)`); with 1 KiB it
   // computes one chunk ahead (0.24 GiB). A session setting, so it is set before the lock below.
   const consolePool = await ConnectionPool.create(instance, 2, (c) => c.run(`SET streaming_buffer_size = '1KiB'`));
+  // An export's COPY that keeps rows in order buffers the batches that finished early: 1M spans
+  // grew the process by ~900 MB; unordered (a session setting, so set before the lock), ~200 MB.
+  // Exported files promise no row order.
+  const exports = await ConnectionPool.create(instance, 2, (c) => c.run(`SET SESSION preserve_insertion_order = false`));
   await writer.run(`SET autoinstall_known_extensions = false`);
   await writer.run(`SET autoload_known_extensions = false`);
+  if (options.allowedDirectory) {
+    // The trailing slash keeps a sibling such as "<dir>-x" out; DuckDB resolves ".." first.
+    const dir = `${options.allowedDirectory.replace(/\/+$/, '')}/`.replace(/'/g, "''");
+    await writer.run(`SET allowed_directories = ['${dir}']`);
+  }
   await writer.run(`SET enable_external_access = false`);
   await writer.run(`SET lock_configuration = true`);
   const readers = await ConnectionPool.create(instance, options.readConnections ?? 4);
@@ -70,9 +86,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     writer,
     readers,
     console: consolePool,
+    exports,
     async close() {
       if (closed) return;
       closed = true;
+      // Reads first (interrupted, waited for): a checkpoint or a close under a running statement
+      // waits for it, blocking the process. A statement that will not stop keeps the database
+      // open: what was committed is in the WAL, which the next open replays.
+      const drained = (await Promise.all([readers.close(), consolePool.close(), exports.close()])).every(Boolean);
+      if (!drained) return;
       if (path !== ':memory:') {
         try {
           await writer.run('CHECKPOINT');
@@ -80,8 +102,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           // A failed checkpoint leaves the WAL, which DuckDB replays on the next open.
         }
       }
-      readers.closeAll();
-      consolePool.closeAll();
       writer.closeSync();
       instance.closeSync();
     },

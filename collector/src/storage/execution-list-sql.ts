@@ -9,9 +9,26 @@ import { movableAttribute } from './moved-attributes.js';
 import type { ExecutionRecord } from './records.js';
 import { LARGE_ATTRIBUTE_CHARS } from './rows.js';
 
+/**
+ * Where a page ended: the last row's start (newest-first order), or its duration when the list
+ * is sorted by duration; the trace id breaks ties in both. A cursor belongs to one order.
+ */
 export interface ExecutionCursor {
   startNs: bigint;
   traceId: string;
+  /** Set on cursors of the duration order (the last row's DURATION_NS). */
+  durationNs?: bigint;
+}
+
+/** Orders of the list: newest first (the default), or longest first. */
+export type ExecutionSort = 'start' | 'duration';
+
+/** An execution's duration as the list filters and sorts by it, ns (0 until something ends). */
+export const DURATION_NS = '(coalesce(end_ns, start_ns) - start_ns)';
+
+/** DURATION_NS of an execution record: what a duration-order cursor carries. */
+export function durationNsOf(e: Pick<ExecutionRecord, 'startNs' | 'endNs'>): bigint {
+  return (e.endNs ?? e.startNs) - e.startNs;
 }
 
 export interface ExecutionFilter {
@@ -26,8 +43,13 @@ export interface ExecutionFilter {
   maxDurationMs?: number;
   /** attribute key = value, matched on any span's attributes or resource attributes. */
   attributes?: Array<{ key: string; value: string }>;
-  /** Text in flow / span names and attribute values (case-insensitive), or a trace id. */
+  /**
+   * Text (case-insensitive) in flow / span names, attribute values, status and exception
+   * messages, console and log lines; or a trace id.
+   */
   text?: string;
+  /** Newest first unless 'duration' (longest first). */
+  sort?: ExecutionSort;
   cursor?: ExecutionCursor;
   /**
    * No span of a matching execution starts before this: bounds the span searches (text,
@@ -90,6 +112,16 @@ export function flowIn(names: string): string {
   return `(flow_name IN (${names}) OR (flow_name IS NULL AND ${PLAIN_FLOW} IN (${names})))`;
 }
 
+/** `FLOW_OF_EXECUTION` starts with the bound `prefix` (starts_with: no LIKE wildcards in user text). */
+function flowStartsWith(prefix: string): string {
+  return `(starts_with(flow_name, ${prefix}) OR (flow_name IS NULL AND starts_with(${PLAIN_FLOW}, ${prefix})))`;
+}
+
+/** A flow filter value ending in `*` matches flows by the prefix before it. */
+export function flowPrefix(value: string): string | undefined {
+  return value.length > 1 && value.endsWith('*') ? value.slice(0, -1) : undefined;
+}
+
 /**
  * Whether a filter searches the span rows themselves (text, or an attribute value the index
  * cannot answer): a scan of every span in the range, which is worth narrowing in time first.
@@ -122,12 +154,15 @@ export function caselessAnchor(lowerText: string): string | undefined {
   return best === '' ? undefined : best;
 }
 
+/** Console lines are looked for from this long before a range's first span (clock skew between processes). */
+const LOG_SKEW_NS = 60_000_000_000n;
+
 /** A JSON path for one attribute key, quoted so dotted keys stay one key. */
 export function jsonPathForKey(key: string): string {
   return `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** SQL + parameters for one page of executions, newest first. */
+/** SQL + parameters for one page of executions, newest first (or longest first). */
 export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs: bigint): BuiltQuery {
   const where: string[] = [];
   const params: BuiltQuery['params'] = { abandon_before: abandonBeforeNs };
@@ -139,7 +174,16 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
   const inList = (column: string, name: string, values: string[] | undefined): void => {
     if (values && values.length > 0) where.push(`${column} IN (${bind(name, values)})`);
   };
-  if (filter.flow && filter.flow.length > 0) where.push(flowIn(bind('flow', filter.flow)));
+  if (filter.flow && filter.flow.length > 0) {
+    const whole = filter.flow.filter((f) => flowPrefix(f) === undefined);
+    const prefixes = filter.flow.map(flowPrefix).filter((p): p is string => p !== undefined);
+    const any = whole.length > 0 ? [flowIn(bind('flow', whole))] : [];
+    prefixes.forEach((prefix, i) => {
+      params[`flow_prefix${i}`] = prefix;
+      any.push(flowStartsWith(`$flow_prefix${i}`));
+    });
+    where.push(any.length === 1 ? any[0] : `(${any.join(' OR ')})`);
+  }
   inList('service_name', 'service', filter.service);
   if (filter.status && filter.status.length > 0) {
     const known = filter.status.map(statusPredicate).filter((p): p is string => p !== undefined);
@@ -159,11 +203,11 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     params.to_ns = filter.toNs;
   }
   if (filter.minDurationMs !== undefined) {
-    where.push('(coalesce(end_ns, start_ns) - start_ns) >= $min_duration_ns');
+    where.push(`${DURATION_NS} >= $min_duration_ns`);
     params.min_duration_ns = BigInt(Math.round(filter.minDurationMs * 1e6));
   }
   if (filter.maxDurationMs !== undefined) {
-    where.push('(coalesce(end_ns, start_ns) - start_ns) <= $max_duration_ns');
+    where.push(`${DURATION_NS} <= $max_duration_ns`);
     params.max_duration_ns = BigInt(Math.round(filter.maxDurationMs * 1e6));
   }
   // Span searches below are limited to spans starting at or after spanFromNs, when given.
@@ -220,16 +264,32 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     // Span names, hot attribute columns (which ingest may have left out of attributes, see
     // storage/moved-attributes.ts), attributes and payloads, of finished spans in the range and
     // of spans still running (known from their start marks: few rows, not bounded in time).
+    // Finished spans add what a user sees as the error: the status message and the events'
+    // texts (every exception event's message; exception_message holds only the first).
     const spanText = (hotColumns: string): string =>
       `${has('name')} OR ${has(`concat_ws(' ', ${hotColumns})`)} OR ${has('attributes')} OR ${has(`array_to_string(large_attributes, '')`)}`;
     const hot = 'node_id, node_name, node_type, flow_id, user_id, trigger_type';
+    const errorText = `${has(`concat_ws(' ', status_message, exception_message)`)} OR ${has('events')}`;
+    // Console and log lines, from a minute before the range's first span (the clock skew the
+    // trace view allows too, reader.ts logsFrom); lines without a trace never match.
+    let logsInRange = '';
+    if (filter.spanFromNs !== undefined) {
+      logsInRange = 'time_ns >= $log_from AND ';
+      params.log_from = filter.spanFromNs - LOG_SKEW_NS;
+    }
     where.push(
-      `(trace_id = $text OR contains(lower(coalesce(${FLOW_OF_EXECUTION}, '')), $text)` +
-        ` OR trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(${spanText(`${hot}, error_node_id`)})` +
-        ` UNION ALL SELECT trace_id FROM span_starts WHERE ${spanText(hot)}))`,
+      `(trace_id = $text OR contains(lower(coalesce(${FLOW_OF_EXECUTION}, '')), $text) OR ${has('coalesce(error_message, \'\')')}` +
+        ` OR trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(${spanText(`${hot}, error_node_id`)} OR ${errorText})` +
+        ` UNION ALL SELECT trace_id FROM span_starts WHERE ${spanText(hot)}` +
+        ` UNION ALL SELECT trace_id FROM log_data WHERE ${logsInRange}trace_id <> '' AND ${has('body')}))`,
     );
   }
-  if (filter.cursor) {
+  const byDuration = filter.sort === 'duration';
+  if (filter.cursor && byDuration) {
+    where.push(`(${DURATION_NS} < $cursor_duration OR (${DURATION_NS} = $cursor_duration AND trace_id < $cursor_trace))`);
+    params.cursor_duration = filter.cursor.durationNs ?? 0n;
+    params.cursor_trace = filter.cursor.traceId;
+  } else if (filter.cursor) {
     where.push('(start_ns < $cursor_start OR (start_ns = $cursor_start AND trace_id < $cursor_trace))');
     params.cursor_start = filter.cursor.startNs;
     params.cursor_trace = filter.cursor.traceId;
@@ -239,7 +299,7 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     `SELECT *, ${STATUS_EXPR} AS status`,
     'FROM execution_data',
     where.length > 0 ? `WHERE ${where.join('\n  AND ')}` : '',
-    'ORDER BY start_ns DESC, trace_id DESC',
+    byDuration ? `ORDER BY ${DURATION_NS} DESC, trace_id DESC` : 'ORDER BY start_ns DESC, trace_id DESC',
     `LIMIT ${limit}`,
   ]
     .filter((line) => line !== '')

@@ -1,30 +1,47 @@
 /**
  * storage: the only part of flowtrace that touches DuckDB. It offers a writer (group
- * commit, idempotent), a reader (not-found is undefined), the SQL console, deletion and
- * retention — never a raw connection.
+ * commit, idempotent), a reader (not-found is undefined), the SQL console, Parquet exports,
+ * deletion and retention — never a raw connection.
  */
+import { ControlLog } from './control-log.js';
 import { openDatabase } from './database.js';
 import { deleteTraces } from './deleter.js';
+import { ParquetExporter, prepareExportDirectory, removeExportDirectory } from './export.js';
 import { Reader } from './reader.js';
 import { Retention, usedBytes } from './retention.js';
 import { SqlConsole } from './sql-console.js';
 import { SpanWriter, type CommitNotice } from './writer.js';
 import { GrafanaReads } from './grafana-reads.js';
+import { MetricReads } from './metric-reads.js';
+import { WhyReads } from './why-reads.js';
 
-export type { ExecutionFilter, ExecutionCursor } from './execution-list-sql.js';
-export { buildExecutionListQuery, flowOfExecution } from './execution-list-sql.js';
+export type { ExecutionFilter, ExecutionCursor, ExecutionSort } from './execution-list-sql.js';
+export { buildExecutionListQuery, durationNsOf, flowOfExecution } from './execution-list-sql.js';
 export type { ExecutionRecord, LogRecord, SpanRecord } from './records.js';
+export { severityOf } from './records.js';
 export type { NodeStatsRow, StatsRow, TimeRange, TraceJson, TraceRecord } from './reader.js';
 export type { IngestBatch, LogRow, SpanRow, HotSpanFields } from './rows.js';
 export { METRIC_TYPE, type MetricRow, type MetricType } from './metric-rows.js';
 export { LARGE_ATTRIBUTE_CHARS, mergedAttributes } from './rows.js';
+export { BODY_TYPE, type OtlpOriginFields } from './rows.js';
+export { BYTES_TYPE, DOUBLE_TYPE, type TypeTree, type ValueTypes } from './value-types.js';
+export { severityTextOf } from './severity.js';
 export { withMovedAttributes } from './moved-attributes.js';
 export type { CommitNotice, WriterStats } from './writer.js';
 export type { SqlConsoleResult } from './sql-console.js';
+export type { ControlLog, ControlLogEntry } from './control-log.js';
+export { EXPORT_KINDS, type ExportKind, type ExportRange, type ParquetExport, type ParquetExporter } from './export.js';
 export type { RetentionRun, RetentionStats } from './retention.js';
 export { currentSchemaVersion, SchemaVersionError } from './schema.js';
 export { compactDatabase, CompactError, type CompactResult } from './compact.js';
 export type { Reader, SpanWriter, SqlConsole, Retention, GrafanaReads };
+export type { MetricReads };
+export type { WhyReads };
+export type { FlowTimeRecord, LoneLogQuery, NodeTimeRow } from './why-reads.js';
+export type {
+  ExemplarRecord, MetricListRecord, MetricMeasure, MetricSeriesRecord, MetricShapeRecord, SeriesRecord, SeriesRequest,
+} from './metric-reads.js';
+export { TEMPORALITY } from './metric-reads.js';
 export type {
   AttributeScope, CompareOp, Dependency, SearchHit, SearchSpan, SpanCondition, SpanField, SpanIntrinsic, SpanSearch, SpanValue, TypedValue,
 } from './grafana-reads.js';
@@ -67,8 +84,16 @@ export interface Storage {
   readonly reader: Reader;
   /** The reads of Grafana's Jaeger and Tempo data sources (search, dependencies, suggestions). */
   readonly grafana: GrafanaReads;
+  /** The reads of the viewer's Metrics page: metric names per service, one metric's series and exemplars. */
+  readonly metrics: MetricReads;
+  /** The reads of the "why" views beyond the trace outline: a flow's time per node over a range, lines with no span. */
+  readonly why: WhyReads;
   readonly sql: SqlConsole;
+  /** Parquet files of the console's views (spans, executions, logs, metrics) over a time range. */
+  readonly exports: ParquetExporter;
   readonly retention: Retention;
+  /** One row per answered control request (cancel, replay): the audit the SQL console reads. */
+  readonly controlLog: ControlLog;
   /**
    * Deletes everything stored under these trace ids, in every table (between group commits);
    * returns how many had an execution or console lines.
@@ -81,9 +106,13 @@ export interface Storage {
 /** Opens the database and everything built on it. */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const abandonAfterMs = options.abandonAfterMs ?? 600_000;
+  const exportDir = prepareExportDirectory(options.path);
   const db = await openDatabase({
-    path: options.path, memoryLimit: options.memoryLimit, abandonAfterMs,
+    path: options.path, memoryLimit: options.memoryLimit, abandonAfterMs, allowedDirectory: exportDir,
     checkpointThreshold: options.checkpointThreshold ?? defaultCheckpointThreshold(options.retention?.maxBytes),
+  }).catch((error: unknown) => {
+    removeExportDirectory(exportDir);
+    throw error;
   });
   const writer = new SpanWriter(db.writer, {
     maxQueueRows: options.maxQueueRows,
@@ -103,20 +132,27 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     maxBytes: options.sqlMaxBytes,
     maxMemoryBytes: options.sqlMaxMemoryBytes,
   });
+  const exports = new ParquetExporter(db.exports, exportDir);
   return {
     path: options.path,
     writer,
     reader: new Reader(db.readers, abandonAfterMs),
     grafana: new GrafanaReads(db.readers),
+    metrics: new MetricReads(db.readers),
+    why: new WhyReads(db.readers),
     sql,
+    exports,
     retention,
+    controlLog: new ControlLog(writer, db.readers),
     deleteExecutions: (traceIds) => writer.exclusive((c) => deleteTraces(c, traceIds)),
     async close() {
-      retention.stop();
+      await retention.close();
       // Console statements first: interrupted, answered, and given a moment to let go of DuckDB.
       await sql.close();
+      await exports.close();
       await writer.close();
       await db.close();
+      removeExportDirectory(exportDir);
     },
   };
 }

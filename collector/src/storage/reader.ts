@@ -15,6 +15,7 @@ import { ONE_SPAN_JSON, SPAN_LOGS } from './span-detail-sql.js';
 import { TRACE_SPANS_JSON } from './span-json-sql.js';
 import { FLOW_LIST_SQL, FLOW_SERIES_SQL, FLOW_SPAN_RANGE_SQL, FLOW_SUMMARY_SQL, NODE_STATS_SQL } from './stats-sql.js';
 import { TRACE_OUTLINE_SQL } from './trace-outline-sql.js';
+import { buildSpanMatchQuery, type SpanMatch } from './span-match-sql.js';
 
 /** A trace with its spans already rendered as the API's Span JSON (see span-json-sql.ts). */
 export interface TraceJson {
@@ -108,12 +109,26 @@ export class Reader {
     return nowNs() - BigInt(this.abandonAfterMs) * 1_000_000n;
   }
 
-  private rows(sql: string, params: Record<string, string | number | bigint> = {}): Promise<Row[]> {
-    return this.pool.use(async (c: DuckDBConnection) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Row[]);
+  private rows(sql: string, params: Record<string, string | number | bigint> = {}, signal?: AbortSignal): Promise<Row[]> {
+    return this.pool.use(async (c: DuckDBConnection) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Row[], signal);
   }
 
-  /** A page of executions, newest first, and whether older ones follow. */
-  async listExecutions(filter: ExecutionFilter): Promise<{ executions: ExecutionRecord[]; hasMore: boolean }> {
+  /** Reads stopped because their caller went away (see ConnectionPool.use). */
+  get stoppedReads(): number {
+    return this.pool.stopped;
+  }
+
+  /** Read connections lent out right now. */
+  get busyReads(): number {
+    return this.pool.busy;
+  }
+
+  /**
+   * A page of executions, newest first, and whether older ones follow. `signal` (the request
+   * closed) stops the search where it is: no further window starts, the running query is
+   * interrupted, and the call rejects with the signal's reason.
+   */
+  async listExecutions(filter: ExecutionFilter, signal?: AbortSignal): Promise<{ executions: ExecutionRecord[]; hasMore: boolean }> {
     const want = filter.limit + 1;
     const abandonBefore = this.abandonBefore();
     const spanSearch = scansSpans(filter);
@@ -126,16 +141,17 @@ export class Reader {
     // executions (10M-span benchmark database, text found in one flow's runs: 27 s for all
     // history). Other filters leave few rows to sort anyway, and a window they do not fill is
     // one more scan.
-    const windowed = !isFiltered(filter) || spanSearch;
-    let newest = windowed ? (filter.cursor?.startNs ?? (await this.newestStartNs())) : null;
+    // Windows are cut by start time: a page in another order (longest first) is one query.
+    const windowed = (!isFiltered(filter) || spanSearch) && filter.sort !== 'duration';
+    let newest = windowed ? (filter.cursor?.startNs ?? (await this.newestStartNs(signal))) : null;
     if (newest !== null && filter.toNs !== undefined && filter.toNs < newest) newest = filter.toNs;
     for (const widthNs of newest === null ? [] : PAGE_WINDOWS_NS) {
       const floor = newest! - widthNs;
       if (filter.fromNs !== undefined && filter.fromNs >= floor) break; // the filter's own range is narrower
-      const { rows, complete } = await this.listRows({ ...filter, fromNs: floor, limit: want }, abandonBefore, spanSearch);
+      const { rows, complete } = await this.listRows({ ...filter, fromNs: floor, limit: want }, abandonBefore, spanSearch, signal);
       if (rows.length >= want || complete) return pageOf(rows, filter.limit);
     }
-    const { rows } = await this.listRows({ ...filter, limit: want }, abandonBefore, spanSearch);
+    const { rows } = await this.listRows({ ...filter, limit: want }, abandonBefore, spanSearch, signal);
     return pageOf(rows, filter.limit);
   }
 
@@ -144,22 +160,24 @@ export class Reader {
    * the executions in it; `complete` says that the range starts at or before the oldest
    * execution, so that no wider range can add a row.
    */
-  private async listRows(filter: ExecutionFilter, abandonBefore: bigint, spanSearch: boolean): Promise<{ rows: Row[]; complete: boolean }> {
+  private async listRows(
+    filter: ExecutionFilter, abandonBefore: bigint, spanSearch: boolean, signal?: AbortSignal,
+  ): Promise<{ rows: Row[]; complete: boolean }> {
     let spanFromNs: bigint | undefined;
     let complete = false;
     if (spanSearch && filter.fromNs !== undefined) {
-      const [floor] = await this.rows(SPAN_FLOOR_SQL, { from_ns: filter.fromNs });
+      const [floor] = await this.rows(SPAN_FLOOR_SQL, { from_ns: filter.fromNs }, signal);
       if (floor.oldest === null) return { rows: [], complete: true }; // no executions at all
       if (floor.span_from === null) return { rows: [], complete: false }; // none in the range
       spanFromNs = BigInt(floor.span_from as bigint);
       complete = BigInt(floor.oldest as bigint) >= filter.fromNs;
     }
     const { sql, params } = buildExecutionListQuery({ ...filter, spanFromNs }, abandonBefore);
-    return { rows: await this.rows(sql, params), complete };
+    return { rows: await this.rows(sql, params, signal), complete };
   }
 
-  private async newestStartNs(): Promise<bigint | null> {
-    const rows = await this.rows(`SELECT max(start_ns) AS newest FROM execution_data`);
+  private async newestStartNs(signal?: AbortSignal): Promise<bigint | null> {
+    const rows = await this.rows(`SELECT max(start_ns) AS newest FROM execution_data`, {}, signal);
     const newest = rows[0]?.newest;
     return newest === null || newest === undefined ? null : BigInt(newest as bigint);
   }
@@ -248,6 +266,19 @@ export class Reader {
     ]);
     if (spans.length === 0) return undefined;
     return { spanJson: String(spans[0].json), logs: logs.map(logRecordFromRow) };
+  }
+
+  /** Ids of the spans of an execution already read that match (span-match-sql.ts), in id order. */
+  async spanIdsMatching(execution: ExecutionRecord, match: SpanMatch, signal?: AbortSignal): Promise<string[]> {
+    const { sql, params } = buildSpanMatchQuery(match);
+    const bound = { ...params, trace_id: execution.traceId, lo: execution.minStartNs, hi: execution.maxStartNs } as Record<string, string | number | bigint>;
+    const rows = await this.rows(sql, bound, signal);
+    return rows.map((r) => String(r.span_id));
+  }
+
+  /** The log records of an execution already read (those a trace view shows with it), in time order. */
+  logsOfExecution(execution: ExecutionRecord): Promise<LogRecord[]> {
+    return this.logsOf(execution.traceId, execution);
   }
 
   private async logsOf(traceId: string, execution: ExecutionRecord): Promise<LogRecord[]> {

@@ -4,7 +4,8 @@
  * the API's wire types.
  */
 import { withMovedAttributes } from './moved-attributes.js';
-import { mergedAttributes, type SpanRow } from './rows.js';
+import { mergedAttributes, type OtlpOriginFields, type SpanRow } from './rows.js';
+import { severityTextOf } from './severity.js';
 
 export interface ExecutionRecord {
   traceId: string;
@@ -48,14 +49,25 @@ export interface ExecutionRecord {
  */
 export type SpanRecord = SpanRow;
 
-export interface LogRecord {
+export interface LogRecord extends OtlpOriginFields {
   traceId: string;
   spanId: string;
   timeNs: bigint;
+  observedTimeNs: bigint;
   severityNumber: number;
+  /** As sent; null when the record had none (severityTextOf names the number then). */
   severityText: string | null;
   body: string;
+  /** rows.ts BODY_TYPE; rows written before schema/014 are given 0 ('' body) or 1 (string). */
+  bodyType: number;
   attributes: string;
+  resourceAttributes: string;
+  serviceName: string;
+  scopeName: string | null;
+  scopeVersion: string | null;
+  eventName: string | null;
+  flags: number;
+  droppedAttributesCount: number;
 }
 
 type Row = Record<string, unknown>;
@@ -143,21 +155,50 @@ export function spanRecordFromRow(row: Row): SpanRecord {
     droppedAttributesCount: num(row.dropped_attributes_count),
     droppedEventsCount: num(row.dropped_events_count),
     droppedLinksCount: num(row.dropped_links_count),
+    ...originFromRow(row),
   };
   const moved = row.moved_attributes == null ? 0 : Number(row.moved_attributes);
   if (moved !== 0) record.attributes = withMovedAttributes(record.attributes, moved, record);
   return record;
 }
 
+/** The schema/014 columns of a span_data or log_data row (absent or NULL: as before 014). */
+function originFromRow(row: Row): OtlpOriginFields {
+  return {
+    resourceSchemaUrl: str(row.resource_schema_url),
+    resourceDroppedAttributesCount: num(row.resource_dropped_attributes_count),
+    scopeAttributes: str(row.scope_attributes),
+    scopeDroppedAttributesCount: num(row.scope_dropped_attributes_count),
+    scopeSchemaUrl: str(row.scope_schema_url),
+    valueTypes: str(row.value_types),
+  };
+}
+
 /** From a row of log_data. */
 export function logRecordFromRow(row: Row): LogRecord {
+  const body = String(row.body);
   return {
     traceId: String(row.trace_id),
     spanId: String(row.span_id),
     timeNs: big(row.time_ns),
+    observedTimeNs: big(row.observed_time_ns),
     severityNumber: num(row.severity_number),
     severityText: str(row.severity_text),
-    body: String(row.body),
+    body,
+    bodyType: row.body_type == null ? (body === '' ? 0 : 1) : num(row.body_type),
     attributes: String(row.attributes ?? '{}'),
+    resourceAttributes: String(row.resource_attributes ?? '{}'),
+    serviceName: String(row.service_name ?? ''),
+    scopeName: str(row.scope_name),
+    scopeVersion: str(row.scope_version),
+    eventName: str(row.event_name),
+    flags: num(row.flags),
+    droppedAttributesCount: num(row.dropped_attributes_count),
+    ...originFromRow(row),
   };
+}
+
+/** The severity a log record shows: its text, else the name of its number. */
+export function severityOf(record: Pick<LogRecord, 'severityNumber' | 'severityText'>): string {
+  return record.severityText ?? severityTextOf(record.severityNumber) ?? 'UNSPECIFIED';
 }

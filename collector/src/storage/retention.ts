@@ -60,7 +60,10 @@ const SIZE_CHECK_MS = 250;
 export class Retention {
   private timers: NodeJS.Timeout[] = [];
   private busy = false;
+  /** The pass in progress, which stop() waits for. */
+  private current: Promise<unknown> | undefined;
   private stopped = false;
+  private closed = false;
   lastRun: RetentionRun | undefined;
   readonly stats: RetentionStats = { runs: 0, failedRuns: 0, lastError: undefined };
 
@@ -97,24 +100,43 @@ export class Retention {
     for (const timer of this.timers) timer.unref();
   }
 
+  /** Stops the timers; a pass may still be run with runOnce(). */
   stop(): void {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
   }
 
+  /**
+   * For good (the database is closing): stops the timers and waits for a pass in progress,
+   * which ends at its next chunk (each chunk is a short writer job), so the database is never
+   * closed under a retention statement. Later passes do nothing.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stop();
+    await this.current?.catch(() => undefined);
+  }
+
+  /** Between chunks: a closing retention ends its pass there (runOnce does not count it as failed). */
+  private checkClosed(): void {
+    if (this.closed) throw new Error('retention closed');
+  }
+
   /** One pass: deletes chunk by chunk until both limits hold. Rejects (after counting) if it fails. */
   async runOnce(): Promise<RetentionRun> {
-    if (this.busy) return this.lastRun ?? { deletedExecutions: 0, deletedOrphanLogs: 0, deletedMetricPoints: 0, usedBytesBefore: 0, usedBytesAfter: 0 };
+    if (this.busy || this.closed) return this.lastRun ?? { deletedExecutions: 0, deletedOrphanLogs: 0, deletedMetricPoints: 0, usedBytesBefore: 0, usedBytesAfter: 0 };
     this.busy = true;
+    const pass = this.pass();
+    this.current = pass;
     try {
-      const run = await this.pass();
+      const run = await pass;
       this.stats.runs += 1;
       this.lastRun = run;
       return run;
     } catch (error) {
       // A pass cut short by shutdown did not fail.
-      if (this.stopped) throw error;
+      if (this.stopped || this.closed) throw error;
       this.stats.failedRuns += 1;
       this.stats.lastError = error instanceof Error ? error.message : String(error);
       this.options.onError?.(error);
@@ -130,14 +152,17 @@ export class Retention {
     if (this.options.maxAgeMs !== undefined) {
       const cutoff = BigInt(Date.now()) * NS_PER_MS - BigInt(this.options.maxAgeMs) * NS_PER_MS;
       for (let removed = -1; removed !== 0;) {
+        this.checkClosed();
         removed = await this.writer.exclusive((c) => this.deleteExecutionsBefore(c, cutoff, this.options.chunkSize ?? 2_000));
         deleted.executions += removed;
       }
       for (let removed = -1; removed !== 0;) {
+        this.checkClosed();
         removed = await this.writer.exclusive((c) => deleteOrphanLogsBefore(c, cutoff, LOG_CHUNK));
         deleted.logs += removed;
       }
       for (let removed = -1; removed !== 0;) {
+        this.checkClosed();
         removed = await this.writer.exclusive((c) => deleteMetricPointsBefore(c, cutoff, LOG_CHUNK));
         deleted.metricPoints += removed;
       }
@@ -165,6 +190,7 @@ export class Retention {
     const total = await this.writer.exclusive((c) => this.countCandidates(c));
     let remaining = Math.max(1, Math.ceil(total * share));
     while (remaining > 0) {
+      this.checkClosed();
       const step = await this.writer.exclusive((c) => this.deleteOldest(c, Math.min(MAX_STEP, remaining)));
       if (step.items === 0) break;
       deleted.executions += step.executions;

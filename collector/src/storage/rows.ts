@@ -47,7 +47,25 @@ export interface HotSpanFields {
   errorNodeId: string | null;
 }
 
-export interface SpanRow extends HotSpanFields {
+/**
+ * What OTLP says of a span's or record's resource and scope beyond what the older columns keep,
+ * and the value types its JSON cannot tell (schema/014_otlp_fidelity.sql): with them an export
+ * gives back what was sent.
+ */
+export interface OtlpOriginFields {
+  /** ResourceSpans/ResourceLogs schema_url, null when empty. */
+  resourceSchemaUrl: string | null;
+  resourceDroppedAttributesCount: number;
+  /** JSON object text of the InstrumentationScope attributes, null when it has none. */
+  scopeAttributes: string | null;
+  scopeDroppedAttributesCount: number;
+  /** ScopeSpans/ScopeLogs schema_url, null when empty. */
+  scopeSchemaUrl: string | null;
+  /** JSON text of the value types the row's JSON cannot tell (storage/value-types.ts), null when none. */
+  valueTypes: string | null;
+}
+
+export interface SpanRow extends HotSpanFields, OtlpOriginFields {
   traceId: string;
   spanId: string;
   /** null for a root span. */
@@ -89,7 +107,7 @@ export interface SpanRow extends HotSpanFields {
   scopeVersion: string | null;
   /** JSON array text: [{ name, timeUnixNano (string), attributes, droppedAttributesCount }]. */
   events: string;
-  /** JSON array text: [{ traceId, spanId, traceState, attributes, droppedAttributesCount }]. */
+  /** JSON array text: [{ traceId, spanId, traceState, attributes, droppedAttributesCount, flags }] (flags since 014). */
   links: string;
   flags: number;
   droppedAttributesCount: number;
@@ -97,7 +115,10 @@ export interface SpanRow extends HotSpanFields {
   droppedLinksCount: number;
 }
 
-export interface LogRow {
+/** How log_data.body holds the record's body (schema/014; NULL in older rows: '' none, else a string). */
+export const BODY_TYPE = { none: 0, string: 1, anyValue: 2 } as const;
+
+export interface LogRow extends OtlpOriginFields {
   /** '' when the record carries no trace context. */
   traceId: string;
   /** '' when the record carries no span id. */
@@ -105,13 +126,19 @@ export interface LogRow {
   timeUnixNano: bigint;
   observedTimeUnixNano: bigint;
   severityNumber: number;
+  /** As sent, null when absent (readers name the number then: storage/severity.ts). */
   severityText: string | null;
-  /** String bodies as they are; other AnyValues as JSON text. */
+  /** String bodies as they are; other AnyValues as JSON text (see bodyType). */
   body: string;
+  /** BODY_TYPE: no body, a string, or another AnyValue written as JSON. */
+  bodyType: number;
   attributes: string;
   resourceAttributes: string;
   serviceName: string;
   scopeName: string | null;
+  scopeVersion: string | null;
+  /** LogRecord.event_name, null when empty. */
+  eventName: string | null;
   flags: number;
   droppedAttributesCount: number;
 }

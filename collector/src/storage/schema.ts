@@ -24,12 +24,19 @@ export function currentSchemaVersion(): number {
 export class SchemaVersionError extends Error {}
 
 /**
- * Repair files that must run before an earlier file when both are pending: 009 reads every
- * span's attributes as JSON, which the lone surrogate escapes older ingest wrote break (the
- * upgrade failed and the collector refused to start); 010 repairs them, so it runs first. The
- * version still counts files, and a repair over a database without such rows changes nothing.
+ * Files that must run before an earlier file when both are pending. 009 reads every span's
+ * attributes as JSON, which the lone surrogate escapes older ingest wrote break (the upgrade
+ * failed and the collector refused to start); 010 repairs them, so it runs first. 014 adds
+ * columns to span_data and log_data, whose rows 010 updates: DuckDB refuses to commit a
+ * transaction that alters a table after updating it ("another transaction has altered this
+ * table"), so 014 runs before 010 (it reads nothing the files from 009 on write). The version
+ * still counts files, and a repair over a database without such rows changes nothing.
+ * Applied in this order: a file moved before one that is itself moved goes in front of it.
  */
-const RUNS_BEFORE: Readonly<Record<string, string>> = { '010_well_formed_json.sql': '009_attribute_values.sql' };
+const RUNS_BEFORE: Readonly<Record<string, string>> = {
+  '010_well_formed_json.sql': '009_attribute_values.sql',
+  '014_otlp_fidelity.sql': '010_well_formed_json.sql',
+};
 
 /** The pending files in the order they run: the order file's, with each repair moved before its reader. */
 export function applicationOrder(pending: string[]): string[] {

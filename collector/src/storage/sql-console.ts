@@ -18,6 +18,7 @@ import { JsonDuckDBValueConverter, type DuckDBConnection, type DuckDBResult } fr
 import { errors, FlowtraceError } from '../errors.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { checkParsedStatement, type CatalogNames } from './sql-statement-check.js';
+import { syntaxErrorMessage } from './sql-syntax-error.js';
 
 export interface SqlConsoleOptions {
   timeoutMs: number;
@@ -43,7 +44,6 @@ const MEMORY_WATCH_MS = 20;
 const CLOSE_GRACE_MS = 2_000;
 
 /** Words a read statement can start with, to tell a typo in a SELECT from another statement. */
-const READ_KEYWORDS = new Set(['select', 'with', 'from', 'values', 'table', 'explain', 'describe', 'show', 'summarize', 'pivot', 'unpivot', '(']);
 const LEADING_COMMENTS = /^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*/;
 /** EXPLAIN and EXPLAIN ANALYZE, with comments around; an option list is not taken. */
 const EXPLAIN_PREFIX = /^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*explain(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)+(analy[sz]e(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)+)?/i;
@@ -156,8 +156,11 @@ export class SqlConsole {
     }
     if (parsed.error) {
       const keyword = leadingKeyword(sql);
-      if (!explained && parsed.error_type === 'parser' && READ_KEYWORDS.has(keyword) && keyword !== 'explain') {
-        throw errors.FT_SQL_ERROR(parsed.error_message ?? 'syntax error');
+      // Text that does not parse is a syntax error, whatever its first word (a typo'd SELECT
+      // included): nothing of it can run, and the user needs the place, not a refusal.
+      if (parsed.error_type === 'parser') {
+        const message = await syntaxErrorMessage(connection, sql, parsed.error_message ?? 'syntax error');
+        if (message !== undefined) throw errors.FT_SQL_ERROR(message);
       }
       const what = explained ? 'EXPLAIN runs only over one SELECT' : `only read statements (SELECT, WITH … SELECT, EXPLAIN SELECT …) are allowed, not ${keyword.toUpperCase() || 'this'}`;
       throw errors.FT_SQL_REFUSED(what);

@@ -10,7 +10,7 @@
  * order); test/storage/table-columns.test.ts compares them with a database built from the files.
  */
 import type { ExecutionRecord } from './records.js';
-import type { LogRow, SpanRow } from './rows.js';
+import type { LogRow, OtlpOriginFields, SpanRow } from './rows.js';
 
 /** The DuckDB types of the appended columns. */
 export type ColumnType = 'VARCHAR' | 'VARCHAR[]' | 'BOOLEAN' | 'UTINYINT' | 'USMALLINT' | 'INTEGER' | 'UINTEGER' | 'BIGINT';
@@ -54,7 +54,19 @@ function hotColumns(): Array<Column<SpanRow>> {
   ];
 }
 
-/** span_data (002, + large_attributes 007, moved_attributes 008). */
+/** The columns span_data and log_data share from 014: resource and scope fields, value types. */
+function originColumns<R extends OtlpOriginFields>(): Array<Column<R>> {
+  return [
+    text('resource_schema_url', (r) => r.resourceSchemaUrl),
+    int('resource_dropped_attributes_count', 'UINTEGER', (r) => r.resourceDroppedAttributesCount, 'resource.droppedAttributesCount', undefined, true),
+    text('scope_attributes', (r) => r.scopeAttributes),
+    int('scope_dropped_attributes_count', 'UINTEGER', (r) => r.scopeDroppedAttributesCount, 'scope.droppedAttributesCount', undefined, true),
+    text('scope_schema_url', (r) => r.scopeSchemaUrl),
+    text('value_types', (r) => r.valueTypes),
+  ];
+}
+
+/** span_data (002, + large_attributes 007, moved_attributes 008, origin columns 014). */
 export const SPAN_DATA_COLUMNS: ReadonlyArray<Column<SpanRow>> = [
   text('trace_id', (r) => r.traceId, false), text('span_id', (r) => r.spanId, false),
   text('parent_span_id', (r) => r.parentSpanId), text('trace_state', (r) => r.traceState),
@@ -76,6 +88,7 @@ export const SPAN_DATA_COLUMNS: ReadonlyArray<Column<SpanRow>> = [
   int('dropped_links_count', 'UINTEGER', (r) => r.droppedLinksCount, 'droppedLinksCount'),
   { name: 'large_attributes', type: 'VARCHAR[]', nullable: true, value: (r) => r.largeAttributes },
   int('moved_attributes', 'USMALLINT', (r) => r.movedAttributes, undefined, undefined, true),
+  ...originColumns<SpanRow>(),
 ];
 
 /** span_starts (003, + large_attributes 007). */
@@ -92,7 +105,7 @@ export const SPAN_STARTS_COLUMNS: ReadonlyArray<Column<SpanRow>> = [
   { name: 'large_attributes', type: 'VARCHAR[]', nullable: true, value: (r) => r.largeAttributes },
 ];
 
-/** log_data (004). */
+/** log_data (004, + 014). */
 export const LOG_DATA_COLUMNS: ReadonlyArray<Column<LogRow>> = [
   text('trace_id', (r) => r.traceId, false), text('span_id', (r) => r.spanId, false),
   int('time_ns', 'BIGINT', (r) => r.timeUnixNano, 'timeUnixNano'),
@@ -105,6 +118,10 @@ export const LOG_DATA_COLUMNS: ReadonlyArray<Column<LogRow>> = [
   text('service_name', (r) => r.serviceName, false), text('scope_name', (r) => r.scopeName),
   int('flags', 'UINTEGER', (r) => r.flags, 'flags'),
   int('dropped_attributes_count', 'UINTEGER', (r) => r.droppedAttributesCount, 'droppedAttributesCount'),
+  text('event_name', (r) => r.eventName),
+  int('body_type', 'UTINYINT', (r) => r.bodyType, undefined, [0, 2], true),
+  text('scope_version', (r) => r.scopeVersion),
+  ...originColumns<LogRow>(),
 ];
 
 /** execution_data (005, and root_parent_span_id from 013). */

@@ -32,6 +32,8 @@ export interface CommitNotice {
   spans: SpanRow[];
   starts: SpanRow[];
   logCount: number;
+  /** The log records stored (new ones only: a retried batch's lines are not repeated). */
+  logs: LogRow[];
   /** Metric data points stored (0 when the group held none). */
   metricPointCount?: number;
   /** Executions touched by the commit, as stored after it. */
@@ -341,7 +343,7 @@ export class SpanWriter {
       lap('commit');
       this.recent.addAll(spans);
       this.memory.committed(executions, starts.map(spanKey), replaced.map(spanKey));
-      return { spans, starts, logCount: logs.length, metricPointCount: metricPoints.length, executions };
+      return { spans, starts, logCount: logs.length, logs, metricPointCount: metricPoints.length, executions };
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
       throw error;

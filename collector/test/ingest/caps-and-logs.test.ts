@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INGEST_CAPS, severityTextOf } from '../../src/ingest/index.js';
+import { severityOf } from '../../src/storage/records.js';
+import { BODY_TYPE } from '../../src/storage/rows.js';
 import {
   attr, convertLogsBothWays, convertTracesBothWays, makeLogRecord, makeLogsRequest, makeOtlpSpan, makeStartMark,
   makeTraceRequest, PARENT_ID, SPAN_ID, START, strAttr, TRACE_ID,
@@ -58,16 +60,19 @@ describe('OTLP log records → rows', () => {
     expect(json).toEqual(proto);
     expect(proto.batch.logs).toEqual([{
       traceId: TRACE_ID, spanId: SPAN_ID, timeUnixNano: BigInt(START), observedTimeUnixNano: BigInt(START),
-      severityNumber: 9, severityText: 'INFO', body: 'hello from the node', attributes: '{"log.iostream":"stdout"}',
-      resourceAttributes: '{"service.name":"my.service"}', serviceName: 'my.service', scopeName: 'my.library', flags: 1,
-      droppedAttributesCount: 0,
+      severityNumber: 9, severityText: 'INFO', body: 'hello from the node', bodyType: BODY_TYPE.string, attributes: '{"log.iostream":"stdout"}',
+      resourceAttributes: '{"service.name":"my.service"}', serviceName: 'my.service', scopeName: 'my.library', scopeVersion: '1.0.0',
+      eventName: null, flags: 1, droppedAttributesCount: 0,
+      resourceSchemaUrl: null, resourceDroppedAttributesCount: 0, scopeAttributes: null, scopeDroppedAttributesCount: 0,
+      scopeSchemaUrl: null, valueTypes: null,
     }]);
   });
 
-  it('writes non-string bodies as JSON and derives the severity text from the number', () => {
+  it('writes non-string bodies as JSON, and keeps the severity text as sent for readers to name the number', () => {
     const record = makeLogRecord({ severityText: '', severityNumber: 18, body: { kvlistValue: { values: [attr('n', { intValue: '1' })] } } });
     const { proto } = convertLogsBothWays(makeLogsRequest([record]));
-    expect(proto.batch.logs[0]).toMatchObject({ body: '{"n":1}', severityText: 'ERROR2' });
+    expect(proto.batch.logs[0]).toMatchObject({ body: '{"n":1}', bodyType: BODY_TYPE.anyValue, severityText: null });
+    expect(severityOf(proto.batch.logs[0])).toBe('ERROR2');
     expect([severityTextOf(1), severityTextOf(13), severityTextOf(24), severityTextOf(0)]).toEqual(['TRACE', 'WARN', 'FATAL4', null]);
   });
 

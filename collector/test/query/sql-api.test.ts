@@ -74,13 +74,27 @@ describe('POST /api/sql', () => {
     ['SELECT 1; DROP TABLE span_data', 'FT_SQL_REFUSED'],
     ["SELECT getenv('HOME')", 'FT_SQL_REFUSED'],
     ['/* looks harmless */ DROP TABLE span_data', 'FT_SQL_REFUSED'],
-    ['SELEC nonsense', 'FT_SQL_REFUSED'],
+    ['SELEC nonsense', 'FT_SQL_ERROR'], // a syntax error, not a refusal (see 'reports a syntax error …')
     ['SELECT FROM WHERE', 'FT_SQL_ERROR'],
   ])('refuses %s with a message that says why', async (text, code) => {
     const r = await sql(text);
     expect(r.status).toBe(400);
     expect(r.body.code).toBe(code);
     expect(r.body.message.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['SELEC * FROM spans', 'syntax error at or near "SELEC"', 'LINE 1: SELEC * FROM spans\n        ^'],
+    ['SELECT count(*\nFROM spans', 'syntax error at or near "FROM"', 'LINE 2: FROM spans\n        ^'],
+    // DuckDB names no position at the end of the input: the caret goes after the last character.
+    ['SELECT * FROM spans WHERE', 'syntax error at end of input', 'LINE 1: SELECT * FROM spans WHERE\n                                 ^'],
+  ])('reports a syntax error in %j as one, with DuckDB\'s message and caret line', async (text, message, caret) => {
+    const r = await sql(text);
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('FT_SQL_ERROR');
+    expect(r.body.message).toContain(`Parser Error: ${message}`);
+    expect(r.body.message).toContain(caret);
+    expect(r.body.message).not.toContain('extract');
   });
 
   it('still has every span after the refused statements', async () => {

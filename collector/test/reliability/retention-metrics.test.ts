@@ -54,12 +54,17 @@ describe('retention of metric points', () => {
     dir = mkdtempSync(join(tmpdir(), 'ft-metrics-ret-'));
     const cap = 4 * 2 ** 20;
     server = await startTestCollector({ dbPath: join(dir, 'db.duckdb'), retention: { maxBytes: cap, intervalMs: HOUR } });
+    // Passes run only when the test says so (the cap is otherwise watched 4 times a second).
+    server.storage.retention.stop();
     const start = Date.now() - HOUR;
     for (let i = 0; i < 40; i++) await postMetrics(server.url, gaugeBody(`g${String(i).padStart(2, '0')}`, start + i * 60_000, 250, 600));
-    const before = await server.storage.retention.runOnce();
-    expect(before.usedBytesBefore).toBeGreaterThan(cap);
-    expect(before.deletedMetricPoints).toBeGreaterThan(0);
-    expect(before.usedBytesAfter).toBeLessThanOrEqual(cap);
+    // One pass deletes at most half of what it may: passes go on until the cap holds (bounded).
+    const first = await server.storage.retention.runOnce();
+    expect(first.usedBytesBefore).toBeGreaterThan(cap);
+    expect(first.deletedMetricPoints).toBeGreaterThan(0);
+    let last = first;
+    for (let pass = 0; pass < 8 && last.usedBytesAfter > cap; pass++) last = await server.storage.retention.runOnce();
+    expect(last.usedBytesAfter).toBeLessThanOrEqual(cap);
     // The oldest went first: what is left is the newest names.
     const names = (await runSql<{ name: string }>(server.url, 'SELECT DISTINCT name FROM metrics ORDER BY name')).map((r) => r.name);
     expect(names.length).toBeGreaterThan(0);

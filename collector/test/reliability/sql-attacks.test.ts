@@ -5,14 +5,14 @@
  * and a clean SIGTERM still work after them); a query that would run forever is interrupted at
  * the limit; one that would return millions of rows is cut at the cap.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from '../fixtures/cli-process.js';
 import { api } from '../fixtures/collector.js';
 import { seed } from '../fixtures/seed.js';
-import { fileAttacks, SQL_ATTACKS, STATE_ATTACKS } from '../fixtures/sql-attacks.js';
+import { exportDirectoryAttacks, fileAttacks, SQL_ATTACKS, STATE_ATTACKS } from '../fixtures/sql-attacks.js';
 
 let cli: CliProcess;
 let dbPath: string;
@@ -69,6 +69,22 @@ describe('the SQL console under attack', () => {
       if (r.status !== 400 || r.body?.code !== 'FT_SQL_REFUSED') wrong.push(`${attack} → ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('refuses every read, listing or write of the Parquet export directory, before and while an export uses it', async () => {
+    const exportDir = `${dbPath}.exports`;
+    expect(existsSync(exportDir)).toBe(true); // the directory the database may write exports to
+    const attacks = exportDirectoryAttacks(exportDir);
+    const exporting = Array.from({ length: 4 }, (_, i) => fetch(`${cli.url}/api/export/${i % 2 ? 'spans' : 'logs'}.parquet`).then((r) => r.arrayBuffer().then(() => r.status)));
+    const wrong: string[] = [];
+    for (const attack of attacks) {
+      const r = await sql(attack);
+      if (r.status !== 400 || r.body?.code !== 'FT_SQL_REFUSED') wrong.push(`${attack} → ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect((await Promise.all(exporting)).every((status) => status === 200 || status === 503)).toBe(true);
+    expect(readdirSync(exportDir)).toEqual([]);
+    expect(existsSync(join(exportDir, '..', 'attack.csv'))).toBe(false);
   });
 
   it('interrupts a query that would run forever at the time limit', async () => {

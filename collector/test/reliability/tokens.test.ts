@@ -12,11 +12,12 @@ import { executionRequest } from '../fixtures/seed.js';
 
 const INGEST = 'ingest-secret-7f3a9c2e';
 const QUERY = 'query-secret-b81d44e0';
+const CONTROL = 'control-secret-9d02e7c1';
 let cli: CliProcess;
 let traceId: string;
 
 beforeAll(async () => {
-  cli = await startCli(['--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--ingest-token', INGEST, '--query-token', QUERY, '--log']);
+  cli = await startCli(['--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--ingest-token', INGEST, '--query-token', QUERY, '--control-token', CONTROL, '--log']);
   const { request, execution } = executionRequest({ flow: 'guarded', startMs: Date.now() });
   traceId = execution.traceId;
   const r = await fetch(`${cli.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${INGEST}` }, body: encodeTraceProtobuf(request) as BodyInit });
@@ -41,8 +42,12 @@ async function routes(): Promise<Route[]> {
   return [...out, { method: 'GET', path: '/api/openapi.json' }, { method: 'GET', path: '/metrics' }, { method: 'GET', path: '/api/nothing-here' }];
 }
 
-// Zipkin's receiver (POST /api/v2/spans) is ingest though its path is under /api, as Zipkin's own is.
-const tokenFor = (path: string) => (path.startsWith('/v1/') || path === '/api/v2/spans' ? INGEST : QUERY);
+// Zipkin's receiver (POST /api/v2/spans) is ingest though its path is under /api, as Zipkin's own is;
+// cancel and replay take the control token.
+const tokenFor = (path: string) => {
+  if (path.startsWith('/v1/') || path === '/api/v2/spans') return INGEST;
+  return /\/(cancel|replay)$/.test(path) ? CONTROL : QUERY;
+};
 
 async function call(route: Route, auth: string | undefined): Promise<number> {
   const headers: Record<string, string> = { 'content-type': route.path.startsWith('/v1/') ? 'application/x-protobuf' : 'application/json' };
@@ -55,14 +60,14 @@ async function call(route: Route, auth: string | undefined): Promise<number> {
 }
 
 describe('a collector with both tokens', () => {
-  it('answers 401 on every route without the right token: none, wrong, the other one, not a bearer', async () => {
+  it('answers 401 on every route without the right token: none, wrong, another one, not a bearer', async () => {
     const all = await routes();
     expect(all.length).toBeGreaterThan(12);
     const wrong: string[] = [];
     // /healthz stays open for liveness probes (it tells only that the process answers).
     for (const route of all.filter((r) => r.method !== 'DELETE' && r.path !== '/healthz')) {
-      const other = tokenFor(route.path) === INGEST ? QUERY : INGEST;
-      for (const auth of [undefined, 'Bearer nope', `Bearer ${other}`, `Basic ${tokenFor(route.path)}`, `Bearer ${tokenFor(route.path)}x`, 'Bearer ']) {
+      const others = [INGEST, QUERY, CONTROL].filter((token) => token !== tokenFor(route.path)).map((token) => `Bearer ${token}`);
+      for (const auth of [undefined, 'Bearer nope', ...others, `Basic ${tokenFor(route.path)}`, `Bearer ${tokenFor(route.path)}x`, 'Bearer ']) {
         const status = await call(route, auth);
         if (status !== 401) wrong.push(`${route.method} ${route.path} with ${auth} → ${status}`);
       }

@@ -27,6 +27,9 @@ const cases: Record<string, ExecutionFilter> = {
     text: 'Checkout', attributes: [{ key: 'note', value: 'n'.repeat(200) }, { key: 'order.id', value: 'o-1' }], fromNs: 1_000n, spanFromNs: 900n, limit: 51,
   },
   'cursor': { cursor: { startNs: 123n, traceId: 'a'.repeat(32) }, limit: 51 },
+  'sort-duration': { sort: 'duration', limit: 51 },
+  'sort-duration-cursor': { sort: 'duration', cursor: { startNs: 123n, traceId: 'a'.repeat(32), durationNs: 4_500_000n }, minDurationMs: 1, limit: 51 },
+  'flow-prefix': { flow: ['orders', 'check*', 'api: GET *'], limit: 50 },
   'everything': {
     flow: ['orders'], service: ['api'], status: ['success'], user: ['bob'], trigger: ['manual'], fromNs: 1n, toNs: 2n,
     minDurationMs: 1, maxDurationMs: 2, attributes: [{ key: 'k', value: 'v' }], text: 'x', cursor: { startNs: 5n, traceId: 'b'.repeat(32) }, limit: 10,

@@ -64,4 +64,12 @@ describe('the column lists the appender writes and rows are checked against', ()
       .toEqual(['008_moved_attributes.sql', '010_well_formed_json.sql', '009_attribute_values.sql', '012_metrics.sql']);
     expect(applicationOrder(['010_well_formed_json.sql', '012_metrics.sql'])).toEqual(['010_well_formed_json.sql', '012_metrics.sql']);
   });
+
+  it('add the columns of 014 before 010 updates the rows of their tables, which DuckDB could not commit', () => {
+    expect(applicationOrder(['009_attribute_values.sql', '010_well_formed_json.sql', '012_metrics.sql', '013_remote_parents.sql', '014_otlp_fidelity.sql']))
+      .toEqual(['014_otlp_fidelity.sql', '010_well_formed_json.sql', '009_attribute_values.sql', '012_metrics.sql', '013_remote_parents.sql']);
+    expect(applicationOrder(['010_well_formed_json.sql', '012_metrics.sql', '013_remote_parents.sql', '014_otlp_fidelity.sql']))
+      .toEqual(['014_otlp_fidelity.sql', '010_well_formed_json.sql', '012_metrics.sql', '013_remote_parents.sql']);
+    expect(applicationOrder(['014_otlp_fidelity.sql'])).toEqual(['014_otlp_fidelity.sql']);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { ATTR_FLOW_ID, ATTR_FLOW_NAME, ATTR_FLOW_VERSION, ATTR_JOB_SCHEDULE } from '../conventions.js';
+import { announceOnce, cancelControllerFor, trackRun } from '../control/registry.js';
 import { openExecution, type ExecutionOptions } from '../execution.js';
 import { NEVER_ABORTED, runTraced } from '../run.js';
 
@@ -15,6 +16,8 @@ export interface JobSpec {
   version?: string;
   /** Human text of the schedule (`every 30s`, a cron line). */
   schedule?: string;
+  /** Its running executions may be cancelled over the control connection (see FlowSpec.control). */
+  control?: { cancel?: boolean };
 }
 
 /** Handed to a job's function. */
@@ -31,11 +34,17 @@ export function runJob<O>(spec: JobSpec, fn: (ctx: JobContext) => O, options: Ex
   const attrs: Attributes = { [ATTR_FLOW_ID]: spec.id, [ATTR_FLOW_NAME]: name };
   if (spec.version !== undefined) attrs[ATTR_FLOW_VERSION] = spec.version;
   if (spec.schedule !== undefined) attrs[ATTR_JOB_SCHEDULE] = spec.schedule;
+  if (spec.control?.cancel) announceOnce({ id: spec.id, name, version: spec.version, cancel: true, replay: false });
+  const control = cancelControllerFor(spec.id);
+  const limits = control
+    ? { ...options, signal: options.signal ? AbortSignal.any([options.signal, control.signal]) : control.signal }
+    : options;
   const { frame, own } = openExecution(
     { kind: 'job', spanName: name, spanKind: SpanKind.INTERNAL, nodeId: spec.id, nodeType: 'job', attributes: attrs },
-    { trigger: { type: 'scheduled', data: { schedule: spec.schedule, scheduledAt: scheduledAt.toISOString() } }, ...options },
+    { trigger: { type: 'scheduled', data: { schedule: spec.schedule, scheduledAt: scheduledAt.toISOString() } }, ...limits },
   );
   const ctx: JobContext = { signal: (own ?? frame?.abort)?.signal ?? NEVER_ABORTED, scheduledAt };
+  if (control && frame?.role === 'root') frame.onClose = trackRun(frame.span.spanContext().traceId, spec.id, control, frame.span);
   return runTraced(frame, own, () => fn(ctx));
 }
 

@@ -30,9 +30,11 @@ const placeOrder = (): Promise<Response> => fetch(`${service?.url}/orders`, { me
 
 describe('an example service whose collector goes away for longer than the exporter retries, and comes back', () => {
   it('answers while the collector is down and delivers those executions, spans and console lines, once it is back', async () => {
-    collector = await startCollector({ db });
+    // With a control connection too, which must come back by itself (backoff, then reconnect).
+    const args = ['--control-token', 'back-test'];
+    collector = await startCollector({ db, args });
     const port = Number(new URL(collector.url).port);
-    service = await startExample('order-service', collector.url, { FLOWTRACE_EXAMPLE_STATS: '1' });
+    service = await startExample('order-service', collector.url, { FLOWTRACE_EXAMPLE_STATS: '1', FLOWTRACE_CONTROL: '1' });
 
     // A first order, stored completely: how many spans an order makes, and the service is warm.
     const warmup = await placeOrder();
@@ -69,7 +71,7 @@ describe('an example service whose collector goes away for longer than the expor
     expect(outage.spans.dropped).toBe(before.spans.dropped);
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
 
-    collector = await startCollector({ port, db });
+    collector = await startCollector({ port, db, args });
     for (const traceId of traceIds) {
       const detail = await waitForExecution(collector.url, traceId, complete(spansPerOrder), 60_000);
       expect(detail.execution.status).toBe('success');
@@ -83,5 +85,9 @@ describe('an example service whose collector goes away for longer than the expor
       expect(after[signal].failed).toBe(before[signal].failed);
       expect(after[signal].dropped).toBe(before[signal].dropped);
     }
+    const reconnected = await waitForServiceStats(service, (s) => s.control?.state === 'connected' && s.control.connects >= 2, 40_000, 'control connection back');
+    expect(reconnected.control?.failures).toBeGreaterThan(0);
+    const connected = (await (await fetch(`${collector.url}/api/control`)).json()) as { instances: Array<{ service: string }> };
+    expect(connected.instances.map((i) => i.service)).toEqual(['order-service']);
   }, 180_000);
 });

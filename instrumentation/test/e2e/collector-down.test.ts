@@ -2,13 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished, waitForExecution } from '../fixtures/collector-api.js';
 import { startCollector, startExample, type Started } from '../fixtures/processes.js';
 
-interface Stats { spans: { pending: number; dropped: number; failed: number }; logs: { pending: number; dropped: number }; heapUsed: number; rss: number }
+interface Stats {
+  spans: { pending: number; dropped: number; failed: number }; logs: { pending: number; dropped: number }; heapUsed: number; rss: number;
+  control?: { state: string; connects: number; failures: number };
+}
 
 let collector: Started;
 let service: Started;
 beforeAll(async () => {
-  collector = await startCollector();
-  service = await startExample('order-service', collector.url, { FLOWTRACE_EXAMPLE_STATS: '1', NODE_FLAGS: '--expose-gc' });
+  // The service also holds a control connection: losing it must not slow or break the service either.
+  collector = await startCollector({ args: ['--control-token', 'down-test'] });
+  service = await startExample('order-service', collector.url, { FLOWTRACE_EXAMPLE_STATS: '1', NODE_FLAGS: '--expose-gc', FLOWTRACE_CONTROL: '1' });
 });
 afterAll(async () => {
   await service?.stop();
@@ -48,6 +52,8 @@ describe('an example service whose collector is stopped', () => {
     const first = await placeOrder();
     expect(first.status).toBe(200);
     await waitForExecution(collector.url, first.headers.get('x-trace-id') ?? '', finished);
+    const before = await stats();
+    expect(before.control).toMatchObject({ state: 'connected', connects: 1, failures: 0 });
     await collector.stop();
 
     const started = Date.now();
@@ -67,5 +73,10 @@ describe('an example service whose collector is stopped', () => {
     expect(s2.heapUsed - s1.heapUsed).toBeLessThan(20 * 1024 * 1024);
     expect(Date.now() - started).toBeLessThan(40_000);
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    // The control connection dropped and is retried with backoff (0.5 s doubling to 30 s): a
+    // few attempts, not a tight loop.
+    expect(s2.control?.state).not.toBe('connected');
+    expect(s2.control?.failures).toBeGreaterThan(0);
+    expect(s2.control?.failures).toBeLessThan(15);
   }, 60_000);
 });

@@ -18,7 +18,7 @@ export interface Collector {
 }
 
 /** Starts a collector on 127.0.0.1:<free port> serving the built viewer. */
-export async function startCollector(extra: { queryToken?: string; port?: number } = {}): Promise<Collector> {
+export async function startCollector(extra: { queryToken?: string; controlToken?: string; port?: number; dbPath?: string } = {}): Promise<Collector> {
   if (!existsSync(`${VIEWER_DIST}/index.html`)) {
     throw new Error(`The viewer is not built (${VIEWER_DIST}/index.html missing): run \`pnpm --filter @flowtrace/viewer build\` first.`);
   }
@@ -26,7 +26,7 @@ export async function startCollector(extra: { queryToken?: string; port?: number
     throw new Error(`Cannot load @flowtrace/collector (${err.message}); build it first: pnpm --filter @flowtrace/collector build`);
   });
   const { startServer } = collector as unknown as {
-    startServer(o: { port: number; host: string; dbPath: string; viewerDir: string; queryToken?: string }): Promise<Collector>;
+    startServer(o: { port: number; host: string; dbPath: string; viewerDir: string; queryToken?: string; controlToken?: string }): Promise<Collector>;
   };
   return startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', viewerDir: VIEWER_DIST, ...extra });
 }
@@ -56,8 +56,8 @@ export async function newPage(browser: Browser, colorScheme: 'light' | 'dark' = 
 async function post(base: string, path: string, body: unknown): Promise<void> {
   const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`POST ${path} → ${res.status}: ${await res.text()}`);
-  const answer = (await res.json().catch(() => ({}))) as { partialSuccess?: { rejectedSpans?: string | number; rejectedLogRecords?: string | number; errorMessage?: string } };
-  const rejected = Number(answer.partialSuccess?.rejectedSpans ?? answer.partialSuccess?.rejectedLogRecords ?? 0);
+  const answer = (await res.json().catch(() => ({}))) as { partialSuccess?: { rejectedSpans?: string | number; rejectedLogRecords?: string | number; rejectedDataPoints?: string | number; errorMessage?: string } };
+  const rejected = Number(answer.partialSuccess?.rejectedSpans ?? answer.partialSuccess?.rejectedLogRecords ?? answer.partialSuccess?.rejectedDataPoints ?? 0);
   if (rejected > 0) throw new Error(`POST ${path}: ${rejected} rejected: ${answer.partialSuccess?.errorMessage}`);
 }
 
@@ -69,6 +69,11 @@ export async function sendSpans(base: string, serviceName: string, spans: Fixtur
 /** Sends log records (console lines, start marks) through POST /v1/logs. */
 export async function sendLogs(base: string, serviceName: string, logs: FixtureLog[]): Promise<void> {
   if (logs.length > 0) await post(base, '/v1/logs', makeOtlpLogs(serviceName, logs));
+}
+
+/** Sends an OTLP/JSON metrics request (fixtures/otlp-metrics.ts) through POST /v1/metrics. */
+export async function sendMetrics(base: string, request: unknown): Promise<void> {
+  await post(base, '/v1/metrics', request);
 }
 
 /** Saves a screenshot of the page as docs/screenshots/<name>.png. */

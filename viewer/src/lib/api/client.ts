@@ -59,6 +59,25 @@ export class ApiClient {
     return this.request<void>('DELETE', path);
   }
 
+  /**
+   * A file the API serves, as a Blob: fetched with the token in its header, which a plain
+   * link cannot send (lib/api/download.ts saves it).
+   */
+  async getBlob(path: string): Promise<Blob> {
+    const headers: Record<string, string> = {};
+    const token = this.options.getToken?.() ?? null;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await (this.options.fetch ?? fetch)((this.options.baseUrl ?? '') + path, { headers });
+    } catch (err) {
+      throw new ApiRequestError({ code: 'FT_NETWORK', message: `Cannot reach the collector: ${(err as Error).message}`, statusCode: 0 });
+    }
+    if (res.status === 401) this.options.onUnauthorized?.();
+    if (!res.ok) throw new ApiRequestError(await errorBody(res));
+    return res.blob();
+  }
+
   /** The URL of the live stream; EventSource cannot send headers, so the token goes in the query. */
   liveUrl(query: Record<string, QueryValue>): string {
     const token = this.options.getToken?.() ?? null;

@@ -8,14 +8,19 @@ import type {
   FlowList,
   FlowStats,
   FlowStatsSeries,
+  MetricList,
+  MetricSeriesResult,
   ServiceList,
   SpanDetail,
+  SpanMatchList,
   SqlResult,
   TraceOutline,
 } from '@flowtrace/collector/api';
 import type { ApiClient, ProgressFn, QueryValue } from './client.js';
 import type { Execution, SpanDetailsModel, TraceData } from '../model/types.js';
 import { toExecution, toSpanDetails, toTraceOutline } from './wire-to-domain.js';
+import type { MetricEntry, MetricView } from '../model/metrics.js';
+import { toMetricEntry, toMetricView } from './metrics-to-domain.js';
 
 export type { FlowStats, FlowStatsSeries, SqlResult };
 
@@ -45,6 +50,12 @@ export async function getSpanDetails(api: ApiClient, traceId: string, spanId: st
   return toSpanDetails(await api.get<SpanDetail>(`/api/executions/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`, undefined, signal));
 }
 
+/** Ids of the spans of a trace whose attribute values hold `q` and/or that carry every `attr` (key=value). */
+export async function getSpanMatches(api: ApiClient, traceId: string, query: { q?: string; attr?: string[] }, signal?: AbortSignal): Promise<Set<string>> {
+  const body = await api.get<SpanMatchList>(`/api/executions/${encodeURIComponent(traceId)}/span-matches`, query, signal);
+  return new Set(body.spanIds);
+}
+
 export function deleteExecution(api: ApiClient, traceId: string): Promise<void> {
   return api.delete(`/api/executions/${encodeURIComponent(traceId)}`);
 }
@@ -67,4 +78,18 @@ export async function listAttributes(api: ApiClient): Promise<AttributeKeyList['
 
 export function runSql(api: ApiClient, sql: string, signal?: AbortSignal): Promise<SqlResult> {
   return api.post<SqlResult>('/api/sql', { sql }, signal);
+}
+
+/** Every metric name per service. */
+export async function listMetrics(api: ApiClient, signal?: AbortSignal): Promise<MetricEntry[]> {
+  return (await api.get<MetricList>('/api/metrics', undefined, signal)).metrics.map(toMetricEntry);
+}
+
+/** One metric over a range: series per attribute set and exemplars. */
+export async function getMetricSeries(
+  api: ApiClient,
+  query: { service: string; name: string; from: string; to: string; bucket?: string },
+  signal?: AbortSignal,
+): Promise<MetricView> {
+  return toMetricView(await api.get<MetricSeriesResult>('/api/metrics/series', query, signal));
 }

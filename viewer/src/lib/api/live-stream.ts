@@ -16,6 +16,8 @@ export const LIVE_TYPES = [
   'span.started',
   'span.completed',
   'span.failed',
+  // Console lines: only streams of one trace get them (lib/state/live-lines.svelte.ts).
+  'log',
 ] as const satisfies readonly LiveEventType[];
 
 interface EventSourceLike {

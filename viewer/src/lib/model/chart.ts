@@ -17,6 +17,44 @@ export interface ChartData {
   /** Epoch ms per x position when x is time (line charts place by time). */
   times: number[] | null;
   series: Series[];
+  /** Set when the chart draws part of what it was given (a SQL result): how much. */
+  shown?: ChartShare;
+}
+
+/** How much of a SQL result a chart draws: rows (points or bars) and series, each of how many. */
+export interface ChartShare {
+  rows: number;
+  ofRows: number;
+  series: number;
+  ofSeries: number;
+}
+
+/** A point to click over a time chart (an exemplar): at its time and value, or on the time axis when y is null. */
+export interface ChartMarker {
+  key: string;
+  /** Epoch ms. */
+  t: number;
+  y: number | null;
+  title: string;
+}
+
+/**
+ * The x position of a time on a line chart spanning `left`..`left + width`: a linear scale over
+ * the points' times and the markers' together, so a marker after the last bucket stays inside.
+ */
+export function timeScale(times: number[], markers: readonly ChartMarker[], left: number, width: number): (t: number) => number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of times) {
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  for (const m of markers) {
+    if (m.t < lo) lo = m.t;
+    if (m.t > hi) hi = m.t;
+  }
+  const span = hi - lo || 1;
+  return (t) => left + ((t - lo) / span) * width;
 }
 
 /** Nice y ticks from 0 (or the min, if negative) to above the max. */
@@ -59,6 +97,18 @@ function toNumber(v: unknown): number | null {
  * columns. null when there is nothing numeric to draw.
  */
 export function chartForResult(columns: Array<{ name: string; type: string }>, rows: unknown[][], maxPoints = 500): ChartData | null {
+  const drawn = drawnChart(columns, rows, maxPoints);
+  if (!drawn) return null;
+  // drawnChart leaves in `shown` how many series there were to draw; the rest is counted here.
+  const { shown: counted, ...chart } = drawn;
+  const used = Math.min(rows.length, maxPoints);
+  const ofSeries = counted?.ofSeries ?? chart.series.length;
+  return used < rows.length || chart.series.length < ofSeries
+    ? { ...chart, shown: { rows: used, ofRows: rows.length, series: chart.series.length, ofSeries } }
+    : chart;
+}
+
+function drawnChart(columns: Array<{ name: string; type: string }>, rows: unknown[][], maxPoints: number): ChartData | null {
   if (columns.length < 2 || rows.length === 0) return null;
   let labelCount = 0;
   while (labelCount < columns.length && !NUMERIC.test(columns[labelCount].type)) labelCount++;
@@ -68,6 +118,7 @@ export function chartForResult(columns: Array<{ name: string; type: string }>, r
   const used = rows.slice(0, maxPoints);
   const temporal = TEMPORAL.test(columns[0].type) && used.every((r) => !Number.isNaN(Date.parse(String(r[0]))));
   if (temporal && labelCount === 2) return pivot(used, numericCols[0].i);
+  const ofSeries = { rows: 0, ofRows: 0, series: 0, ofSeries: numericCols.length };
   if (temporal && labelCount === 1) {
     const order = used.map((_, i) => i).sort((a, b) => Date.parse(String(used[a][0])) - Date.parse(String(used[b][0])));
     return {
@@ -75,6 +126,7 @@ export function chartForResult(columns: Array<{ name: string; type: string }>, r
       labels: order.map((i) => String(used[i][0])),
       times: order.map((i) => Date.parse(String(used[i][0]))),
       series: numericCols.slice(0, MAX_SERIES).map(({ c, i: col }) => ({ name: c.name, values: order.map((i) => toNumber(used[i][col])) })),
+      shown: ofSeries,
     };
   }
   return {
@@ -82,6 +134,7 @@ export function chartForResult(columns: Array<{ name: string; type: string }>, r
     labels: used.map((r) => r.slice(0, labelCount).map((v) => String(v ?? '∅')).join(' · ')),
     times: null,
     series: numericCols.slice(0, MAX_SERIES).map(({ c, i: col }) => ({ name: c.name, values: used.map((r) => toNumber(r[col])) })),
+    shown: ofSeries,
   };
 }
 
@@ -92,8 +145,10 @@ function pivot(rows: unknown[][], valueCol: number): ChartData {
   const times = [...new Set(rows.map((r) => Date.parse(String(r[0]))))].sort((a, b) => a - b);
   const at = new Map(times.map((t, i) => [t, i] as const));
   const groups = new Map<string, Array<number | null>>();
+  const names = new Set<string>();
   for (const r of rows) {
     const g = String(r[1] ?? '∅');
+    names.add(g);
     if (!groups.has(g)) {
       if (groups.size >= MAX_SERIES) continue;
       groups.set(g, new Array<number | null>(times.length).fill(null));
@@ -105,6 +160,7 @@ function pivot(rows: unknown[][], valueCol: number): ChartData {
     labels: times.map((t) => formatExact(t).slice(5, 16)),
     times,
     series: [...groups].map(([name, values]) => ({ name, values })),
+    shown: { rows: 0, ofRows: 0, series: groups.size, ofSeries: names.size },
   };
 }
 

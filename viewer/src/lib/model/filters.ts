@@ -21,15 +21,17 @@ export interface ExecutionFilters {
   /** `key=value` pairs. */
   attrs: string[];
   q: string;
+  /** '' newest first, 'duration' longest first (an order, not a filter: not counted as one). */
+  sort: '' | 'duration';
 }
 
 export const FILTER_KEYS = ['flow', 'service', 'status', 'user', 'trigger', 'range', 'from', 'to', 'minDurationMs', 'maxDurationMs', 'q'] as const;
 type ScalarKey = (typeof FILTER_KEYS)[number];
 
-export const RANGES: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
+export const RANGES: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
 
 export function emptyFilters(): ExecutionFilters {
-  return { flow: '', service: '', status: '', user: '', trigger: '', range: '', from: '', to: '', minDurationMs: '', maxDurationMs: '', attrs: [], q: '' };
+  return { flow: '', service: '', status: '', user: '', trigger: '', range: '', from: '', to: '', minDurationMs: '', maxDurationMs: '', attrs: [], q: '', sort: '' };
 }
 
 /** Reads filters from a URL query. Unknown keys are ignored. */
@@ -37,6 +39,7 @@ export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
   const f = emptyFilters();
   for (const key of FILTER_KEYS) f[key] = params.get(key) ?? '';
   f.attrs = params.getAll('attr').filter((a) => a.includes('='));
+  f.sort = params.get('sort') === 'duration' ? 'duration' : '';
   return f;
 }
 
@@ -49,6 +52,8 @@ export function filtersToSearch(f: ExecutionFilters, base = new URLSearchParams(
   }
   out.delete('attr');
   for (const a of f.attrs) out.append('attr', a);
+  out.delete('sort');
+  if (f.sort) out.set('sort', f.sort);
   return out;
 }
 
@@ -67,7 +72,26 @@ export function filtersToApi(f: ExecutionFilters, now: number): Record<string, Q
     maxDurationMs: f.maxDurationMs,
     attr: f.attrs,
     q: f.q,
+    sort: f.sort || undefined,
   };
+}
+
+/**
+ * Whether a flow name passes the flow filter: the whole name, or a prefix when the filter ends
+ * in `*` (as the API reads it).
+ */
+export function flowMatches(filter: string, flowName: string): boolean {
+  return filter.length > 1 && filter.endsWith('*') ? flowName.startsWith(filter.slice(0, -1)) : flowName === filter;
+}
+
+/**
+ * The flow filter for what a user typed: a known flow's whole name as it is, anything else as
+ * a prefix (`check` → `check*`), so that typing the start of a name finds its runs.
+ */
+export function flowFilterFor(typed: string, knownFlows: readonly string[]): string {
+  const text = typed.trim();
+  if (text === '' || text.endsWith('*') || knownFlows.includes(text)) return text;
+  return `${text}*`;
 }
 
 /** How many filters are set (for a "3 filters · clear" hint). */
@@ -81,7 +105,7 @@ export function matchesLocally(
   e: { flowName: string; serviceName: string; status: string; userId: string | null; triggerType: string | null; startMs: number; durationMs: number },
   now: number,
 ): boolean | null {
-  if (f.flow && e.flowName !== f.flow) return false;
+  if (f.flow && !flowMatches(f.flow, e.flowName)) return false;
   if (f.service && e.serviceName !== f.service) return false;
   if (f.status && e.status !== f.status) return false;
   if (f.user && e.userId !== f.user) return false;
@@ -89,6 +113,8 @@ export function matchesLocally(
   if (f.to || f.from) return null;
   if (f.range && RANGES[f.range] && e.startMs < now - RANGES[f.range]) return false;
   if (f.attrs.length > 0 || f.q || f.minDurationMs || f.maxDurationMs) return null;
+  // In duration order, only the server knows where a run goes among the pages loaded.
+  if (f.sort) return null;
   return true;
 }
 

@@ -11,6 +11,11 @@ export interface RowStateOptions {
   collapsed?: ReadonlySet<number>;
   /** Search text; matching spans are marked (case-insensitive). */
   search?: string;
+  /**
+   * Span ids the collector found holding the search text in their attribute values (which the
+   * outline lacks; GET …/span-matches): marked as matches too.
+   */
+  searchExtra?: ReadonlySet<string> | null;
   /** Keep only spans passing this test, plus their ancestors so the tree still reads. */
   filter?: ((span: SpanModel, index: number) => boolean) | null;
 }
@@ -27,7 +32,8 @@ export interface RowStates {
 /**
  * Does the span match a lowercase search term? Searched: name, node name, id and type,
  * service, status message (substrings), status (whole word) and span id (prefix). Attribute
- * values are not here: the waterfall holds the trace's outline, not its attributes.
+ * values are not here: the waterfall holds the trace's outline, not its attributes (the
+ * collector answers for those: RowStateOptions.searchExtra).
  */
 export function spanMatches(span: SpanModel, term: string): boolean {
   if (span.name.toLowerCase().includes(term)) return true;
@@ -47,7 +53,7 @@ export function generateRowStates(tree: TraceTree, options: RowStateOptions = {}
   const matches: number[] = [];
   if (term) {
     for (let i = 0; i < n; i++) {
-      if (spanMatches(tree.spans[i], term)) {
+      if (spanMatches(tree.spans[i], term) || options.searchExtra?.has(tree.spans[i].spanId)) {
         match[i] = 1;
         matches.push(i);
       }

@@ -47,9 +47,14 @@ export function spanOutput(s: SpanDetailsModel): Payload | null {
   return parsePayload(s.attributes[ATTR_NODE_OUTPUT] ?? s.attributes[ATTR_FLOW_OUTPUT]);
 }
 
+/** A span's events in time order (OTLP keeps the order they were added in, which need not be it). */
+function inTimeOrder(s: SpanDetailsModel) {
+  return s.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.timeMs - b.e.timeMs || a.i - b.i).map(({ e }) => e);
+}
+
 /** The `exception` events of a span, in time order. */
 export function spanExceptions(s: SpanDetailsModel): ExceptionInfo[] {
-  return s.events
+  return inTimeOrder(s)
     .filter((e) => e.name === EVENT_EXCEPTION)
     .map((e) => ({
       type: String(e.attributes[ATTR_EXCEPTION_TYPE] ?? 'Error'),
@@ -59,9 +64,9 @@ export function spanExceptions(s: SpanDetailsModel): ExceptionInfo[] {
     }));
 }
 
-/** Events other than exceptions (those get their own section). */
+/** Events other than exceptions (those get their own section), in time order. */
 export function spanOtherEvents(s: SpanDetailsModel) {
-  return s.events.filter((e) => e.name !== EVENT_EXCEPTION);
+  return inTimeOrder(s).filter((e) => e.name !== EVENT_EXCEPTION);
 }
 
 /** Attributes minus the payloads, sorted by key, values as display text. */

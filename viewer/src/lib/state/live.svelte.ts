@@ -4,7 +4,7 @@
  */
 import type { LiveEvent } from '@flowtrace/collector/api';
 import { LiveStream, type LiveStatus } from '../api/live-stream.js';
-import { api } from './auth.svelte.js';
+import { api, auth } from './auth.svelte.js';
 
 type Listener = (event: LiveEvent) => void;
 
@@ -26,6 +26,11 @@ class Live {
       for (const r of this.resyncs) r();
     },
   });
+
+  constructor() {
+    // A token that came from another tab (auth.svelte.ts) reconnects the stream with it.
+    auth.onTokenChange(() => this.restart());
+  }
 
   start(): void {
     this.stream.start();

@@ -25,6 +25,8 @@ export class TraceState {
   tree = $state.raw<TraceTree | null>(null);
   loading = $state(false);
   error = $state<ApiRequestError | null>(null);
+  /** The last quiet refetch failed (the collector is unreachable): what is shown is its earlier answer. */
+  stale = $state(false);
   /** Bytes of the answer so far while a (large) trace downloads. */
   progress = $state<{ received: number; total: number | null } | null>(null);
   /** Where the last load spent its time: waiting for the outline (download + parse + convert), then the tree. */
@@ -63,10 +65,14 @@ export class TraceState {
       this.data = data;
       this.tree = tree;
       this.error = null;
+      this.stale = false;
       this.timing = { fetchMs: Math.round(t1 - t0), treeMs: Math.round(performance.now() - t1) };
       if (quiet) this.onspanschange?.(null);
     } catch (err) {
-      if (!controller.signal.aborted) this.error = err as ApiRequestError;
+      if (controller.signal.aborted) return;
+      // A quiet refetch that fails keeps the trace on screen (the collector restarts, say).
+      if (quiet && this.data) this.stale = true;
+      else this.error = err as ApiRequestError;
     } finally {
       if (this.controller === controller) {
         this.loading = false;

@@ -5,6 +5,7 @@
  */
 import { collapseFromDepth, generateRowStates, rowOf, type RowStates } from '../model/row-states.js';
 import type { TraceTree } from '../model/trace-tree.js';
+import type { SpanModel } from '../model/types.js';
 
 export const ROW_HEIGHT = 24;
 const OVERSCAN = 6;
@@ -17,6 +18,10 @@ export class WaterfallState {
   selectedId = $state<string | null>(null);
   search = $state('');
   errorsOnly = $state(false);
+  /** Span ids whose attribute values hold the search text (lib/state/span-search.svelte.ts). */
+  searchExtra = $state.raw<ReadonlySet<string> | null>(null);
+  /** The span filters' predicate (lib/model/span-filters.ts), null for none. */
+  spanFilter = $state.raw<((s: SpanModel) => boolean) | null>(null);
   matchCursor = $state(-1);
   /** Visible time window as fractions of the trace's range. */
   view = $state.raw<[number, number]>([0, 1]);
@@ -44,8 +49,10 @@ export class WaterfallState {
   readonly rowStates: RowStates | null = $derived.by(() => {
     const tree = this.tree;
     if (!tree) return null;
-    const filter = this.errorsOnly ? (s: { status: string }) => s.status === 'error' : null;
-    return generateRowStates(tree, { collapsed: this.collapsed, search: this.search, filter });
+    const errors = this.errorsOnly ? (s: SpanModel) => s.status === 'error' : null;
+    const spans = this.spanFilter;
+    const filter = errors && spans ? (s: SpanModel) => errors(s) && spans(s) : (errors ?? spans);
+    return generateRowStates(tree, { collapsed: this.collapsed, search: this.search, searchExtra: this.searchExtra, filter });
   });
 
   readonly selectedIndex: number = $derived(this.tree && this.selectedId ? (this.tree.indexById.get(this.selectedId) ?? -1) : -1);

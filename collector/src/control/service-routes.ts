@@ -1,0 +1,123 @@
+/**
+ * The services' side of control, under /v1/ and so behind the ingest token (the token a
+ * service already sends with its spans). The protocol is the instrumentation's
+ * (instrumentation/src/control/client.ts):
+ *
+ * - `POST /v1/control/connect` `{ service, instanceId, flows }` → a Server-Sent Events stream
+ *   that stays open: `event: request` per control request, `: ping` every 15 s. The instance
+ *   is connected while the stream is; when it closes, its unanswered requests are lost.
+ * - `POST /v1/control/report` `{ instanceId, flows?, replies? }` → 204: answers requests and
+ *   announces flows defined later; 404 FT_CONTROL_NOT_CONNECTED when the instance has no stream.
+ *
+ * With control off (no --control-token) both answer 403 FT_CONTROL_OFF, and the instrumentation
+ * waits long before asking again.
+ */
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../errors.js';
+import type { AnnouncedFlow, ControlHub, EventSink } from './hub.js';
+
+const PING_MS = 15_000;
+const MAX_FLOWS = 1_000;
+
+const flowSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 500 },
+    name: { type: 'string', maxLength: 500 },
+    version: { type: 'string', maxLength: 100 },
+    cancel: { type: 'boolean' },
+    replay: { type: 'boolean' },
+  },
+  required: ['id'],
+};
+const flowsSchema = { type: 'array', items: flowSchema, maxItems: MAX_FLOWS };
+const instanceIdSchema = { type: 'string', minLength: 1, maxLength: 200 };
+
+interface FlowBody { id: string; name?: string; version?: string; cancel?: boolean; replay?: boolean }
+const toFlows = (flows: FlowBody[] | undefined): AnnouncedFlow[] =>
+  (flows ?? []).map((f) => ({ id: f.id, name: f.name ?? f.id, version: f.version, cancel: f.cancel === true, replay: f.replay === true }));
+
+export async function serviceRoutes(app: FastifyInstance, opts: { hub: ControlHub; enabled: boolean }): Promise<void> {
+  const { hub, enabled } = opts;
+  const ping = setInterval(() => hub.ping(), PING_MS);
+  ping.unref();
+  // Streams never end by themselves: end them (settling their requests) before the server waits for its connections.
+  app.addHook('preClose', async () => {
+    clearInterval(ping);
+    hub.closeAll();
+  });
+
+  app.post<{ Body: { service: string; instanceId: string; flows?: FlowBody[] } }>('/v1/control/connect', {
+    schema: {
+      summary: 'A service instance holds this Server-Sent Events stream open to receive control requests',
+      body: {
+        type: 'object',
+        properties: { service: { type: 'string', minLength: 1, maxLength: 500 }, instanceId: instanceIdSchema, flows: flowsSchema },
+        required: ['service', 'instanceId'],
+      },
+    },
+  }, (request, reply) => {
+    if (!enabled) throw errors.FT_CONTROL_OFF();
+    const { service, instanceId, flows } = request.body;
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write(': connected\n\n');
+    const sink: EventSink = {
+      write: (text) => {
+        if (raw.destroyed || raw.writableEnded) throw new Error('stream closed');
+        raw.write(text);
+      },
+      end: () => raw.end(),
+    };
+    hub.connect({ service, instanceId, connectedAt: Date.now(), flows: toFlows(flows) }, sink);
+    raw.on('close', () => hub.disconnect(instanceId, sink));
+  });
+
+  app.post<{ Body: { instanceId: string; flows?: FlowBody[]; replies?: Array<{ id: string; outcome: string; message?: string; traceId?: string }> } }>(
+    '/v1/control/report',
+    {
+      schema: {
+        summary: 'A connected instance answers control requests and announces its flows',
+        body: {
+          type: 'object',
+          properties: {
+            instanceId: instanceIdSchema,
+            flows: flowsSchema,
+            replies: {
+              type: 'array',
+              maxItems: 1_000,
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string', maxLength: 100 },
+                  outcome: { type: 'string', maxLength: 50 },
+                  message: { type: 'string', maxLength: 2_000 },
+                  traceId: { type: 'string', pattern: '^[0-9a-f]{32}$' },
+                },
+                required: ['id', 'outcome'],
+              },
+            },
+          },
+          required: ['instanceId'],
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!enabled) throw errors.FT_CONTROL_OFF();
+      const { instanceId, flows, replies } = request.body;
+      if (flows !== undefined && !hub.announce(instanceId, toFlows(flows))) throw errors.FT_CONTROL_NOT_CONNECTED(instanceId.slice(0, 200));
+      for (const r of replies ?? []) {
+        if (!hub.answer(instanceId, r.id, { outcome: r.outcome, message: r.message, traceId: r.traceId })) {
+          throw errors.FT_CONTROL_NOT_CONNECTED(instanceId.slice(0, 200));
+        }
+      }
+      return reply.code(204).send();
+    },
+  );
+}
