@@ -5,7 +5,7 @@
  * Invalid points are rejected one by one with a reason (partial_success.rejected_data_points);
  * a metric without data holds no point and adds nothing.
  */
-import { METRIC_TYPE, type MetricRow, type MetricType } from '../storage/metric-rows.js';
+import { METRIC_TYPE, type MetricRow } from '../storage/metric-rows.js';
 import { attributesToJson, capText, withTruncatedMark, type CutState } from './any-value-json.js';
 import { addError, emptyResult, finishErrors, INT64_MAX, resourceContext, textOrNull, type ConvertResult, type ResourceContext } from './convert-common.js';
 import { int64Token, toUint64 } from './ids-and-times.js';
@@ -22,19 +22,10 @@ import type {
 /** DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK: the point stands for a gap. */
 const NO_RECORDED_VALUE = 1;
 
-/** What the points of one metric share. */
-interface MetricContext {
-  res: ResourceContext;
-  scopeName: string | null;
-  scopeVersion: string | null;
-  scopeAttributes: string;
-  name: string;
-  description: string | null;
-  unit: string | null;
-  type: MetricType;
-  temporality: number;
-  isMonotonic: boolean | null;
-}
+/** What the points of one metric share: the row's metric and scope fields, and its resource. */
+type MetricContext = Pick<MetricRow,
+  'scopeName' | 'scopeVersion' | 'scopeAttributes' | 'name' | 'description' | 'unit' | 'type' | 'temporality' | 'isMonotonic'>
+  & { res: ResourceContext };
 
 /** The value columns a point of one kind fills. */
 type PointValues = Pick<MetricRow, 'value' | 'intValue' | 'count' | 'sum' | 'min' | 'max' | 'buckets' | 'exemplars'>;

@@ -76,16 +76,10 @@ export function spanStatus(s: Pick<SpanRecord, 'endTimeUnixNano' | 'flowStatus' 
   return s.statusCode === 2 ? 'error' : 'success';
 }
 
-export function spanToWire(s: SpanRecord): Span {
+/** The kind, times, duration and status of a span as the API shows them (full span and live summary alike). */
+function spanTimesAndStatus(s: Pick<SpanRecord, 'kind' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'flowStatus' | 'statusCode'>) {
   const end = s.endTimeUnixNano;
-  const events = parseJson<Array<{ name: string; timeUnixNano: string; attributes: Record<string, unknown> }>>(s.events, []);
-  const links = parseJson<Array<{ traceId: string; spanId: string; traceState: string | null; attributes: Record<string, unknown> }>>(s.links, []);
   return {
-    traceId: s.traceId,
-    spanId: s.spanId,
-    parentSpanId: s.parentSpanId,
-    name: s.name,
-    serviceName: s.serviceName,
     kind: KIND_NAMES[s.kind] ?? 'unspecified',
     startTime: isoOfNs(s.startTimeUnixNano),
     startTimeUnixNano: s.startTimeUnixNano.toString(),
@@ -94,6 +88,19 @@ export function spanToWire(s: SpanRecord): Span {
     durationMs: end === null ? null : msBetween(s.startTimeUnixNano, end),
     status: spanStatus(s),
     statusCode: STATUS_CODES[s.statusCode] ?? 'unset',
+  };
+}
+
+export function spanToWire(s: SpanRecord): Span {
+  const events = parseJson<Array<{ name: string; timeUnixNano: string; attributes: Record<string, unknown> }>>(s.events, []);
+  const links = parseJson<Array<{ traceId: string; spanId: string; traceState: string | null; attributes: Record<string, unknown> }>>(s.links, []);
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    name: s.name,
+    serviceName: s.serviceName,
+    ...spanTimesAndStatus(s),
     statusMessage: s.statusMessage,
     attributes: parseJson(withMovedAttributes(mergedAttributes(s.attributes, s.largeAttributes), s.movedAttributes, s), {}),
     resourceAttributes: parseJson(s.resourceAttributes, {}),
@@ -130,21 +137,13 @@ export type LiveSpanSource = Pick<SpanRecord,
  * buffer never holds a payload (the node fields come from their columns, not the attributes).
  */
 export function spanToLiveWire(s: LiveSpanSource): LiveSpan {
-  const end = s.endTimeUnixNano;
   return {
     traceId: s.traceId,
     spanId: s.spanId,
     parentSpanId: s.parentSpanId,
     name: clip(s.name),
     serviceName: clip(s.serviceName),
-    kind: KIND_NAMES[s.kind] ?? 'unspecified',
-    startTime: isoOfNs(s.startTimeUnixNano),
-    startTimeUnixNano: s.startTimeUnixNano.toString(),
-    endTime: end === null ? null : isoOfNs(end),
-    endTimeUnixNano: end === null ? null : end.toString(),
-    durationMs: end === null ? null : msBetween(s.startTimeUnixNano, end),
-    status: spanStatus(s),
-    statusCode: STATUS_CODES[s.statusCode] ?? 'unset',
+    ...spanTimesAndStatus(s),
     statusMessage: clip(s.statusMessage),
     nodeId: clip(s.nodeId),
     nodeName: clip(s.nodeName),
