@@ -20,6 +20,13 @@ module.exports = {
       to: { path: '@duckdb/' },
     },
     {
+      name: 'storage-only-through-its-front-module',
+      comment: 'Outside collector/src/storage, only storage/index.ts may be imported: everything else in storage is the inside of an engine (DuckDB, ClickHouse) behind the contract (storage/contract.ts), free to change. The tests are not cruised: unit tests reach the storage module they test (SQL builders with golden files, pure helpers), DuckDB-only tests reach storage/duckdb-storage.ts (duckdbOf), and the conformance suite reaches contract.ts.',
+      severity: 'error',
+      from: { path: '^collector/src/', pathNot: '^collector/src/storage/' },
+      to: { path: '^collector/src/storage/', pathNot: '^collector/src/storage/index\\.ts$' },
+    },
+    {
       name: 'ingest-does-not-import-query',
       severity: 'error',
       from: { path: '^collector/src/ingest/' },

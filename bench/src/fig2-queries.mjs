@@ -1,12 +1,14 @@
 // Figure 2: the questions a user asks, through the collector's HTTP API on a loaded file
 // database, each repeated: median and p95. Trace ids, flows and attribute values are picked
-// from the stored data first (untimed), so the questions hit real rows.
+// from the stored data first (untimed), so the questions hit real rows. Picked on DuckDB (its
+// SQL dialect), they are asked again of a collector on ClickHouse loaded with the same dataset:
+// the same questions, word for word.
 import { getJson, sql } from './lib/http.mjs';
 import { loadAverage, median, percentile, timeRuns } from './lib/stats.mjs';
 import { WORKLOAD_START_MS } from './lib/workload.mjs';
 
-/** The query set: [key, label, target ms or null, () => Promise]. */
-async function questions(base) {
+/** The values the questions ask about, picked from a DuckDB collector's data (untimed). */
+export async function pickValues(base) {
   const pick = async (statement) => (await sql(base, statement)).rows.map((r) => String(r[0]));
   const traces = await pick("SELECT trace_id FROM execution_data WHERE span_count < 100 ORDER BY hash(trace_id) LIMIT 25");
   const [bigTrace] = await pick('SELECT trace_id FROM execution_data ORDER BY span_count DESC LIMIT 1');
@@ -14,6 +16,11 @@ async function questions(base) {
   const [flow] = await pick("SELECT flow_name FROM execution_data WHERE flow_name <> 'bulk-import' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
   // Error texts of failed nodes as the row and the span panel show them ("… failed for ord-…: upstream returned 503").
   const errorTexts = await pick('SELECT status_message FROM span_data WHERE status_code = 2 AND status_message IS NOT NULL AND parent_span_id IS NOT NULL ORDER BY hash(span_id) LIMIT 25');
+  return { traces, bigTrace, orders, flow, errorTexts };
+}
+
+/** The query set: [key, label, target ms or null, () => Promise]. */
+function questions(base, { traces, bigTrace, orders, flow, errorTexts }) {
   let t = 0;
   let o = 0;
   let x = 0;
@@ -37,16 +44,20 @@ async function questions(base) {
   };
 }
 
-/** Runs every question `runs` times; returns { flow, rows: [{ key, label, target, median, p95 }] }. */
-export async function measureQueries(base, runs = 20) {
+/**
+ * Runs every question `runs` times; returns { flow, values, rows: [{ key, label, target, median, p95 }] }.
+ * values: what to ask about (pickValues), picked from this collector's data unless given.
+ */
+export async function measureQueries(base, runs = 20, values = undefined) {
   const load = loadAverage();
-  const { flow, list } = await questions(base);
+  values ??= await pickValues(base);
+  const { flow, list } = questions(base, values);
   const rows = [];
   for (const [key, label, target, fn] of list) {
     const samples = await timeRuns(fn, key === 'bigTrace' ? Math.min(runs, 5) : runs, 2);
     rows.push({ key, label, target, median: median(samples), p95: percentile(samples, 95), runs: samples.length });
   }
-  return { flow, rows, load };
+  return { flow, values, rows, load };
 }
 
 /** EXPLAIN ANALYZE of the statements behind the slow questions, through POST /api/sql. */

@@ -99,6 +99,12 @@ export function whyRows(report, v) {
         baseline: `GET …/${route} alone ${fmt.n(t.api[apiKey])} ms`, ratio: fmt.ratio(c.median / t.api[apiKey]), target: t.spans <= 10_010 ? '≤ 300 ms' : '',
         met: t.spans <= 10_010 ? fmt.met(c.median <= 300) : '', load: v.load });
     }
+    // With a base viewer build (why-views.mjs's third argument): the same click on it, alternating.
+    const base = t.baseline?.compareMs;
+    if (base) {
+      report.add({ fig: 7, measure: `compare with marked run, click to drawn, ${fmt.n(t.spans)}-span trace, this viewer against the session's base viewer (medians of ${base.runs.length})`,
+        value: `${fmt.n(t.clicks.compareMs.median)} ms`, baseline: `base viewer ${fmt.n(base.median)} ms`, ratio: fmt.ratio(t.clicks.compareMs.median / base.median), target: '', met: '', load: v.load });
+    }
   }
 }
 

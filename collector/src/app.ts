@@ -24,7 +24,8 @@ import { jaegerRoutes } from './query/jaeger-routes.js';
 import { LiveFeed } from './query/live-feed.js';
 import { liveRoutes } from './query/live-routes.js';
 import { metricsRoutes } from './query/metrics-routes.js';
-import { errorSchema, executionSchema, statsSchema } from './query/schemas.js';
+import { OPENAPI_OPTIONS, SHARED_SCHEMAS } from './api/openapi.js';
+import { health, openapiDocument, prometheusMetrics } from './api/routes/service.js';
 import { sqlRoutes } from './query/sql-routes.js';
 import { tempoRoutes } from './query/tempo-routes.js';
 import { consoleRoutes } from './query/console-routes.js';
@@ -101,16 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const { storage, feed, metrics } = options;
 
-  app.addSchema(errorSchema);
-  app.addSchema(executionSchema);
-  app.addSchema(statsSchema);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'flowtrace collector API', version: '0.1.0', description: 'OTLP/HTTP ingest, execution history, statistics, SQL and live events' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-  });
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  await app.register(swagger, OPENAPI_OPTIONS);
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     await app.register(cors, { origin: options.corsOrigins, methods: ['GET', 'POST', 'DELETE'] });
   }
@@ -177,9 +170,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(jaegerRoutes, { storage, prefix: '/jaeger' });
   await app.register(tempoRoutes, { storage, prefix: '/tempo' });
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok', queuedRows: storage.writer.queued }));
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_request, reply) =>
+  app.get('/api/openapi.json', { schema: openapiDocument }, async () => app.swagger());
+  app.get('/healthz', { schema: health }, async () => ({ status: 'ok', queuedRows: storage.writer.stats.queuedRows }));
+  app.get('/metrics', { schema: prometheusMetrics }, async (_request, reply) =>
     reply.type('text/plain; version=0.0.4').send(metrics.render(storage.writer.stats, feed.stats)),
   );
 

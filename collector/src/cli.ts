@@ -25,6 +25,13 @@ const USAGE = `Usage: flowtrace start [options]
   --grpc-max-message SIZE  largest OTLP/gRPC request after decompression (FLOWTRACE_GRPC_MAX_MESSAGE, default ${DEFAULT_GRPC_MAX_MESSAGE_BYTES / 2 ** 20}MiB)
   --host H               address to bind (FLOWTRACE_HOST, default ${DEFAULT_HOST})
   --db PATH              DuckDB file or :memory: (FLOWTRACE_DB, default ${DEFAULT_DB})
+  --storage ENGINE       duckdb (default) or clickhouse (FLOWTRACE_STORAGE)
+  --clickhouse-url URL   http(s)://host:8123, or chdb:PATH for ClickHouse in this process (development
+                         and tests; needs the chdb package) (FLOWTRACE_CLICKHOUSE_URL); user and password
+                         from CLICKHOUSE_USER and CLICKHOUSE_PASSWORD, the SQL console's read-only user from
+                         FLOWTRACE_CLICKHOUSE_CONSOLE_USER and FLOWTRACE_CLICKHOUSE_CONSOLE_PASSWORD
+  --clickhouse-database NAME  (FLOWTRACE_CLICKHOUSE_DATABASE, default flowtrace)
+  --clickhouse-cluster NAME   create the schema ON CLUSTER, sharded by trace id (FLOWTRACE_CLICKHOUSE_CLUSTER)
   --retention AGE        delete executions (and lines of none) older than AGE, e.g. 7d (FLOWTRACE_RETENTION)
   --max-db-size SIZE     delete the oldest data past SIZE, e.g. 5GB (FLOWTRACE_MAX_DB_SIZE)
   --retention-interval AGE  how often retention looks (FLOWTRACE_RETENTION_INTERVAL, default 30s)
@@ -65,6 +72,10 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
       port: { type: 'string' },
       host: { type: 'string' },
       db: { type: 'string' },
+      storage: { type: 'string' },
+      'clickhouse-url': { type: 'string' },
+      'clickhouse-database': { type: 'string' },
+      'clickhouse-cluster': { type: 'string' },
       retention: { type: 'string' },
       'max-db-size': { type: 'string' },
       'retention-interval': { type: 'string' },
@@ -131,11 +142,28 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
   if (grpcPort !== undefined && grpcPort > 65535) fail('--grpc-port must be at most 65535');
   const grpcMax = pick(values['grpc-max-message'], 'FLOWTRACE_GRPC_MAX_MESSAGE');
   const grpcMaxBytes = grpcMax ? guard('--grpc-max-message', () => parseBytes(grpcMax)) : undefined;
+  const storage = pick(values.storage, 'FLOWTRACE_STORAGE');
+  if (storage !== undefined && storage !== 'duckdb' && storage !== 'clickhouse') fail(`--storage must be duckdb or clickhouse, got "${storage}"`);
+  const clickhouseUrl = pick(values['clickhouse-url'], 'FLOWTRACE_CLICKHOUSE_URL');
+  if (storage === 'clickhouse' && clickhouseUrl === undefined) fail('--storage clickhouse needs --clickhouse-url');
   const cors = values['cors-origin'] ?? env.FLOWTRACE_CORS_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     port,
     host: pick(values.host, 'FLOWTRACE_HOST'),
     dbPath: pick(values.db, 'FLOWTRACE_DB'),
+    storage,
+    clickhouse: storage === 'clickhouse' && clickhouseUrl !== undefined
+      ? {
+          url: clickhouseUrl,
+          database: pick(values['clickhouse-database'], 'FLOWTRACE_CLICKHOUSE_DATABASE'),
+          cluster: pick(values['clickhouse-cluster'], 'FLOWTRACE_CLICKHOUSE_CLUSTER'),
+          user: env.CLICKHOUSE_USER || undefined,
+          password: env.CLICKHOUSE_PASSWORD || undefined,
+          consoleUser: env.FLOWTRACE_CLICKHOUSE_CONSOLE_USER
+            ? { user: env.FLOWTRACE_CLICKHOUSE_CONSOLE_USER, password: env.FLOWTRACE_CLICKHOUSE_CONSOLE_PASSWORD || undefined }
+            : undefined,
+        }
+      : undefined,
     retention:
       retentionAge || maxDbSize
         ? {

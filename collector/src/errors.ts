@@ -1,6 +1,7 @@
 /**
- * Every coded error the collector answers with, in one place: a code, an HTTP status and
- * a message. Bodies are `{ code, message, statusCode }`. A test checks each key equals its code.
+ * Every coded error the collector answers with, in one place (ingest's included): a code, an
+ * HTTP status and a message. Bodies are `{ code, message, statusCode }`. A test checks each key
+ * equals its code.
  */
 
 export class FlowtraceError extends Error {
@@ -39,7 +40,9 @@ export const errors = {
   FT_BAD_REQUEST: define('FT_BAD_REQUEST', 400, 'Invalid request'),
   FT_BAD_CURSOR: define('FT_BAD_CURSOR', 400, 'Invalid cursor'),
   FT_BAD_FILTER: define('FT_BAD_FILTER', 400, 'Invalid filter'),
+  /** Ingest: the body is not the OTLP message it claims to be (protobuf or JSON), or a field has the wrong type. */
   FT_OTLP_UNDECODABLE: define('FT_OTLP_UNDECODABLE', 400, 'The OTLP body could not be decoded'),
+  /** Ingest: the body decodes but every span, record or data point in it was rejected (the reasons follow). */
   FT_OTLP_INVALID: define('FT_OTLP_INVALID', 400, 'The OTLP request holds no valid data'),
   FT_ZIPKIN_INVALID: define('FT_ZIPKIN_INVALID', 400, 'The body is not a valid Zipkin v2 JSON list of spans'),
   FT_BAD_ENCODING: define('FT_BAD_ENCODING', 400, 'The body does not match its Content-Encoding'),

@@ -14,13 +14,16 @@ import { watchGrpcOnHttpPort } from './grpc-on-http-port.js';
 import { startGrpcReceiver, type GrpcReceiver } from './ingest/grpc-server.js';
 import { Metrics } from './metrics.js';
 import { LiveFeed } from './query/live-feed.js';
-import { openStorage, type Storage, type StorageOptions } from './storage/index.js';
+import { openStorage, type ClickHouseSelection, type Storage, type StorageOptions } from './storage/index.js';
 
 export interface ServerOptions {
   port?: number;
   host?: string;
   /** Database file or ':memory:' (default ./data/flowtrace.duckdb). */
   dbPath?: string;
+  /** The storage engine: 'duckdb' (default, dbPath) or 'clickhouse' (`clickhouse` says which). */
+  storage?: 'duckdb' | 'clickhouse';
+  clickhouse?: ClickHouseSelection;
   viewerDir?: string;
   ingestToken?: string;
   queryToken?: string;
@@ -78,6 +81,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const metrics = new Metrics();
   const storage = await openStorage({
     path: options.dbPath ?? DEFAULT_DB,
+    engine: options.storage,
+    clickhouse: options.clickhouse,
     memoryLimit: options.memoryLimit,
     maxQueueRows: options.maxQueueRows,
     abandonAfterMs: options.abandonAfterMs,

@@ -1,9 +1,10 @@
 /**
  * Example: an MCP-style tool server speaking JSON-RPC 2.0 over HTTP (POST /mcp), as MCP's
  * Streamable HTTP transport does, without the SDK. `initialize` hands out a session id in
- * the Mcp-Session-Id header; every `tools/call` is traced as an mcp_tool execution.
+ * the Mcp-Session-Id header; every `tools/call` is traced as an mcp_tool execution, which can
+ * be cancelled from the viewer (the client then gets an error naming who cancelled it).
  */
-import { node, runNode, runToolCall } from '@flowtrace/instrumentation';
+import { node, runNode, traceTool, type ToolCallOptions } from '@flowtrace/instrumentation';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -68,6 +69,10 @@ const TOOLS: Record<string, Tool> = {
   },
 };
 
+/** The tools, traced: each call an execution, announced as cancellable when the service holds a control connection. */
+const TRACED = new Map(Object.entries(TOOLS).map(([name, tool]) =>
+  [name, traceTool(name, (args: Record<string, unknown>, ctx) => tool.run(args, ctx.signal), { control: { cancel: true } })]));
+
 interface RpcRequest { jsonrpc: '2.0'; id?: string | number; method: string; params?: Record<string, unknown> }
 
 async function handleRpc(rpc: RpcRequest, sessionId: string | undefined): Promise<unknown> {
@@ -78,10 +83,11 @@ async function handleRpc(rpc: RpcRequest, sessionId: string | undefined): Promis
       return { tools: Object.entries(TOOLS).map(([name, t]) => ({ name, description: t.description, inputSchema: { type: 'object' } })) };
     case 'tools/call': {
       const name = String(rpc.params?.name);
-      const tool = TOOLS[name];
+      const tool = TRACED.get(name);
       if (!tool) throw Object.assign(new Error(`unknown tool ${name}`), { code: -32602 });
       const args = (rpc.params?.arguments ?? {}) as Record<string, unknown>;
-      return runToolCall(name, args, (a, ctx) => tool.run(a, ctx.signal), { sessionId, requestId: rpc.id, userId: typeof args.user === 'string' ? args.user : undefined });
+      const options: ToolCallOptions = { sessionId, requestId: rpc.id, userId: typeof args.user === 'string' ? args.user : undefined };
+      return tool(args, options);
     }
     default:
       throw Object.assign(new Error(`method not found: ${rpc.method}`), { code: -32601 });

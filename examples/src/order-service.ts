@@ -2,20 +2,22 @@
  * Example: an order service over HTTP (Fastify). POST /orders runs the process-order flow as
  * an execution triggered by HTTP (its root is the flow); GET /orders/:id is traced by the
  * Fastify plugin as an http_handler execution. A client that disconnects cancels its order;
- * `timeoutMs` in the body bounds a run.
+ * `timeoutMs` in the body bounds a run. GET /reports/:name?ms= builds a slow report in ten
+ * parts; like every traced route it can be cancelled from the viewer (the plugin's `control`),
+ * and it stops at the cancel (409) unless `ignoreCancel=1` makes it ignore its signal.
  */
-import { flowtraceFastify, node, runFlow } from '@flowtrace/instrumentation';
+import { currentSignal, flowtraceFastify, node, runFlow } from '@flowtrace/instrumentation';
 import Fastify from 'fastify';
 import { fileURLToPath } from 'node:url';
 import { orderFlowSpec, processOrder, type OrderInput, type OrderOutput } from './order-flow.js';
-import { main, portFromEnv, type Running } from './service-main.js';
+import { main, portFromEnv, sleep, type Running } from './service-main.js';
 
 /** Starts the service on 127.0.0.1 (port 0 = any). */
 export async function startOrderService(port = 0, host = '127.0.0.1'): Promise<Running> {
   const app = Fastify();
   const orders = new Map<string, OrderOutput>();
   let seq = 0;
-  await app.register(flowtraceFastify, { ignoreRoutes: ['/orders', '/healthz'] });
+  await app.register(flowtraceFastify, { ignoreRoutes: ['/orders', '/healthz'], control: { cancel: true } });
 
   app.get('/healthz', async () => ({ ok: true }));
 
@@ -56,6 +58,22 @@ export async function startOrderService(port = 0, host = '127.0.0.1'): Promise<R
     const found = await node({ id: 'load-order', type: 'db' }, async () => orders.get(id));
     if (!found) return reply.code(404).send({ error: `order ${id} not found` });
     return found;
+  });
+
+  app.get('/reports/:name', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const query = request.query as { ms?: string; ignoreCancel?: string };
+    const partMs = Math.min(Number(query.ms ?? 2_000), 600_000) / 10;
+    const signal = query.ignoreCancel === '1' ? undefined : currentSignal();
+    try {
+      for (let i = 0; i < 10; i++) {
+        await node({ id: `part-${i}`, name: 'report-part', type: 'db' }, (n) => sleep(partMs, signal ? n.signal : undefined));
+      }
+      return { report: name, parts: 10 };
+    } catch (err) {
+      if ((err as Error).name !== 'CancelledError') throw err;
+      return reply.code(409).send({ error: (err as Error).message });
+    }
   });
 
   await app.listen({ port, host });

@@ -3,13 +3,15 @@
  * handler, which splits the chunk into lines and answers each command in a node:
  *   PING · ECHO <text> · SUM <n> <n> … · SLOW <ms> · FAIL · QUIT
  * Errors are answered with `ERR <message>` (a throwing 'data' listener would crash the process).
+ * A connection can be cancelled from the viewer: the server then answers `CANCELLED <reason>`
+ * and closes it, and a SLOW command in progress stops.
  */
-import { node, traceTcpConnections } from '@flowtrace/instrumentation';
+import { node, traceTcpConnections, type HandlerContext } from '@flowtrace/instrumentation';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { main, portFromEnv, sleep, type Running } from './service-main.js';
 
-async function answer(line: string): Promise<string> {
+async function answer(line: string, signal: AbortSignal): Promise<string> {
   const [cmd = '', ...args] = line.trim().split(/\s+/);
   switch (cmd.toUpperCase()) {
     case 'PING': return 'PONG';
@@ -22,7 +24,7 @@ async function answer(line: string): Promise<string> {
     case 'SLOW': {
       const ms = Math.min(Number(args[0] ?? 1000), 120_000);
       console.log(`working for ${ms} ms`);
-      await sleep(ms);
+      await sleep(ms, signal);
       return `DONE ${ms}`;
     }
     case 'FAIL': throw new Error('command FAIL always fails');
@@ -31,9 +33,10 @@ async function answer(line: string): Promise<string> {
 }
 
 /** Handles one connection: each data event is traced by the instrumentation. */
-function onConnection(socket: Socket): void {
+function onConnection(socket: Socket, ctx: HandlerContext): void {
   socket.setEncoding('utf8');
   socket.on('error', () => undefined);
+  ctx.signal.addEventListener('abort', () => socket.end(`CANCELLED ${(ctx.signal.reason as Error).message}\n`), { once: true });
   socket.on('data', async (chunk: string) => {
     for (const line of chunk.split('\n').filter((l) => l.trim() !== '')) {
       if (line.trim().toUpperCase() === 'QUIT') {
@@ -41,9 +44,10 @@ function onConnection(socket: Socket): void {
         return;
       }
       try {
-        const reply = await node({ id: 'command', name: line.trim().split(/\s+/)[0]?.toUpperCase() ?? 'command', type: 'tcp.command' }, () => answer(line));
+        const reply = await node({ id: 'command', name: line.trim().split(/\s+/)[0]?.toUpperCase() ?? 'command', type: 'tcp.command' }, (n) => answer(line, n.signal));
         socket.write(`${reply}\n`);
       } catch (err) {
+        if (socket.writableEnded) return; // cancelled: the connection is closing
         console.error(`command failed: ${(err as Error).message}`);
         socket.write(`ERR ${(err as Error).message}\n`);
       }
@@ -53,7 +57,7 @@ function onConnection(socket: Socket): void {
 
 /** Starts the line server. */
 export async function startTcpServer(port = 0, host = '127.0.0.1'): Promise<Running> {
-  const server = createServer(traceTcpConnections(onConnection, { name: 'line-server' }));
+  const server = createServer(traceTcpConnections(onConnection, { name: 'line-server', control: { cancel: true } }));
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   return {

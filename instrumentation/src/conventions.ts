@@ -34,6 +34,11 @@ export const ATTR_EXECUTION_STATUS = 'flow.execution.status';
 export const ATTR_ERROR_NODE_ID = 'flow.error.node_id';
 /** Who asked for a cancelled execution to stop (the text a control request names), on its root span. */
 export const ATTR_CANCEL_REQUESTED_BY = 'flow.cancel.requested_by';
+/**
+ * Span event on a root when a control cancel reaches it (attribute: ATTR_CANCEL_REQUESTED_BY). Its
+ * time is when the cancel arrived; a handler that ends later ran on for the difference.
+ */
+export const EVENT_CANCEL_REQUESTED = 'flow.cancel.requested';
 /** Trace id of the execution a replay runs again (the root also carries a span link to that execution's root). */
 export const ATTR_REPLAY_OF = 'flow.replay.of';
 
@@ -109,6 +114,8 @@ export const ATTR_MARK_SPAN_KIND = 'flowtrace.span.kind';
 export const TRUNCATION_MARKER = '…[truncated]';
 /** Value that replaces a redacted secret. */
 export const REDACTED_VALUE = '[REDACTED]';
+/** Value written in place of nesting deeper than the serializer's depth limit. */
+export const MAX_DEPTH_VALUE = '[Max depth]';
 
 // ── value sets ──────────────────────────────────────────────────────────────
 export const EXECUTION_KINDS = ['flow', 'http_handler', 'tcp_handler', 'mcp_tool', 'job'] as const;

@@ -1,12 +1,14 @@
 /**
  * Helpers for code running inside an execution: set the input, output or user of the
  * innermost span when they are not the function's argument or return value (an HTTP
- * handler's parsed body, for instance). All are no-ops outside an execution.
+ * handler's parsed body, for instance), and read its AbortSignal where no context object is
+ * handed in (a Fastify route). All are no-ops outside an execution.
  */
 import { context } from '@opentelemetry/api';
 import { ATTR_ENDUSER_ID } from './conventions.js';
 import { serializePayload } from './capture/serialize.js';
 import { frameOf } from './frame.js';
+import { NEVER_ABORTED } from './run.js';
 import { internalError, rt } from './runtime.js';
 
 /** Sets the input of the innermost node or execution. */
@@ -37,4 +39,13 @@ export function setUser(userId: string): void {
 /** Trace id of the current execution, or undefined outside one. */
 export function currentTraceId(): string | undefined {
   return frameOf(context.active())?.span.spanContext().traceId;
+}
+
+/**
+ * The AbortSignal of the innermost node or execution: it fires when that run is cancelled
+ * (a control cancel, a caller's signal) or times out. A signal that never fires outside an
+ * execution or when nothing can abort it.
+ */
+export function currentSignal(): AbortSignal {
+  return frameOf(context.active())?.abort?.signal ?? NEVER_ABORTED;
 }

@@ -22,16 +22,17 @@ export type { NodeContext, NodeOptions, NodeSpec } from './node.js';
 export type { ExecutionOptions, Trigger } from './execution.js';
 export { TimeoutError } from './run.js';
 export type { Limits } from './run.js';
-export { currentTraceId, setInput, setOutput, setUser } from './current.js';
+export { currentSignal, currentTraceId, setInput, setOutput, setUser } from './current.js';
 
+export type { HandlerContext, HandlerControl } from './handlers/control.js';
 export { traceHttpHandler } from './handlers/http.js';
-export type { HttpHandlerOptions } from './handlers/http.js';
+export type { HttpHandler, HttpHandlerOptions } from './handlers/http.js';
 export { flowtraceFastify } from './handlers/fastify.js';
 export type { FastifyLike, FastifyTracingOptions } from './handlers/fastify.js';
 export { traceTcpConnections } from './handlers/tcp.js';
 export type { TcpHandlerOptions } from './handlers/tcp.js';
 export { runToolCall, traceTool } from './handlers/mcp.js';
-export type { ToolCallOptions, ToolContext } from './handlers/mcp.js';
+export type { ToolCallOptions, ToolContext, ToolOptions } from './handlers/mcp.js';
 export { runJob, scheduleJob } from './handlers/job.js';
 export type { JobContext, JobSpec, ScheduledJob } from './handlers/job.js';
 

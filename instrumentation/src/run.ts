@@ -4,12 +4,16 @@
  * For a promise the caller gets a promise settling with the same value or the same error
  * (so an unhandled rejection stays unhandled).
  * A timeout or an AbortSignal makes the returned promise settle when the limit fires,
- * with the signal's reason, while the code's own signal is aborted so it can stop.
+ * with the signal's reason, while the code's own signal is aborted so it can stop. Code that
+ * does not stop is still reported as it is: when it returns after that, or throws more than a
+ * second later, a warning line on its span says how long it went on.
  */
 import { context } from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api-logs';
 import { setMaxListeners } from 'node:events';
 import type { AbortKind, AbortState, Frame } from './frame.js';
-import { closeFrame, type Outcome } from './spans.js';
+import { internalError, rt } from './runtime.js';
+import { closeFrame, nowMs, type Outcome } from './spans.js';
 
 /** Limits a caller can put on an execution or a node. */
 export interface Limits {
@@ -127,8 +131,10 @@ export function runTraced<T>(frame: Frame | undefined, own: OwnAbort | undefined
     ) as T;
   }
   const pending = result;
+  let abortedAt: number | undefined;
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
+      abortedAt = nowMs();
       own.dispose();
       closeFrame(frame, own.kind ?? 'cancelled', own.signal.reason);
       reject(own.signal.reason);
@@ -136,12 +142,14 @@ export function runTraced<T>(frame: Frame | undefined, own: OwnAbort | undefined
     own.signal.addEventListener('abort', onAbort, { once: true });
     pending.then(
       (v) => {
+        if (abortedAt !== undefined) return noteWentOn(frame, own.kind ?? 'cancelled', 'returned', abortedAt);
         own.signal.removeEventListener('abort', onAbort);
         own.dispose();
         closeFrame(frame, 'success', v);
         resolve(v);
       },
       (e) => {
+        if (abortedAt !== undefined) return noteWentOn(frame, own.kind ?? 'cancelled', 'threw', abortedAt);
         own.signal.removeEventListener('abort', onAbort);
         own.dispose();
         closeFrame(frame, classify(e, own), e);
@@ -149,4 +157,29 @@ export function runTraced<T>(frame: Frame | undefined, own: OwnAbort | undefined
       },
     );
   }) as T;
+}
+
+/** Code that throws within this long after its signal fired is taken as having stopped. */
+const STOPPED_WITHIN_MS = 1_000;
+
+/**
+ * Reports code that went on after its span ended cancelled or timed out: it returned anyway, or
+ * threw only later. A WARN log record on the span (the span itself has ended), so the viewer
+ * shows, beside "cancelled", when the code really ended.
+ */
+function noteWentOn(frame: Frame, kind: AbortKind, how: 'returned' | 'threw', abortedAt: number): void {
+  const ms = Math.round(nowMs() - abortedAt);
+  if (how === 'threw' && ms < STOPPED_WITHIN_MS) return;
+  try {
+    const what = kind === 'timed_out' ? 'it timed out' : 'it was cancelled';
+    const tail = how === 'returned' ? 'its result was dropped' : 'its error was dropped';
+    rt().logger.emit({
+      severityNumber: SeverityNumber.WARN,
+      severityText: 'WARN',
+      body: `${frame.name} went on after ${what} and ${how} ${ms} ms later; ${tail}`,
+      context: frame.ctx,
+    });
+  } catch (e) {
+    internalError('note late end', e);
+  }
 }

@@ -1,20 +1,18 @@
 // Loads a dataset into a database file through the collector's own storage writer (decode and
 // row conversion exactly as HTTP ingest does them, then writer.write), for the sizes where
 // posting every span over HTTP would take too long. Group commit gets up to `inflight`
-// batches at once. Closing checkpoints the file.
-import { rmSync } from 'node:fs';
+// batches at once. Closing checkpoints the file. `engine` (lib/engines.mjs) says which storage
+// engine the writer writes: DuckDB's file by default, or chDB's directory (one per process).
 import { eachBody } from './body-file.mjs';
 import { loadIngest, loadStorage } from './collector-dist.mjs';
+import { DUCKDB } from './engines.mjs';
 
 /** Returns { spans, logs, seconds, spansPerSec }. */
-export async function bulkLoad(dataset, dbPath, { withLogs = true, inflight = 40, fresh = true } = {}) {
-  if (fresh) {
-    rmSync(dbPath, { force: true });
-    rmSync(`${dbPath}.wal`, { force: true });
-  }
+export async function bulkLoad(dataset, dbPath, { withLogs = true, inflight = 40, fresh = true, engine = DUCKDB } = {}) {
+  if (fresh) engine.remove(dbPath);
   const { ingestTraces, ingestLogs } = await loadIngest();
   const { openStorage } = await loadStorage();
-  const storage = await openStorage({ path: dbPath, maxQueueRows: 2_000_000, maxGroupRows: 50_000 });
+  const storage = await openStorage({ ...engine.storageOptions(dbPath), maxQueueRows: 2_000_000, maxGroupRows: 50_000 });
   const t0 = performance.now();
   let spans = 0;
   let logs = 0;

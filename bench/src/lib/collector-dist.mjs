@@ -13,8 +13,11 @@ export const COLLECTOR_CLI = join(COLLECTOR_DIST, 'cli.js');
 export const loadIngest = () => import(`${COLLECTOR_DIST}ingest/index.js`);
 export const loadStorage = () => import(`${COLLECTOR_DIST}storage/index.js`);
 export const loadRowAppender = () => import(`${COLLECTOR_DIST}storage/row-appender.js`);
+/** The span model's encoder (logical spans → the rows DuckDB appends) and the tables' column lists. */
+export const loadSpanEncoder = () => import(`${COLLECTOR_DIST}storage/span-model/encode.js`);
+export const loadTableColumns = () => import(`${COLLECTOR_DIST}storage/table-columns.js`);
 
-/** The DDL of one schema file, e.g. '002_span_data.sql'. */
+/** The DDL of one schema file, e.g. 'tables/span_data.sql'. */
 export function schemaSql(file) {
   return readFileSync(join(COLLECTOR_DIST, 'storage', 'schema', file), 'utf8');
 }

@@ -1,4 +1,5 @@
 // Small HTTP helpers for talking to the collector from the benchmark (127.0.0.1 only).
+import { eachBody } from './body-file.mjs';
 
 /** GET a JSON answer; throws with the body on a non-2xx status. */
 export async function getJson(url) {
@@ -20,4 +21,12 @@ export async function sql(base, statement) {
 export async function sqlNumber(base, statement) {
   const answer = await sql(base, statement);
   return Number(answer.rows[0][0]);
+}
+
+/** Posts a dataset's console lines to /v1/logs (untimed: the query figures search them too). */
+export async function postLogs(url, dataset) {
+  for (const { body } of eachBody(dataset.logs.path, dataset.logs.index)) {
+    const res = await fetch(`${url}/v1/logs`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+    if (res.status !== 200) throw new Error(`POST /v1/logs → ${res.status}`);
+  }
 }

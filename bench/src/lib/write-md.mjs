@@ -1,11 +1,14 @@
 // Writes BENCHMARKS.md at the repository root: the machine, the command, the figure table of
 // the latest quick and full runs (each run saves its part under bench/results/<part>.md, the
 // part being the mode unless --part names another, and
-// the file is composed from what is there), the workload, and the profiling notes.
+// the file is composed from what is there), the workload, and the profiling notes. A run that
+// measured ClickHouse ingest adds, under its table, the scale-out estimate (lib/scaling-md.mjs).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { chdbVersion } from './engines.mjs';
+import { scalingSection } from './scaling-md.mjs';
 
 const BENCH = fileURLToPath(new URL('../../', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -19,8 +22,11 @@ async function duckdbVersion() {
   return String(v);
 }
 
-export async function writeBenchmarksMd(report, { mode, part: partName = mode, plan, started, command }) {
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, DuckDB ${await duckdbVersion()} (@duckdb/node-api), ${process.platform}`;
+/** scaling: the ingest results lib/scaling-md.mjs reads (present when the run measured ClickHouse). */
+export async function writeBenchmarksMd(report, { mode, part: partName = mode, plan, started, command, scaling }) {
+  const engines = `DuckDB ${await duckdbVersion()} (@duckdb/node-api)${scaling ? `, ${chdbVersion()}` : ''}`;
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${engines}, ${process.platform}`;
+  const estimate = scalingSection(scaling);
   const part = [
     `## ${mode} run — ${started.toISOString()}`,
     '',
@@ -32,6 +38,7 @@ export async function writeBenchmarksMd(report, { mode, part: partName = mode, p
     report.table(),
     '',
     ...report.sections.flatMap((s) => [`**${s.title}.** ${s.text}`, '']),
+    ...(estimate ? [estimate, ''] : []),
   ].join('\n');
   mkdirSync(`${BENCH}results`, { recursive: true });
   writeFileSync(`${BENCH}results/${partName}.md`, part);

@@ -1,169 +1,174 @@
 /**
- * Wire types of the collector's HTTP API: what the JSON bodies look like. The viewer imports
- * these as types only. Times are ISO 8601 strings (millisecond precision) plus, where a
- * waterfall needs more, nanoseconds since the epoch as decimal strings.
+ * Wire types of the execution history: an execution, its spans and console lines, the outline a
+ * waterfall draws, and the live events. Each is a TypeBox schema (what Fastify validates and
+ * serialises with, what the OpenAPI description shows) and, under the same name, its
+ * TypeScript type (Static); the viewer imports the types only. Times are ISO 8601 strings
+ * (millisecond precision) plus, where a waterfall needs more, nanoseconds since the epoch as
+ * decimal strings.
  */
-import type { ExecutionStatus, NodeStatus } from '@flowtrace/instrumentation/conventions';
+import { EXECUTION_STATUSES, NODE_STATUSES, type ExecutionStatus, type NodeStatus } from '@flowtrace/instrumentation/conventions';
+import Type, { type Static, type TSchema } from 'typebox';
+import { Attributes, IsoTime, named, Nullable, StringEnum, TupleOf, UnixNano } from './schema-kit.js';
 
 export type { ExecutionStatus, NodeStatus };
 
-/** OTel span kind, lower case. */
-export type SpanKindName = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+/** OTel span kinds, lower case, in OTel's order (an index is OTel's SpanKind number). */
+export const SPAN_KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+export type SpanKindName = (typeof SPAN_KIND_NAMES)[number];
+/** OTel status codes, lower case, in OTel's order. */
+export const STATUS_CODE_NAMES = ['unset', 'ok', 'error'] as const;
+export type StatusCodeName = (typeof STATUS_CODE_NAMES)[number];
+
+const NullableString = (description?: string) => Nullable(Type.String(description ? { description } : {}));
 
 /** One execution (trace) in a list. */
-export interface ExecutionSummary {
-  traceId: string;
-  /** flow.name; for traces from plain OTel SDKs, `service: root span name`. */
-  flowName: string;
-  flowId: string | null;
-  flowVersion: string | null;
-  /** flow.execution.kind of the root span, null for plain OTel traces. */
-  executionKind: string | null;
-  serviceName: string;
-  status: ExecutionStatus;
-  startTime: string;
-  startTimeUnixNano: string;
-  /** null while running. */
-  endTime: string | null;
-  /** Duration of the finished root span; while running, the time so far; once abandoned, until the trace fell silent. */
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-  triggerType: string | null;
-  userId: string | null;
-  /** flow.error.node_id of the root span. */
-  errorNodeId: string | null;
-  /** The root span's status message or first exception message. */
-  errorMessage: string | null;
-  /** true once the root span (finished) has arrived. */
-  hasRoot: boolean;
-  /**
-   * The root has a parent that is not in the trace: the execution continues a trace from
-   * elsewhere (a gateway, a browser, a service that sends its spans somewhere else; the SDK
-   * marks such a parent remote). Not a broken trace: its root's status and duration are its own.
-   */
-  continuesRemoteTrace: boolean;
-  /** The root's parent span id when continuesRemoteTrace, else null. */
-  remoteParentSpanId: string | null;
-  /** Time the collector last received anything for this trace. */
-  lastSeenAt: string;
-}
+export const ExecutionSummary = Type.Object({
+  traceId: Type.String(),
+  flowName: Type.String({ description: 'flow.name; for traces from plain OTel SDKs, `service: root span name`' }),
+  flowId: NullableString(),
+  flowVersion: NullableString(),
+  executionKind: NullableString('flow.execution.kind of the root span, null for plain OTel traces'),
+  serviceName: Type.String(),
+  status: StringEnum(EXECUTION_STATUSES),
+  startTime: IsoTime(),
+  startTimeUnixNano: UnixNano(),
+  endTime: NullableString('null while running'),
+  durationMs: Type.Number({ description: 'Of the finished root span; while running, the time so far; once abandoned, until the trace fell silent' }),
+  spanCount: Type.Integer(),
+  errorCount: Type.Integer(),
+  triggerType: NullableString(),
+  userId: NullableString(),
+  errorNodeId: NullableString('flow.error.node_id of the root span'),
+  errorMessage: NullableString("The root span's status message or first exception message"),
+  hasRoot: Type.Boolean({ description: 'true once the root span (finished) has arrived' }),
+  continuesRemoteTrace: Type.Boolean({
+    description: 'The root has a parent that is not in the trace: the execution continues a trace from elsewhere (a gateway, a browser, '
+      + 'a service that sends its spans somewhere else). Not a broken trace: its status and duration are its own.',
+  }),
+  remoteParentSpanId: NullableString("The root's parent span id when continuesRemoteTrace, else null"),
+  lastSeenAt: Type.String({ description: 'Time the collector last received anything for this trace' }),
+});
+export type ExecutionSummary = Static<typeof ExecutionSummary>;
+export const ExecutionSummaryComponent = named('ExecutionSummary', ExecutionSummary);
 
-export interface ExecutionList {
-  executions: ExecutionSummary[];
-  /** Opaque; pass as `cursor` to get the next (older) page. null on the last page. */
-  nextCursor: string | null;
-}
+export const ExecutionList = Type.Object({
+  executions: Type.Array(ExecutionSummaryComponent.ref),
+  nextCursor: NullableString('Opaque; pass as `cursor` to get the next (older) page. null on the last page.'),
+});
+export type ExecutionList = Static<typeof ExecutionList>;
 
-export interface SpanEvent {
-  name: string;
-  time: string;
-  timeUnixNano: string;
-  attributes: Record<string, unknown>;
-}
+export const SpanEvent = Type.Object({ name: Type.String(), time: IsoTime(), timeUnixNano: UnixNano(), attributes: Attributes });
+export type SpanEvent = Static<typeof SpanEvent>;
 
-export interface SpanLink {
-  traceId: string;
-  spanId: string;
-  traceState: string | null;
-  attributes: Record<string, unknown>;
-}
+export const SpanLink = Type.Object({ traceId: Type.String(), spanId: Type.String(), traceState: NullableString(), attributes: Attributes });
+export type SpanLink = Static<typeof SpanLink>;
 
-export interface Span {
-  traceId: string;
-  spanId: string;
-  /** null for a root. */
-  parentSpanId: string | null;
-  name: string;
-  serviceName: string;
-  kind: SpanKindName;
-  startTime: string;
-  startTimeUnixNano: string;
-  /** null while the span is running (known only from its start mark). */
-  endTime: string | null;
-  endTimeUnixNano: string | null;
-  durationMs: number | null;
-  /** running, success, error, cancelled, timed_out, skipped (flow.node.status / flow.execution.status win over OTel status). */
-  status: NodeStatus;
-  /** OTel status code: unset | ok | error. */
-  statusCode: 'unset' | 'ok' | 'error';
-  statusMessage: string | null;
-  attributes: Record<string, unknown>;
-  resourceAttributes: Record<string, unknown>;
-  scopeName: string | null;
-  scopeVersion: string | null;
-  traceState: string | null;
-  events: SpanEvent[];
-  links: SpanLink[];
-  droppedAttributesCount: number;
-  droppedEventsCount: number;
-  droppedLinksCount: number;
-}
+/** What a span's times and status look like in a full span, a live span and an outline alike. */
+const spanHead = {
+  traceId: Type.String(),
+  spanId: Type.String(),
+  parentSpanId: NullableString('null for a root'),
+  name: Type.String(),
+  serviceName: Type.String(),
+  kind: StringEnum(SPAN_KIND_NAMES),
+  startTime: IsoTime(),
+  startTimeUnixNano: UnixNano(),
+  endTime: NullableString('null while the span is running (known only from its start mark)'),
+  endTimeUnixNano: NullableString(),
+  durationMs: Nullable(Type.Number()),
+  status: StringEnum(NODE_STATUSES, { description: 'flow.node.status / flow.execution.status win over the OTel status' }),
+  statusCode: StringEnum(STATUS_CODE_NAMES, { description: 'OTel status code' }),
+  statusMessage: NullableString(),
+};
 
-export interface LogLine {
-  traceId: string;
-  spanId: string | null;
-  time: string;
-  timeUnixNano: string;
-  /** OTel severity text (INFO, WARN, …) or derived from the number. */
-  severity: string;
-  severityNumber: number;
-  body: string;
-  attributes: Record<string, unknown>;
-}
+/** A span as GET /api/executions/:traceId and GET …/spans/:spanId answer it. */
+export const Span = Type.Object({
+  ...spanHead,
+  attributes: Attributes,
+  resourceAttributes: Attributes,
+  scopeName: NullableString(),
+  scopeVersion: NullableString(),
+  traceState: NullableString(),
+  events: Type.Array(SpanEvent),
+  links: Type.Array(SpanLink),
+  droppedAttributesCount: Type.Integer(),
+  droppedEventsCount: Type.Integer(),
+  droppedLinksCount: Type.Integer(),
+});
+export type Span = Static<typeof Span>;
 
-export interface ExecutionDetail {
-  execution: ExecutionSummary & {
-    /** Root present and every span's parent present. */
-    complete: boolean;
-    /** Spans whose parent is not in the trace (excluding the root). */
-    orphanCount: number;
-  };
-  spans: Span[];
-  logs: LogLine[];
-}
+export const LogLine = Type.Object({
+  traceId: Type.String(),
+  spanId: NullableString(),
+  time: IsoTime(),
+  timeUnixNano: UnixNano(),
+  severity: Type.String({ description: 'OTel severity text (INFO, WARN, …) or derived from the number' }),
+  severityNumber: Type.Integer(),
+  body: Type.String(),
+  attributes: Attributes,
+});
+export type LogLine = Static<typeof LogLine>;
 
-/** The fields of an outline tuple (see TraceOutline), in the order `fields` lists them. */
-export type OutlineField =
-  | 'spanId' | 'parentSpanId' | 'name' | 'serviceName' | 'kind' | 'status' | 'statusCode' | 'statusMessage'
-  | 'nodeId' | 'nodeName' | 'nodeType' | 'nodeIndex' | 'startUs' | 'durationUs';
+/** The execution of a trace answer: the summary, and whether the trace is complete. */
+const ExecutionOfTrace = Type.Intersect([
+  ExecutionSummaryComponent.ref,
+  Type.Object({
+    complete: Type.Boolean({ description: 'Root present and every span\'s parent present' }),
+    orphanCount: Type.Integer({ description: 'Spans whose parent is not in the trace (excluding the root)' }),
+  }),
+]);
+
+/** GET /api/executions/:traceId. */
+export const ExecutionDetail = Type.Object({ execution: ExecutionOfTrace, spans: Type.Array(Span), logs: Type.Array(LogLine) });
+export type ExecutionDetail = Static<typeof ExecutionDetail>;
+
+/** GET /api/executions/:traceId/spans/:spanId: one span as in the full trace, and its console lines. */
+export const SpanDetail = Type.Object({ span: Span, logs: Type.Array(LogLine) });
+export type SpanDetail = Static<typeof SpanDetail>;
+
+/** GET /api/executions/:traceId/span-matches: spans whose attribute values hold `q` and/or that carry every `attr`. */
+export const SpanMatchList = Type.Object({ spanIds: Type.Array(Type.String()) });
+export type SpanMatchList = Static<typeof SpanMatchList>;
 
 /**
- * One span of an outline, a JSON array. kind, status and statusCode are indexes into the
- * outline's `codes`; times are whole microseconds (see TraceOutline).
+ * The positions of an outline span (a JSON array), each with its name and type: kind, status and
+ * statusCode are indexes into the outline's `codes`; startUs is microseconds after the base,
+ * durationUs null while the span runs.
  */
-export type OutlineSpan = [
-  spanId: string,
-  /** null for a root; may name a span that is not in the trace (an orphan's parent). */
-  parentSpanId: string | null,
-  name: string,
-  serviceName: string,
-  /** Index into codes.kind (OTel's SpanKind number). */
-  kind: number,
-  /** Index into codes.status. */
-  status: number,
-  /** Index into codes.statusCode (OTel's status code number). */
-  statusCode: number,
-  statusMessage: string | null,
-  /** flow.node.id, flow.node.name, flow.node.type, flow.node.index of a flow node, else null. */
-  nodeId: string | null,
-  nodeName: string | null,
-  nodeType: string | null,
-  nodeIndex: number | null,
-  /** Microseconds after the base: the start's epoch microsecond minus the base's. */
-  startUs: number,
-  /** Microseconds from the start's epoch microsecond to the end's; null while the span runs. */
-  durationUs: number | null,
-];
+const OUTLINE_POSITIONS = [
+  ['spanId', Type.String()],
+  ['parentSpanId', NullableString('null for a root; may name a span that is not in the trace (an orphan\'s parent)')],
+  ['name', Type.String()],
+  ['serviceName', Type.String()],
+  ['kind', Type.Integer({ description: 'Index into codes.kind (OTel\'s SpanKind number)' })],
+  ['status', Type.Integer({ description: 'Index into codes.status' })],
+  ['statusCode', Type.Integer({ description: 'Index into codes.statusCode (OTel\'s status code number)' })],
+  ['statusMessage', NullableString()],
+  ['nodeId', NullableString('flow.node.id of a flow node, else null')],
+  ['nodeName', NullableString()],
+  ['nodeType', NullableString()],
+  ['nodeIndex', Nullable(Type.Integer())],
+  ['startUs', Type.Integer({ description: 'Microseconds after the base: the start\'s epoch microsecond minus the base\'s' })],
+  ['durationUs', Nullable(Type.Integer({ description: 'From the start\'s epoch microsecond to the end\'s; null while the span runs' }))],
+] as const;
+
+type Positions = readonly (readonly [string, TSchema])[];
+type NamesOf<P extends Positions> = { -readonly [I in keyof P]: P[I] extends readonly [infer N, TSchema] ? N : never };
+type ValuesOf<P extends Positions> = { -readonly [I in keyof P]: P[I] extends readonly [string, infer S extends TSchema] ? Static<S> : never };
+
+/** The fields of an outline tuple, in the order `fields` lists them. */
+export const OUTLINE_FIELD_NAMES = OUTLINE_POSITIONS.map(([name]) => name) as NamesOf<typeof OUTLINE_POSITIONS>;
+export type OutlineField = (typeof OUTLINE_FIELD_NAMES)[number];
+/** One span of an outline: a JSON array in the order of OUTLINE_FIELD_NAMES. */
+export type OutlineSpan = ValuesOf<typeof OUTLINE_POSITIONS>;
 
 /** The lists that coded outline fields index into. */
-export interface OutlineCodes {
-  /** In OTel's order: an index is OTel's SpanKind number. */
-  kind: SpanKindName[];
-  status: NodeStatus[];
-  /** In OTel's order: an index is OTel's status code number. */
-  statusCode: Array<'unset' | 'ok' | 'error'>;
-}
+export const OutlineCodes = Type.Object({
+  kind: Type.Array(StringEnum(SPAN_KIND_NAMES), { description: "In OTel's order: an index is OTel's SpanKind number" }),
+  status: Type.Array(StringEnum(NODE_STATUSES)),
+  statusCode: Type.Array(StringEnum(STATUS_CODE_NAMES), { description: "In OTel's order: an index is OTel's status code number" }),
+}, { description: 'For each coded field, the texts its indexes stand for' });
+export type OutlineCodes = Static<typeof OutlineCodes>;
 
 /**
  * GET /api/executions/:traceId/outline: what a waterfall draws, without attributes, events,
@@ -171,128 +176,20 @@ export interface OutlineCodes {
  * Compact for huge traces: a tuple per span, enumerations as small numbers, times in whole
  * microseconds (exact nanoseconds are in the span's details).
  */
-export interface TraceOutline {
-  execution: ExecutionDetail['execution'];
-  /** Nanoseconds since the epoch (decimal) of the earliest start; times count from its microsecond (the value cut to microseconds). */
-  baseTimeUnixNano: string;
-  /** The meaning of each position of a span tuple; read positions from here, new fields may be appended. */
-  fields: OutlineField[];
-  /** For each coded field, the list its values index into. */
-  codes: OutlineCodes;
-  /** In start order. */
-  spans: OutlineSpan[];
-}
-
-/** GET /api/executions/:traceId/span-matches: spans whose attribute values hold `q` and/or that carry every `attr`. */
-export interface SpanMatchList {
-  spanIds: string[];
-}
-
-/** GET /api/executions/:traceId/spans/:spanId: one span as in the full trace, and its console lines. */
-export interface SpanDetail {
-  span: Span;
-  logs: LogLine[];
-}
-
-export interface FlowStats {
-  flowName: string;
-  count: number;
-  successCount: number;
-  errorCount: number;
-  /** 0..1 */
-  successRate: number;
-  /** 0..1 */
-  errorRate: number;
-  avgMs: number | null;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  lastRunAt: string | null;
-}
-
-export interface FlowList {
-  flows: FlowStats[];
-}
-
-export interface FlowStatsBucket {
-  bucketStart: string;
-  count: number;
-  successCount: number;
-  errorCount: number;
-  avgMs: number | null;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-}
-
-export interface NodeStats {
-  nodeId: string;
-  nodeName: string;
-  nodeType: string | null;
-  count: number;
-  errorCount: number;
-  errorRate: number;
-  avgMs: number | null;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-}
-
-export interface FlowStatsSeries {
-  flowName: string;
-  from: string;
-  to: string;
-  /** Bucket width in seconds. */
-  bucketSeconds: number;
-  summary: FlowStats;
-  series: FlowStatsBucket[];
-  nodes: NodeStats[];
-}
-
-export interface ServiceInfo {
-  serviceName: string;
-  spanCount: number;
-  lastSeenAt: string | null;
-}
-
-export interface ServiceList {
-  services: ServiceInfo[];
-}
-
-export interface AttributeKeyInfo {
-  key: string;
-  /** How many spans carry it (approximate for large stores). */
-  count: number;
-  /** A few frequent values, for suggestions. */
-  topValues: string[];
-}
-
-export interface AttributeKeyList {
-  attributes: AttributeKeyInfo[];
-}
-
-export interface SqlRequest {
-  sql: string;
-}
-
-export interface SqlColumn {
-  name: string;
-  type: string;
-}
-
-export interface SqlResult {
-  columns: SqlColumn[];
-  rows: unknown[][];
-  truncated: boolean;
-  elapsedMs: number;
-}
-
-/** The body of every error answer. */
-export interface ApiError {
-  code: string;
-  message: string;
-  statusCode: number;
-}
+export const TraceOutline = Type.Object({
+  execution: ExecutionOfTrace,
+  baseTimeUnixNano: UnixNano({
+    description: 'Nanoseconds since the epoch of the earliest start; times count from its microsecond (the value cut to microseconds)',
+  }),
+  fields: Type.Array(StringEnum(OUTLINE_FIELD_NAMES), { description: 'The meaning of each position of a span tuple; read positions from here, new fields may be appended' }),
+  codes: OutlineCodes,
+  spans: Type.Array(TupleOf<OutlineSpan>(`A span: ${OUTLINE_POSITIONS.map(([name, schema]) => `${name}${'description' in schema ? ` (${String(schema.description)})` : ''}`).join(', ')}`), { description: 'In start order' }),
+}, {
+  description: 'What a waterfall draws: per span one array whose positions `fields` names, in start order. kind, status and statusCode '
+    + 'are indexes into the lists of `codes`; startUs is whole microseconds after baseTimeUnixNano (both cut to microseconds), '
+    + 'durationUs null while the span runs.',
+});
+export type TraceOutline = Static<typeof TraceOutline>;
 
 export const LIVE_EVENT_TYPES = [
   'execution.started',
@@ -305,116 +202,42 @@ export const LIVE_EVENT_TYPES = [
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
-/** One event of GET /api/live (Server-Sent Events; `id:` is `seq`, `event:` is `type`, `data:` is this JSON). */
-export interface LiveEvent {
-  /** Monotonic sequence number; pass the last one seen as `since` or Last-Event-ID to catch up. */
-  seq: number;
-  type: LiveEventType;
-  traceId: string;
-  spanId: string | null;
-  /** For execution.* events. */
-  execution?: ExecutionSummary;
-  /** For span.* events (for span.started: endTime null, status running). */
-  span?: LiveSpan;
-  /** For log events: a console or log line of the trace, sent only to streams that watch one trace (`traceId=`). */
-  log?: LiveLog;
-}
-
 /**
  * A console or log line as a live event carries it: no attributes, the body cut to
  * LIVE_LOG_BODY_CHARS characters (`truncated` says so; GET …/spans/:spanId has it whole).
  */
-export interface LiveLog extends Pick<LogLine, 'time' | 'timeUnixNano' | 'severity' | 'severityNumber' | 'body'> {
-  truncated: boolean;
-}
+export const LiveLog = Type.Object({
+  time: LogLine.properties.time,
+  timeUnixNano: LogLine.properties.timeUnixNano,
+  severity: LogLine.properties.severity,
+  severityNumber: LogLine.properties.severityNumber,
+  body: LogLine.properties.body,
+  truncated: Type.Boolean(),
+});
+export type LiveLog = Static<typeof LiveLog>;
 
 /**
- * A span as a live event carries it: what the waterfall and the lists draw (as an outline
- * span has), never attributes, events or links — GET /api/executions/:traceId/spans/:spanId
- * has those. Texts longer than 1,024 characters are cut (the outline has them whole).
+ * A span as a live event carries it: what the waterfall and the lists draw (as an outline span
+ * has), never attributes, events or links — GET /api/executions/:traceId/spans/:spanId has
+ * those. Texts longer than 1,024 characters are cut (the outline has them whole).
  */
-export interface LiveSpan extends Pick<Span,
-  | 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'serviceName' | 'kind' | 'startTime' | 'startTimeUnixNano'
-  | 'endTime' | 'endTimeUnixNano' | 'durationMs' | 'status' | 'statusCode' | 'statusMessage'> {
-  /** flow.node.id, flow.node.name, flow.node.type, flow.node.index of a flow node, else null. */
-  nodeId: string | null;
-  nodeName: string | null;
-  nodeType: string | null;
-  nodeIndex: number | null;
-}
+export const LiveSpan = Type.Object({
+  ...spanHead,
+  nodeId: NullableString('flow.node.id of a flow node, else null'),
+  nodeName: NullableString(),
+  nodeType: NullableString(),
+  nodeIndex: Nullable(Type.Integer()),
+});
+export type LiveSpan = Static<typeof LiveSpan>;
 
-/** The kinds of OTLP metric. */
-export type MetricKind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
-
-/**
- * What a metric's chart can show: `value` (newest in the bucket: gauges, non-monotonic cumulative
- * sums), `rate` (per second: a monotonic sum's increase, or a distribution's values recorded),
- * `change` (a non-monotonic delta sum's total per bucket), `p95`/`p50` (estimated from histogram
- * buckets; a summary's own) and `avg` (sum / count).
- */
-export type MetricMeasure = 'value' | 'rate' | 'change' | 'p95' | 'p50' | 'avg';
-
-/** One metric name of one service (GET /api/metrics). */
-export interface MetricInfo {
-  serviceName: string;
-  name: string;
-  type: MetricKind;
-  unit: string | null;
-  description: string | null;
-  temporality: 'delta' | 'cumulative' | null;
-  /** Sums only. */
-  isMonotonic: boolean | null;
-  pointCount: number;
-  /** Streams: distinct resource, scope and point attributes. */
-  seriesCount: number;
-  firstTime: string;
-  lastTime: string;
-  /** The newest point's value (gauges and sums; one series' when there are several). */
-  lastValue: number | null;
-  exemplarCount: number;
-}
-
-export interface MetricList {
-  metrics: MetricInfo[];
-}
-
-export interface MetricSeries {
-  /** The point attributes of the series. */
-  attributes: Record<string, unknown>;
-  /** Resource attributes that tell it from another series with the same point attributes ({} mostly). */
-  resource: Record<string, unknown>;
-  /** Per measure, one value per bucket of `bucketStarts` (null: no data). */
-  values: Partial<Record<MetricMeasure, Array<number | null>>>;
-}
-
-/** An exemplar: a measurement that points at the span (and trace) that recorded it. */
-export interface MetricExemplar {
-  traceId: string;
-  spanId: string | null;
-  time: string;
-  timeUnixNano: string;
-  value: number | null;
-  /** The point attributes of the series it came with. */
-  attributes: Record<string, unknown>;
-  filteredAttributes: Record<string, unknown>;
-}
-
-/** GET /api/metrics/series: one metric over a time range. */
-export interface MetricSeriesResult {
-  metric: Omit<MetricInfo, 'seriesCount' | 'lastValue' | 'exemplarCount'>;
-  from: string;
-  to: string;
-  bucketSeconds: number;
-  /** ISO start of each bucket. */
-  bucketStarts: string[];
-  /** The measures each series carries, the first the default. */
-  measures: MetricMeasure[];
-  /** The series with the highest peaks of the first measure, at most `maxSeries`. */
-  series: MetricSeries[];
-  /** Series with points in the range; more than `series.length` when some were cut. */
-  seriesCount: number;
-  truncated: boolean;
-  /** Exemplars with a trace id in the range: the highest few of each bucket, in time order. */
-  exemplars: MetricExemplar[];
-  exemplarsTruncated: boolean;
-}
+/** One event of GET /api/live (Server-Sent Events; `id:` is `seq`, `event:` is `type`, `data:` is this JSON). */
+export const LiveEvent = Type.Object({
+  seq: Type.Integer({ description: 'Monotonic sequence number; pass the last one seen as `since` or Last-Event-ID to catch up' }),
+  type: StringEnum(LIVE_EVENT_TYPES),
+  traceId: Type.String(),
+  spanId: NullableString(),
+  execution: Type.Optional(ExecutionSummaryComponent.ref),
+  span: Type.Optional(LiveSpan),
+  log: Type.Optional(LiveLog),
+}, { description: 'execution for execution.* events, span for span.* events, log for log events (streams of one traceId only)' });
+export type LiveEvent = Static<typeof LiveEvent>;

@@ -12,20 +12,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ATTR_FLOW_INPUT } from '@flowtrace/instrumentation/conventions';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CancelRequest, ControlResult, ControlStatus, ReplayInput, ReplayRequest } from '../api/control-types.js';
+import type { FastifyRequest } from 'fastify';
+import type { ControlResult, ControlStatus, ReplayInput } from '../api/control-types.js';
+import { cancelExecution, controlStatus, replayExecution, replayInput } from '../api/routes/control.js';
+import type { TypeBoxApp } from '../api/typebox-app.js';
 import { errors, FlowtraceError } from '../errors.js';
 import type { ExecutionRecord, Storage } from '../storage/index.js';
 import type { ControlHub, InstanceAnswer } from './hub.js';
 import { describeIncomplete, incompleteFields, readCapturedInput } from './replay-input.js';
 import { cancelOutcome, OUTCOME_OF_CODE, refusalOf } from './outcomes.js';
-
-const traceParams = {
-  type: 'object',
-  properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } },
-  required: ['traceId'],
-};
-const requestedBy = { type: 'string', maxLength: 200 };
 
 interface Context {
   requestId: string;
@@ -39,7 +34,7 @@ interface Context {
   inputEdited?: boolean;
 }
 
-export async function actionRoutes(app: FastifyInstance, opts: { storage: Storage; hub: ControlHub; enabled: boolean }): Promise<void> {
+export async function actionRoutes(app: TypeBoxApp, opts: { storage: Storage; hub: ControlHub; enabled: boolean }): Promise<void> {
   const { storage, hub, enabled } = opts;
 
   /** Runs one control request and records how it ended, answered or refused. */
@@ -84,19 +79,15 @@ export async function actionRoutes(app: FastifyInstance, opts: { storage: Storag
   };
 
   const read = async (ctx: Context): Promise<ExecutionRecord> => {
-    const execution = await storage.reader.getExecution(ctx.traceId);
+    const execution = await storage.executions.get(ctx.traceId);
     if (!execution) throw errors.FT_TRACE_NOT_FOUND(ctx.traceId);
     ctx.execution = execution;
     return execution;
   };
 
-  app.post<{ Params: { traceId: string }; Body: CancelRequest }>('/api/executions/:traceId/cancel', {
+  app.post('/api/executions/:traceId/cancel', {
     config: { access: 'control' },
-    schema: {
-      summary: 'Cancel a running execution in the service instance running it (--control-token)',
-      params: traceParams,
-      body: { type: 'object', properties: { requestedBy }, additionalProperties: false },
-    },
+    schema: cancelExecution,
   }, (request) => handle(request, 'cancel', async (ctx) => {
     const noOp = (): ControlResult => ({
       requestId: ctx.requestId, action: 'cancel', traceId: ctx.traceId, outcome: 'already_cancelled', message: 'this execution was cancelled before', instanceId: null,
@@ -120,13 +111,9 @@ export async function actionRoutes(app: FastifyInstance, opts: { storage: Storag
     throw refusalOf(outcome, execution);
   }));
 
-  app.post<{ Params: { traceId: string }; Body: ReplayRequest }>('/api/executions/:traceId/replay', {
+  app.post('/api/executions/:traceId/replay', {
     config: { access: 'control' },
-    schema: {
-      summary: 'Run an execution\'s flow again, with its captured input or an edited one, in a connected instance (--control-token)',
-      params: traceParams,
-      body: { type: 'object', properties: { requestedBy, input: {} }, additionalProperties: false },
-    },
+    schema: replayExecution,
   }, async (request, reply) => {
     const result = await handle(request, 'replay', async (ctx) => {
       const execution = await read(ctx);
@@ -159,17 +146,17 @@ export async function actionRoutes(app: FastifyInstance, opts: { storage: Storag
     return reply.code(202).send(result);
   });
 
-  app.get<{ Params: { traceId: string } }>('/api/executions/:traceId/replay-input', {
-    schema: { summary: 'The captured input of an execution, with its redacted and truncated values', params: traceParams },
+  app.get('/api/executions/:traceId/replay-input', {
+    schema: replayInput,
   }, async (request): Promise<ReplayInput> => {
     const traceId = request.params.traceId.toLowerCase();
-    const execution = await storage.reader.getExecution(traceId);
+    const execution = await storage.executions.get(traceId);
     if (!execution) throw errors.FT_TRACE_NOT_FOUND(traceId);
     const text = await capturedInputText(storage, execution);
     return { traceId, flowId: execution.flowId, serviceName: execution.serviceName, text: text ?? null, incomplete: readCapturedInput(text).incomplete };
   });
 
-  app.get('/api/control', { schema: { summary: 'Whether control is on, and the service instances connected for it' } }, async (): Promise<ControlStatus> => ({
+  app.get('/api/control', { schema: controlStatus }, async (): Promise<ControlStatus> => ({
     enabled,
     instances: hub.instances().map((i) => ({ ...i, connectedAt: new Date(i.connectedAt).toISOString() })),
   }));
@@ -178,7 +165,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { storage: Storag
 /** The root span's flow.input, as captured (JSON text, or cut at its cap). */
 async function capturedInputText(storage: Storage, execution: ExecutionRecord): Promise<string | undefined> {
   if (!execution.rootSpanId) return undefined;
-  const span = await storage.reader.getSpanJson(execution, execution.rootSpanId);
+  const span = await storage.traces.span(execution, execution.rootSpanId);
   if (!span) return undefined;
   const input = (JSON.parse(span.spanJson) as { attributes?: Record<string, unknown> }).attributes?.[ATTR_FLOW_INPUT];
   if (input === undefined || input === null) return undefined;

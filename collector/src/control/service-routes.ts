@@ -12,32 +12,18 @@
  * With control off (no --control-token) both answer 403 FT_CONTROL_OFF, and the instrumentation
  * waits long before asking again.
  */
-import type { FastifyInstance } from 'fastify';
+import type { AnnouncedFlowBody } from '../api/control-types.js';
+import { connectForControl, reportToControl } from '../api/routes/control.js';
+import type { TypeBoxApp } from '../api/typebox-app.js';
 import { errors } from '../errors.js';
 import type { AnnouncedFlow, ControlHub, EventSink } from './hub.js';
 
 const PING_MS = 15_000;
-const MAX_FLOWS = 1_000;
 
-const flowSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 500 },
-    name: { type: 'string', maxLength: 500 },
-    version: { type: 'string', maxLength: 100 },
-    cancel: { type: 'boolean' },
-    replay: { type: 'boolean' },
-  },
-  required: ['id'],
-};
-const flowsSchema = { type: 'array', items: flowSchema, maxItems: MAX_FLOWS };
-const instanceIdSchema = { type: 'string', minLength: 1, maxLength: 200 };
-
-interface FlowBody { id: string; name?: string; version?: string; cancel?: boolean; replay?: boolean }
-const toFlows = (flows: FlowBody[] | undefined): AnnouncedFlow[] =>
+const toFlows = (flows: AnnouncedFlowBody[] | undefined): AnnouncedFlow[] =>
   (flows ?? []).map((f) => ({ id: f.id, name: f.name ?? f.id, version: f.version, cancel: f.cancel === true, replay: f.replay === true }));
 
-export async function serviceRoutes(app: FastifyInstance, opts: { hub: ControlHub; enabled: boolean }): Promise<void> {
+export async function serviceRoutes(app: TypeBoxApp, opts: { hub: ControlHub; enabled: boolean }): Promise<void> {
   const { hub, enabled } = opts;
   const ping = setInterval(() => hub.ping(), PING_MS);
   ping.unref();
@@ -47,15 +33,8 @@ export async function serviceRoutes(app: FastifyInstance, opts: { hub: ControlHu
     hub.closeAll();
   });
 
-  app.post<{ Body: { service: string; instanceId: string; flows?: FlowBody[] } }>('/v1/control/connect', {
-    schema: {
-      summary: 'A service instance holds this Server-Sent Events stream open to receive control requests',
-      body: {
-        type: 'object',
-        properties: { service: { type: 'string', minLength: 1, maxLength: 500 }, instanceId: instanceIdSchema, flows: flowsSchema },
-        required: ['service', 'instanceId'],
-      },
-    },
+  app.post('/v1/control/connect', {
+    schema: connectForControl,
   }, (request, reply) => {
     if (!enabled) throw errors.FT_CONTROL_OFF();
     const { service, instanceId, flows } = request.body;
@@ -79,35 +58,9 @@ export async function serviceRoutes(app: FastifyInstance, opts: { hub: ControlHu
     raw.on('close', () => hub.disconnect(instanceId, sink));
   });
 
-  app.post<{ Body: { instanceId: string; flows?: FlowBody[]; replies?: Array<{ id: string; outcome: string; message?: string; traceId?: string }> } }>(
+  app.post(
     '/v1/control/report',
-    {
-      schema: {
-        summary: 'A connected instance answers control requests and announces its flows',
-        body: {
-          type: 'object',
-          properties: {
-            instanceId: instanceIdSchema,
-            flows: flowsSchema,
-            replies: {
-              type: 'array',
-              maxItems: 1_000,
-              items: {
-                type: 'object',
-                properties: {
-                  id: { type: 'string', maxLength: 100 },
-                  outcome: { type: 'string', maxLength: 50 },
-                  message: { type: 'string', maxLength: 2_000 },
-                  traceId: { type: 'string', pattern: '^[0-9a-f]{32}$' },
-                },
-                required: ['id', 'outcome'],
-              },
-            },
-          },
-          required: ['instanceId'],
-        },
-      },
-    },
+    { schema: reportToControl },
     async (request, reply) => {
       if (!enabled) throw errors.FT_CONTROL_OFF();
       const { instanceId, flows, replies } = request.body;

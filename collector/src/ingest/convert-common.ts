@@ -1,18 +1,19 @@
 /**
- * What the trace and logs converters share: the result shape (rows plus rejections with
- * reasons), the resource context (service name and attributes JSON, computed once per
- * ResourceSpans/ResourceLogs), and id validation.
+ * What the trace and logs converters share: the result shape (a batch plus rejections with
+ * reasons), the resource and scope contexts (computed once per ResourceSpans/ResourceLogs and
+ * ScopeSpans/ScopeLogs), id validation, and the uint32 counts the logical span and line allow.
  */
 import { ATTR_SERVICE_NAME } from '@flowtrace/instrumentation/conventions';
-import type { IngestBatch } from '../storage/rows.js';
-import type { TypeTree } from '../storage/value-types.js';
-import { attributesToJson, capString, capText, withTruncatedMark, type CutState } from './any-value-json.js';
-import { scalarOf } from './hot-fields.js';
+import type { Decoded, InstrumentationScope, Resource } from '../otlp/shapes.js';
+import type { TypeTree } from '../otlp/value-types.js';
+import type { IngestBatch } from '../storage/index.js';
+import { capString, capText, noCut, withTruncatedMark } from './any-value-json.js';
+import { attributesJson } from './attributes.js';
+import { scalarOf } from './flow-fields.js';
 import { idToHex, isZeroHex } from './ids-and-times.js';
 import type { IngestCaps } from './ingest-caps.js';
-import type { IdIn, ResourceIn, ScopeIn } from './otlp-model.js';
 
-/** Rows converted from one request, and what was rejected (with up to MAX_ERRORS reasons). */
+/** What one request converted to, and what was rejected (with up to MAX_ERRORS reasons). */
 export interface ConvertResult {
   batch: IngestBatch;
   rejectedSpans: number;
@@ -57,6 +58,8 @@ export interface ResourceContext {
   schemaUrl: string | null;
   /** Type trees of the attributes whose JSON does not tell their type, null when none. */
   types: Record<string, TypeTree> | null;
+  /** Why no span or record of this resource can be stored (a dropped count past uint32), or null. */
+  problem: string | null;
 }
 
 /** One instrumentation scope of a request, its texts capped, computed once for all its spans or records. */
@@ -68,33 +71,37 @@ export interface ScopeContext {
   droppedAttributesCount: number;
   schemaUrl: string | null;
   types: Record<string, TypeTree> | null;
+  /** Why no span or record of this scope can be stored, or null. */
+  problem: string | null;
 }
 
 /** The resource's service.name (default unknown_service), its attributes as JSON text, and the rest. */
-export function resourceContext(resource: ResourceIn | null | undefined, caps: IngestCaps, schemaUrl?: string | null): ResourceContext {
+export function resourceContext(resource: Resource | null | undefined, caps: IngestCaps, schemaUrl?: string | null): ResourceContext {
   const attrs = resource?.attributes;
   let serviceName = UNKNOWN_SERVICE;
   if (Array.isArray(attrs)) {
     for (let i = 0; i < attrs.length; i++) {
-      const kv = attrs[i] as { key?: unknown; value?: unknown } | null;
-      if (kv !== null && typeof kv === 'object' && kv.key === ATTR_SERVICE_NAME) {
+      const kv = attrs[i];
+      if (kv.key === ATTR_SERVICE_NAME) {
         const v = scalarOf(kv.value);
         if (typeof v === 'string' && v !== '') serviceName = v;
         break;
       }
     }
   }
-  const cut: CutState = { truncated: false, dropped: 0 };
+  const cut = noCut();
   serviceName = capString(serviceName, caps, cut);
   const types: Record<string, TypeTree> = {};
-  let json = attributesToJson(attrs, caps, cut, null, null, null, types);
+  let json = attributesJson(attrs, caps, cut, types);
   if (cut.truncated || cut.dropped > 0) json = withTruncatedMark(json);
+  const dropped = droppedCount(resource?.droppedAttributesCount, cut.dropped, 'resource.droppedAttributesCount');
   return {
     serviceName,
     resourceAttributes: json,
-    droppedAttributesCount: count(resource?.droppedAttributesCount) + cut.dropped,
+    droppedAttributesCount: typeof dropped === 'number' ? dropped : 0,
     schemaUrl: capText(textOrNull(schemaUrl), caps, cut),
     types: cut.typed === undefined ? null : types,
+    problem: typeof dropped === 'string' ? dropped : null,
   };
 }
 
@@ -102,22 +109,24 @@ export function resourceContext(resource: ResourceIn | null | undefined, caps: I
  * A scope's name, version, attributes and schema URL, capped like every text (a cut is marked in
  * the scope's attributes, not on each span: it is the library's, not the span's).
  */
-export function scopeContext(scope: ScopeIn | null | undefined, caps: IngestCaps, schemaUrl?: string | null): ScopeContext {
-  const cut: CutState = { truncated: false, dropped: 0 };
+export function scopeContext(scope: InstrumentationScope | null | undefined, caps: IngestCaps, schemaUrl?: string | null): ScopeContext {
+  const cut = noCut();
   const name = capText(textOrNull(scope?.name), caps, cut);
   const version = capText(textOrNull(scope?.version), caps, cut);
   const url = capText(textOrNull(schemaUrl), caps, cut);
   const list = scope?.attributes;
   let attributes: string | null = null;
   const types: Record<string, TypeTree> = {};
-  if (Array.isArray(list) ? list.length > 0 : list != null) {
-    attributes = attributesToJson(list, caps, cut, null, null, null, types);
+  if (list != null && list.length > 0) {
+    attributes = attributesJson(list, caps, cut, types);
     if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
   }
+  const dropped = droppedCount(scope?.droppedAttributesCount, cut.dropped, 'scope.droppedAttributesCount');
   return {
     name, version, attributes, schemaUrl: url,
-    droppedAttributesCount: count(scope?.droppedAttributesCount) + cut.dropped,
+    droppedAttributesCount: typeof dropped === 'number' ? dropped : 0,
     types: cut.typed === undefined ? null : types,
+    problem: typeof dropped === 'string' ? dropped : null,
   };
 }
 
@@ -125,7 +134,7 @@ export function scopeContext(scope: ScopeIn | null | undefined, caps: IngestCaps
  * A required id as lower-case hex of `bytes` bytes; a string is the rejection reason when it is
  * missing, not hex, of another length or all zeros.
  */
-export function requiredId(id: IdIn | null | undefined, bytes: number, field: string): { hex: string } | string {
+export function requiredId(id: Decoded['id'] | null | undefined, bytes: number, field: string): { hex: string } | string {
   const hex = idToHex(id);
   if (hex === null) return `${field} is not hex`;
   if (hex.length === 0) return `${field} is missing`;
@@ -142,4 +151,15 @@ export function textOrNull(v: string | null | undefined): string | null {
 /** A non-negative uint32 count or 0. */
 export function count(v: number | null | undefined): number {
   return typeof v === 'number' && v > 0 ? v >>> 0 : 0;
+}
+
+const UINT32_MAX = 2 ** 32 - 1;
+
+/**
+ * A dropped count as sent plus what the caps dropped, or the reason it cannot be stored: the
+ * logical span and line hold uint32 counts, as OTLP does.
+ */
+export function droppedCount(sent: number | null | undefined, dropped: number, field: string): number | string {
+  const n = count(sent) + dropped;
+  return n <= UINT32_MAX ? n : `${field} ${n} is out of range (0 to ${UINT32_MAX})`;
 }

@@ -5,7 +5,8 @@
  * numbers or decimal text, doubles as numbers or text ("NaN", "Infinity", "1.5"), unknown
  * fields ignored, a field of the wrong JSON type undecodable (coded 400 naming the field).
  */
-import { arr, each, enumOf, fail, get, id, obj, parseBody, resource, str, u32, u64 } from './decode-json.js';
+import { arr, each, enumOf, fail, get, id, obj, parseBody, resource, str, u32, u64, withinStack } from './decode-json.js';
+import { keyValues } from './decode-json-values.js';
 import type {
   BucketsIn, DoubleIn, ExemplarIn, ExponentialHistogramDataPointIn, HistogramDataPointIn, MetricIn, MetricScopeIn,
   MetricsRequestIn, NumberDataPointIn, ResourceMetricsIn, ScopeMetricsIn, SummaryDataPointIn, ValueAtQuantileIn,
@@ -53,7 +54,7 @@ function list<T>(v: unknown, path: string, field: string, one: (x: unknown, p: s
 
 function exemplar(o: Obj, p: string): ExemplarIn {
   return {
-    filteredAttributes: arr(get(o, 'filteredAttributes', 'filtered_attributes'), p, 'filteredAttributes'),
+    filteredAttributes: keyValues(get(o, 'filteredAttributes', 'filtered_attributes'), `${p}.filteredAttributes`),
     timeUnixNano: u64(get(o, 'timeUnixNano', 'time_unix_nano'), p, 'timeUnixNano'),
     asDouble: double(get(o, 'asDouble', 'as_double'), p, 'asDouble'),
     asInt: i64(get(o, 'asInt', 'as_int'), p, 'asInt'),
@@ -65,7 +66,7 @@ function exemplar(o: Obj, p: string): ExemplarIn {
 /** The fields every kind of point has. */
 function point(o: Obj, p: string) {
   return {
-    attributes: arr(o.attributes, p, 'attributes'),
+    attributes: keyValues(o.attributes, `${p}.attributes`),
     startTimeUnixNano: u64(get(o, 'startTimeUnixNano', 'start_time_unix_nano'), p, 'startTimeUnixNano'),
     timeUnixNano: u64(get(o, 'timeUnixNano', 'time_unix_nano'), p, 'timeUnixNano'),
     flags: u32(o.flags, p, 'flags'),
@@ -161,7 +162,7 @@ function metric(o: Obj, p: string): MetricIn {
 
 function scope(o: Obj | null, p: string): MetricScopeIn | null {
   if (o === null) return null;
-  return { name: str(o.name, p, 'name'), version: str(o.version, p, 'version'), attributes: arr(o.attributes, p, 'attributes') };
+  return { name: str(o.name, p, 'name'), version: str(o.version, p, 'version'), attributes: keyValues(o.attributes, `${p}.attributes`) };
 }
 
 function scopeMetrics(o: Obj, p: string): ScopeMetricsIn {
@@ -178,7 +179,7 @@ function resourceMetrics(o: Obj, p: string): ResourceMetricsIn {
 /** Decodes an OTLP/JSON ExportMetricsServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
 export function decodeMetricsRequestJson(body: string | Uint8Array): MetricsRequestIn {
   const o = parseBody(body, 'ExportMetricsServiceRequest');
-  return {
+  return withinStack(() => ({
     resourceMetrics: each(arr(get(o, 'resourceMetrics', 'resource_metrics'), 'body', 'resourceMetrics'), 'body', 'resourceMetrics', resourceMetrics),
-  };
+  }));
 }

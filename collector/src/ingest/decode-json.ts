@@ -1,15 +1,17 @@
 /**
- * OTLP/JSON request bodies → decoded messages (the shapes of otlp-model.ts), per the OTLP JSON
- * rules: lowerCamelCase field names (snake_case accepted too), ids as hex text (checked later,
- * per span), enums as integers or their names, 64-bit integers as numbers or decimal text,
- * unknown fields ignored. A field of the wrong JSON type makes the body undecodable (coded
- * 400 error naming the field). Attribute lists are passed through; the attribute writer checks them.
+ * OTLP/JSON request bodies → the decoded OTLP shapes (otlp/shapes.ts), the ones the protobuf
+ * decoder gives, per the OTLP JSON rules: lowerCamelCase field names (snake_case accepted too),
+ * ids as hex text (checked later, per span), enums as integers or their names, 64-bit integers
+ * as numbers or decimal text, unknown fields ignored, attribute values normalised to their one
+ * decoded form (decode-json-values.ts). A field of the wrong JSON type makes the body
+ * undecodable (coded 400 error naming the field).
  */
-import { undecodableError } from './ingest-errors.js';
+import { errors } from '../errors.js';
 import type {
-  EventIn, LinkIn, LogRecordIn, LogsRequestIn, ResourceIn, ResourceLogsIn, ResourceSpansIn, ScopeIn,
-  ScopeLogsIn, ScopeSpansIn, SpanIn, TraceRequestIn,
-} from './otlp-model.js';
+  InstrumentationScope, LogRecord, LogsRequest, Resource, ResourceLogs, ResourceSpans, ScopeLogs, ScopeSpans, Span,
+  SpanEvent, SpanLink, TraceRequest,
+} from '../otlp/shapes.js';
+import { anyValue, keyValues } from './decode-json-values.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,7 +29,7 @@ const SEVERITIES: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
 });
 
 function fail(path: string, what: string, field?: string): never {
-  throw undecodableError(`${field === undefined ? path : path + '.' + field} ${what}`);
+  throw errors.FT_OTLP_UNDECODABLE(`${field === undefined ? path : path + '.' + field} ${what}`);
 }
 
 function get(o: Obj, camel: string, snake: string): unknown {
@@ -94,45 +96,45 @@ function each<T>(list: unknown[] | null, parent: string, field: string, one: (o:
   return out;
 }
 
-function resource(o: Obj | null, path: string): ResourceIn | null {
+function resource(o: Obj | null, path: string): Resource | null {
   if (o === null) return null;
   return {
-    attributes: arr(o.attributes, `${path}.attributes`),
+    attributes: keyValues(o.attributes, `${path}.attributes`),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
   };
 }
 
-function scope(o: Obj | null, path: string): ScopeIn | null {
+function scope(o: Obj | null, path: string): InstrumentationScope | null {
   if (o === null) return null;
   return {
     name: str(o.name, `${path}.name`),
     version: str(o.version, `${path}.version`),
-    attributes: arr(o.attributes, `${path}.attributes`),
+    attributes: keyValues(o.attributes, `${path}.attributes`),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
   };
 }
 
-function event(o: Obj, p: string): EventIn {
+function event(o: Obj, p: string): SpanEvent {
   return {
     timeUnixNano: u64(get(o, 'timeUnixNano', 'time_unix_nano'), p, 'timeUnixNano'),
     name: str(o.name, p, 'name'),
-    attributes: arr(o.attributes, p, 'attributes'),
+    attributes: keyValues(o.attributes, `${p}.attributes`),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
   };
 }
 
-function link(o: Obj, p: string): LinkIn {
+function link(o: Obj, p: string): SpanLink {
   return {
     traceId: id(get(o, 'traceId', 'trace_id'), p, 'traceId'),
     spanId: id(get(o, 'spanId', 'span_id'), p, 'spanId'),
     traceState: str(get(o, 'traceState', 'trace_state'), p, 'traceState'),
-    attributes: arr(o.attributes, p, 'attributes'),
+    attributes: keyValues(o.attributes, `${p}.attributes`),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
     flags: u32(o.flags, p, 'flags'),
   };
 }
 
-function span(o: Obj, p: string): SpanIn {
+function span(o: Obj, p: string): Span {
   const status = obj(o.status, p, 'status');
   return {
     traceId: id(get(o, 'traceId', 'trace_id'), p, 'traceId'),
@@ -143,7 +145,7 @@ function span(o: Obj, p: string): SpanIn {
     kind: enumOf(o.kind, SPAN_KINDS, p, 'kind'),
     startTimeUnixNano: u64(get(o, 'startTimeUnixNano', 'start_time_unix_nano'), p, 'startTimeUnixNano'),
     endTimeUnixNano: u64(get(o, 'endTimeUnixNano', 'end_time_unix_nano'), p, 'endTimeUnixNano'),
-    attributes: arr(o.attributes, p, 'attributes'),
+    attributes: keyValues(o.attributes, `${p}.attributes`),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
     events: each(arr(o.events, p, 'events'), p, 'events', event),
     droppedEventsCount: u32(get(o, 'droppedEventsCount', 'dropped_events_count'), p, 'droppedEventsCount'),
@@ -157,7 +159,7 @@ function span(o: Obj, p: string): SpanIn {
   };
 }
 
-function scopeSpans(o: Obj, p: string): ScopeSpansIn {
+function scopeSpans(o: Obj, p: string): ScopeSpans {
   return {
     scope: scope(obj(o.scope, p, 'scope'), `${p}.scope`),
     spans: each(arr(o.spans, p, 'spans'), p, 'spans', span),
@@ -165,7 +167,7 @@ function scopeSpans(o: Obj, p: string): ScopeSpansIn {
   };
 }
 
-function resourceSpans(o: Obj, p: string): ResourceSpansIn {
+function resourceSpans(o: Obj, p: string): ResourceSpans {
   return {
     resource: resource(obj(o.resource, p, 'resource'), `${p}.resource`),
     scopeSpans: each(arr(get(o, 'scopeSpans', 'scope_spans'), p, 'scopeSpans'), p, 'scopeSpans', scopeSpans),
@@ -173,14 +175,14 @@ function resourceSpans(o: Obj, p: string): ResourceSpansIn {
   };
 }
 
-function logRecord(o: Obj, p: string): LogRecordIn {
+function logRecord(o: Obj, p: string): LogRecord {
   return {
     timeUnixNano: u64(get(o, 'timeUnixNano', 'time_unix_nano'), p, 'timeUnixNano'),
     observedTimeUnixNano: u64(get(o, 'observedTimeUnixNano', 'observed_time_unix_nano'), p, 'observedTimeUnixNano'),
     severityNumber: enumOf(get(o, 'severityNumber', 'severity_number'), SEVERITIES, p, 'severityNumber'),
     severityText: str(get(o, 'severityText', 'severity_text'), p, 'severityText'),
-    body: obj(o.body, p, 'body'),
-    attributes: arr(o.attributes, p, 'attributes'),
+    body: anyValue(obj(o.body, p, 'body'), 'body'),
+    attributes: keyValues(o.attributes, `${p}.attributes`),
     droppedAttributesCount: u32(get(o, 'droppedAttributesCount', 'dropped_attributes_count'), p, 'droppedAttributesCount'),
     flags: u32(o.flags, p, 'flags'),
     traceId: id(get(o, 'traceId', 'trace_id'), p, 'traceId'),
@@ -189,7 +191,7 @@ function logRecord(o: Obj, p: string): LogRecordIn {
   };
 }
 
-function scopeLogs(o: Obj, p: string): ScopeLogsIn {
+function scopeLogs(o: Obj, p: string): ScopeLogs {
   return {
     scope: scope(obj(o.scope, p, 'scope'), `${p}.scope`),
     logRecords: each(arr(get(o, 'logRecords', 'log_records'), p, 'logRecords'), p, 'logRecords', logRecord),
@@ -197,7 +199,7 @@ function scopeLogs(o: Obj, p: string): ScopeLogsIn {
   };
 }
 
-function resourceLogs(o: Obj, p: string): ResourceLogsIn {
+function resourceLogs(o: Obj, p: string): ResourceLogs {
   return {
     resource: resource(obj(o.resource, p, 'resource'), `${p}.resource`),
     scopeLogs: each(arr(get(o, 'scopeLogs', 'scope_logs'), p, 'scopeLogs'), p, 'scopeLogs', scopeLogs),
@@ -211,23 +213,37 @@ function parseBody(body: string | Uint8Array, what: string): Obj {
   try {
     parsed = JSON.parse(typeof body === 'string' ? body : UTF8.decode(body));
   } catch (err) {
-    throw undecodableError(`body is not OTLP/JSON ${what}: ${err instanceof Error ? err.message : String(err)}`, err);
+    throw errors.FT_OTLP_UNDECODABLE(`body is not OTLP/JSON ${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('body', `must be a JSON object (${what})`);
   return parsed as Obj;
 }
 
+/** `read()`, with attribute values nested too deep for the stack answered as undecodable. */
+function withinStack<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof RangeError && /call stack/i.test(err.message)) throw errors.FT_OTLP_UNDECODABLE('nesting too deep');
+    throw err;
+  }
+}
+
 /** Decodes an OTLP/JSON ExportTraceServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
-export function decodeTraceRequestJson(body: string | Uint8Array): TraceRequestIn {
+export function decodeTraceRequestJson(body: string | Uint8Array): TraceRequest {
   const o = parseBody(body, 'ExportTraceServiceRequest');
-  return { resourceSpans: each(arr(get(o, 'resourceSpans', 'resource_spans'), 'body', 'resourceSpans'), 'body', 'resourceSpans', resourceSpans) };
+  return withinStack(() => ({
+    resourceSpans: each(arr(get(o, 'resourceSpans', 'resource_spans'), 'body', 'resourceSpans'), 'body', 'resourceSpans', resourceSpans),
+  }));
 }
 
 /** Decodes an OTLP/JSON ExportLogsServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
-export function decodeLogsRequestJson(body: string | Uint8Array): LogsRequestIn {
+export function decodeLogsRequestJson(body: string | Uint8Array): LogsRequest {
   const o = parseBody(body, 'ExportLogsServiceRequest');
-  return { resourceLogs: each(arr(get(o, 'resourceLogs', 'resource_logs'), 'body', 'resourceLogs'), 'body', 'resourceLogs', resourceLogs) };
+  return withinStack(() => ({
+    resourceLogs: each(arr(get(o, 'resourceLogs', 'resource_logs'), 'body', 'resourceLogs'), 'body', 'resourceLogs', resourceLogs),
+  }));
 }
 
 /** The field readers, for the metrics decoder (decode-json-metrics.ts) to follow the same rules. */
-export { arr, each, enumOf, fail, get, id, obj, parseBody, resource, str, u32, u64 };
+export { arr, each, enumOf, fail, get, id, obj, parseBody, resource, str, u32, u64, withinStack };

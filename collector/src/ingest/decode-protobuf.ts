@@ -1,16 +1,17 @@
 /**
  * OTLP protobuf request bodies → decoded messages, with the code generated from the official
- * .proto files (generated/otlp.ts). Any decoding failure (truncated input, bad wire types,
+ * .proto files (generated/otlp.ts): the generated message objects are the decoded OTLP shapes
+ * of otlp/shapes.ts as they are. Any decoding failure (truncated input, bad wire types,
  * nesting too deep for the stack) becomes the coded 400 error.
  */
 import { opentelemetry } from './generated/otlp.js';
-import { undecodableError } from './ingest-errors.js';
-import type { LogsRequestIn, TraceRequestIn } from './otlp-model.js';
+import { errors } from '../errors.js';
+import type { LogsRequest, TraceRequest } from '../otlp/shapes.js';
 import type { MetricsRequestIn } from './otlp-metrics-model.js';
 
-const TraceRequest = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-const LogsRequest = opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-const MetricsRequest = opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+const TraceMessage = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+const LogsMessage = opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+const MetricsMessage = opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 
 function reason(err: unknown): string {
   return err instanceof RangeError && /call stack/i.test(err.message) ? 'nesting too deep'
@@ -18,28 +19,28 @@ function reason(err: unknown): string {
 }
 
 /** Decodes a protobuf ExportTraceServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
-export function decodeTraceRequestProtobuf(body: Uint8Array): TraceRequestIn {
+export function decodeTraceRequestProtobuf(body: Uint8Array): TraceRequest {
   try {
-    return TraceRequest.decode(body) as TraceRequestIn;
+    return TraceMessage.decode(body) as unknown as TraceRequest;
   } catch (err) {
-    throw undecodableError(`body is not a protobuf ExportTraceServiceRequest: ${reason(err)}`, err);
+    throw errors.FT_OTLP_UNDECODABLE(`body is not a protobuf ExportTraceServiceRequest: ${reason(err)}`);
   }
 }
 
 /** Decodes a protobuf ExportLogsServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
-export function decodeLogsRequestProtobuf(body: Uint8Array): LogsRequestIn {
+export function decodeLogsRequestProtobuf(body: Uint8Array): LogsRequest {
   try {
-    return LogsRequest.decode(body) as LogsRequestIn;
+    return LogsMessage.decode(body) as unknown as LogsRequest;
   } catch (err) {
-    throw undecodableError(`body is not a protobuf ExportLogsServiceRequest: ${reason(err)}`, err);
+    throw errors.FT_OTLP_UNDECODABLE(`body is not a protobuf ExportLogsServiceRequest: ${reason(err)}`);
   }
 }
 
 /** Decodes a protobuf ExportMetricsServiceRequest; throws FT_OTLP_UNDECODABLE when it is not one. */
 export function decodeMetricsRequestProtobuf(body: Uint8Array): MetricsRequestIn {
   try {
-    return MetricsRequest.decode(body) as MetricsRequestIn;
+    return MetricsMessage.decode(body) as MetricsRequestIn;
   } catch (err) {
-    throw undecodableError(`body is not a protobuf ExportMetricsServiceRequest: ${reason(err)}`, err);
+    throw errors.FT_OTLP_UNDECODABLE(`body is not a protobuf ExportMetricsServiceRequest: ${reason(err)}`);
   }
 }

@@ -20,7 +20,6 @@ import { errors, FlowtraceError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
 import { grpcStatusOf, statusName, type CodedError } from './grpc-status.js';
 import { ingestOtlp, itemCounts, type ConvertResult, type IngestCaps, type OtlpSignal } from './index.js';
-import { isIngestError } from './ingest-errors.js';
 import { successBody } from './otlp-response.js';
 import type { IngestOutcome } from './otlp-routes.js';
 
@@ -85,7 +84,7 @@ function bearerOf(metadata: Metadata): string | undefined {
 }
 
 function toCoded(error: unknown): CodedError {
-  if (error instanceof FlowtraceError || isIngestError(error)) return error;
+  if (error instanceof FlowtraceError) return error;
   return errors.FT_INTERNAL(error instanceof Error ? error.message : String(error));
 }
 

@@ -46,7 +46,7 @@ export const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
 /** The trailing metadata key that carries a serialized google.rpc.Status. */
 export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
 
-/** A coded error as the HTTP side has it (FlowtraceError, IngestError, or a plain coded object). */
+/** A coded error as the HTTP side has it (FlowtraceError, or a plain coded object). */
 export interface CodedError {
   code: string;
   message: string;

@@ -4,7 +4,9 @@
  * integers to a JSON number token without precision loss. Invalid input gives null; callers
  * decide whether that rejects a span or the request.
  */
-import type { IdIn, Int64In } from './otlp-model.js';
+import type { Decoded, Int64 as Int64In } from '../otlp/shapes.js';
+
+type IdIn = Decoded['id'];
 
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));

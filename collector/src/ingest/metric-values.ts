@@ -5,10 +5,11 @@
  * and exemplars with their trace and span ids as lower-case hex. A function returns a string
  * reason (`{ reason }`) instead of a value when the point must be rejected.
  */
-import { attributesToJson, type CutState } from './any-value-json.js';
+import type { Int64 as Int64In } from '../otlp/shapes.js';
+import type { CutState } from './any-value-json.js';
+import { attributesJson } from './attributes.js';
 import { idToHex, int64Token, toUint64 } from './ids-and-times.js';
 import type { IngestCaps } from './ingest-caps.js';
-import type { Int64In } from './otlp-model.js';
 import type { BucketsIn, DoubleIn, ExemplarIn, ValueAtQuantileIn } from './otlp-metrics-model.js';
 
 /** Why a point is rejected. */
@@ -143,7 +144,7 @@ export function exemplarsJson(list: ExemplarIn[] | null | undefined, caps: Inges
       if (isRejection(d)) return d;
       if (d !== null) value = doubleJson(d);
     }
-    const attributes = attributesToJson(e.filteredAttributes, caps, cut, null, null);
+    const attributes = attributesJson(e.filteredAttributes, caps, cut, {});
     out += (i === 0 ? '' : ',')
       + `{"traceId":${traceId === '' ? 'null' : `"${traceId}"`},"spanId":${spanId === '' ? 'null' : `"${spanId}"`},`
       + `"timeUnixNano":"${time}","value":${value},"filteredAttributes":${attributes}}`;

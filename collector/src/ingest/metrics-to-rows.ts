@@ -5,8 +5,9 @@
  * Invalid points are rejected one by one with a reason (partial_success.rejected_data_points);
  * a metric without data holds no point and adds nothing.
  */
-import { METRIC_TYPE, type MetricRow } from '../storage/metric-rows.js';
-import { attributesToJson, capText, withTruncatedMark, type CutState } from './any-value-json.js';
+import { METRIC_TYPE, type MetricRow } from '../storage/index.js';
+import { capText, withTruncatedMark, type CutState } from './any-value-json.js';
+import { attributesJson } from './attributes.js';
 import { addError, emptyResult, finishErrors, INT64_MAX, resourceContext, textOrNull, type ConvertResult, type ResourceContext } from './convert-common.js';
 import { int64Token, toUint64 } from './ids-and-times.js';
 import { resolveCaps, type IngestCaps } from './ingest-caps.js';
@@ -47,7 +48,7 @@ export function convertMetricsRequest(request: MetricsRequestIn, options?: Parti
       const scopeCut: CutState = { truncated: false, dropped: 0 };
       const scopeName = capText(textOrNull(sm.scope?.name), caps, scopeCut);
       const scopeVersion = capText(textOrNull(sm.scope?.version), caps, scopeCut);
-      let scopeAttributes = attributesToJson(sm.scope?.attributes, caps, scopeCut, null, null);
+      let scopeAttributes = attributesJson(sm.scope?.attributes, caps, scopeCut, {});
       if (scopeCut.truncated || scopeCut.dropped > 0) scopeAttributes = withTruncatedMark(scopeAttributes);
       const metrics = sm.metrics ?? [];
       for (let m = 0; m < metrics.length; m++) {
@@ -120,7 +121,7 @@ function pointRow<P extends DataPointIn>(
   const v = values(p);
   if (isRejection(v)) return v;
   const cut: CutState = { truncated: false, dropped: 0 };
-  let attributes = attributesToJson(p.attributes, caps, cut, null, null);
+  let attributes = attributesJson(p.attributes, caps, cut, {});
   if (cut.truncated || cut.dropped > 0) attributes = withTruncatedMark(attributes);
   return {
     // Listed one by one: a spread here turns every row into a slow dictionary-mode object.

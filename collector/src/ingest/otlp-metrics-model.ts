@@ -1,11 +1,18 @@
 /**
  * The decoded ExportMetricsServiceRequest shape the metrics converter reads, as both decoders
- * produce it (see otlp-model.ts for the conventions): the protobuf decoder gives the generated
- * message objects (ids as bytes, 64-bit integers as Long, oneof members not sent as null), the
- * JSON decoder plain objects (ids as hex text, 64-bit integers as numbers or decimal text,
- * doubles as numbers or the texts "NaN", "Infinity", "-Infinity").
+ * produce it, with the scalars and attribute lists of the other signals (otlp/shapes.ts): the
+ * protobuf decoder gives the generated message objects (ids as bytes, 64-bit integers as Long,
+ * oneof members not sent as null), the JSON decoder plain objects (ids as hex text, 64-bit
+ * integers as numbers or decimal text, point doubles as numbers or the texts "NaN",
+ * "Infinity", "-Infinity", attribute values normalised as for spans).
  */
-import type { IdIn, Int64In, KeyValueIn, ResourceIn, ScopeIn } from './otlp-model.js';
+import type { Decoded, InstrumentationScope, Int64, KeyValue, Resource } from '../otlp/shapes.js';
+
+type IdIn = Decoded['id'];
+type Int64In = Int64;
+type KeyValueIn = KeyValue;
+type ResourceIn = Resource;
+type ScopeIn = InstrumentationScope;
 
 /** A double as decoded: a number, or (JSON) its text such as "NaN" or "1.5". */
 export type DoubleIn = number | string;

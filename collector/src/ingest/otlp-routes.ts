@@ -6,7 +6,8 @@
  */
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { otlpExport } from '../api/routes/ingest.js';
 import { errors, FlowtraceError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
 import { ingestOtlp, itemCounts, type ConvertResult, type IngestCaps, type OtlpFormat, type OtlpSignal } from './index.js';
@@ -99,12 +100,10 @@ export async function otlpRoutes(app: FastifyInstance, opts: IngestRouteOptions)
     }
   };
 
-  app.post('/v1/traces', { bodyLimit: maxBodyBytes, schema: docs('OTLP/HTTP trace export (protobuf or JSON, gzip or not)') }, handle('traces'));
-  app.post('/v1/logs', { bodyLimit: maxBodyBytes, schema: docs('OTLP/HTTP log export; span start marks become running spans') }, handle('logs'));
-  app.post('/v1/metrics', { bodyLimit: maxBodyBytes, schema: docs('OTLP/HTTP metrics export: one row per data point (SQL view `metrics`)') }, handle('metrics'));
+  app.post('/v1/traces', { bodyLimit: maxBodyBytes, schema: otlpExport('traces') }, handle('traces'));
+  app.post('/v1/logs', { bodyLimit: maxBodyBytes, schema: otlpExport('logs') }, handle('logs'));
+  app.post('/v1/metrics', { bodyLimit: maxBodyBytes, schema: otlpExport('metrics') }, handle('metrics'));
 }
-
-const docs = (summary: string): FastifySchema => ({ summary });
 
 /** Any failure of an ingest request as a coded error (unknown ones are FT_INTERNAL). */
 export function toCoded(error: unknown): { code: string; message: string; statusCode: number; retryAfterSeconds?: number } {

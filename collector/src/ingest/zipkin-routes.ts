@@ -6,6 +6,7 @@
  * writer cannot take it. Answers 202, as Zipkin does, once the spans are committed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { zipkinSpans } from '../api/routes/ingest.js';
 import { errors } from '../errors.js';
 import { itemCounts } from './index.js';
 import { decompress, toCoded, type IngestRouteOptions } from './otlp-routes.js';
@@ -23,7 +24,7 @@ export async function zipkinRoutes(app: FastifyInstance, opts: IngestRouteOption
   app.post('/api/v2/spans', {
     bodyLimit: maxBodyBytes,
     config: { access: 'ingest' },
-    schema: { summary: 'Zipkin v2 JSON spans (as Zipkin, Jaeger and Tempo take them); answers 202 once stored' },
+    schema: zipkinSpans,
   }, async (request: FastifyRequest, reply: FastifyReply) => {
     const started = performance.now();
     let accepted = 0;

@@ -1,7 +1,7 @@
 /**
- * Zipkin v2 JSON (the body of POST /api/v2/spans: a list of spans) → the OTLP request shape the
- * OTLP decoders produce (otlp-model.ts), so that Zipkin spans go through the one converter, its
- * caps and its checks (spans-to-rows.ts) and are stored exactly as OTLP spans are. Pure.
+ * Zipkin v2 JSON (the body of POST /api/v2/spans: a list of spans) → the decoded OTLP request
+ * shape both OTLP decoders produce (otlp/shapes.ts), so that Zipkin spans go through the one converter, its
+ * caps and its checks (convert-spans.ts) and are stored exactly as OTLP spans are. Pure.
  *
  * Mapping (as the OpenTelemetry Collector's Zipkin receiver does): 64-bit trace ids are left-padded
  * to 128 bits; kind CLIENT/SERVER/PRODUCER/CONSUMER, none = internal; timestamp and duration are
@@ -17,12 +17,12 @@ import { createHash } from 'node:crypto';
 import { ATTR_NODE_INDEX, ATTR_SERVICE_NAME } from '@flowtrace/instrumentation/conventions';
 import { MAX_ERRORS, type ConvertResult } from './convert-common.js';
 import type { IngestCaps } from './ingest-caps.js';
-import { convertTraceRequest } from './spans-to-rows.js';
-import type { EventIn, KeyValueIn, ResourceSpansIn, SpanIn, TraceRequestIn } from './otlp-model.js';
+import type { KeyValue, ResourceSpans, Span, SpanEvent, TraceRequest } from '../otlp/shapes.js';
+import { convertTraceRequest } from './convert-spans.js';
 
 /** The request, and for each span of it (resource, index) the position in the Zipkin list. */
 export interface ZipkinConversion {
-  request: TraceRequestIn;
+  request: TraceRequest;
   /** positions[r][i]: the list index of resourceSpans[r].scopeSpans[0].spans[i]. */
   positions: number[][];
 }
@@ -36,8 +36,8 @@ const SCOPE_TAGS = new Set(['otel.scope.name', 'otel.scope.version', 'otel.libra
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (key: string, value: string): KeyValueIn => ({ key, value: { stringValue: value } });
-const int = (key: string, value: number): KeyValueIn => ({ key, value: { intValue: value } });
+const text = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
+const int = (key: string, value: number): KeyValue => ({ key, value: { intValue: value } });
 
 /** The span id of the server half of a shared span: 8 bytes of a hash of trace and shared id. */
 export function sharedServerSpanId(traceId: string, spanId: string): string {
@@ -49,7 +49,7 @@ export function sharedServerSpanId(traceId: string, spanId: string): string {
 export function zipkinToTraceRequest(body: unknown): ZipkinConversion | { problems: string[] } {
   if (!Array.isArray(body)) return { problems: ['expected a JSON array of spans'] };
   const problems: string[] = [];
-  const groups = new Map<string, { rs: ResourceSpansIn; spans: SpanIn[]; positions: number[] }>();
+  const groups = new Map<string, { rs: ResourceSpans; spans: Span[]; positions: number[] }>();
   for (let k = 0; k < body.length; k++) {
     const converted = convertOne(body[k], `spans[${k}]`);
     if (typeof converted === 'string') {
@@ -60,7 +60,7 @@ export function zipkinToTraceRequest(body: unknown): ZipkinConversion | { proble
     const key = JSON.stringify([serviceName, scopeName, scopeVersion]);
     let group = groups.get(key);
     if (!group) {
-      const spans: SpanIn[] = [];
+      const spans: Span[] = [];
       group = {
         rs: {
           resource: { attributes: serviceName === null ? [] : [text(ATTR_SERVICE_NAME, serviceName)] },
@@ -80,7 +80,7 @@ export function zipkinToTraceRequest(body: unknown): ZipkinConversion | { proble
 }
 
 interface OneSpan {
-  span: SpanIn;
+  span: Span;
   serviceName: string | null;
   scopeName: string | null;
   scopeVersion: string | null;
@@ -111,7 +111,7 @@ function convertOne(value: unknown, at: string): OneSpan | string {
     spanId = sharedServerSpanId(traceId, spanId);
   }
 
-  const attributes: KeyValueIn[] = [];
+  const attributes: KeyValue[] = [];
   const local = endpoint(z.localEndpoint, `${at}.localEndpoint`);
   if (typeof local === 'string') return local;
   const remote = endpoint(z.remoteEndpoint, `${at}.remoteEndpoint`);
@@ -137,7 +137,7 @@ function convertOne(value: unknown, at: string): OneSpan | string {
   const errorTag = typeof tags.error === 'string' ? tags.error : null;
   const failed = errorTag !== null || str('otel.status_code') === 'ERROR';
   const message = (errorTag !== null && errorTag !== '' && errorTag !== 'true' ? errorTag : null) ?? str('otel.status_description');
-  const span: SpanIn = {
+  const span: Span = {
     traceId,
     spanId,
     parentSpanId,
@@ -178,10 +178,10 @@ function endpoint(v: unknown, at: string): Endpoint | string {
   return { serviceName, address: ip, port: typeof v.port === 'number' && v.port > 0 ? v.port : null };
 }
 
-function annotations(v: unknown, at: string): EventIn[] | string {
+function annotations(v: unknown, at: string): SpanEvent[] | string {
   if (v == null) return [];
   if (!Array.isArray(v)) return `${at} must be an array`;
-  const out: EventIn[] = [];
+  const out: SpanEvent[] = [];
   for (let i = 0; i < v.length; i++) {
     const a = v[i];
     const time = isObj(a) ? micros(a.timestamp) : null;
@@ -192,7 +192,7 @@ function annotations(v: unknown, at: string): EventIn[] | string {
 }
 
 /**
- * A Zipkin body (JSON text, decompressed) → rows, all or nothing: Zipkin has no partial success,
+ * A Zipkin body (JSON text, decompressed) → a batch, all or nothing: Zipkin has no partial success,
  * so any span that Zipkin's rules or the converter's checks refuse refuses the body (problems).
  */
 export function ingestZipkin(body: Uint8Array, caps?: Partial<IngestCaps>): ConvertResult | { problems: string[] } {

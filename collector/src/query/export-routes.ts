@@ -4,45 +4,30 @@
  * from/to parse as /api/executions' do (ISO 8601 or epoch ms, inclusive, on the view's start or
  * time column). A client that leaves before the file is written interrupts its COPY.
  */
-import type { FastifyInstance } from 'fastify';
+import { exportParquet, PARQUET_MEDIA_TYPE, ROWS_HEADER } from '../api/routes/reads.js';
+import type { TypeBoxApp } from '../api/typebox-app.js';
 import { errors } from '../errors.js';
 import { EXPORT_KINDS, type ExportKind, type Storage } from '../storage/index.js';
 import { parseTime } from './params.js';
-import { errorResponses } from './schemas.js';
 
-export const PARQUET_MEDIA_TYPE = 'application/vnd.apache.parquet';
-/** Response header with the number of rows in the file (the CLI prints it). */
-export const ROWS_HEADER = 'x-flowtrace-rows';
-
-interface RangeQuery {
-  from?: string;
-  to?: string;
-}
+export { PARQUET_MEDIA_TYPE, ROWS_HEADER };
 
 /** A bound of the range for a file name: ISO 8601 without colons (not allowed on Windows). */
 function label(ns: bigint | undefined, open: string): string {
   return ns === undefined ? open : new Date(Number(ns / 1_000_000n)).toISOString().replace(/:/g, '-');
 }
 
-export async function exportRoutes(app: FastifyInstance, opts: { storage: Storage }): Promise<void> {
+export async function exportRoutes(app: TypeBoxApp, opts: { storage: Storage }): Promise<void> {
   for (const kind of EXPORT_KINDS) registerExport(app, opts.storage, kind);
 }
 
-function registerExport(app: FastifyInstance, storage: Storage, kind: ExportKind): void {
-  app.get<{ Querystring: RangeQuery }>(
+function registerExport(app: TypeBoxApp, storage: Storage, kind: ExportKind): void {
+  app.get(
     `/api/export/${kind}.parquet`,
     {
       // A HEAD would run the whole COPY to answer nothing.
       exposeHeadRoute: false,
-      schema: {
-        summary: `The ${kind} view as one Parquet file (columns as the SQL console shows them; times to the microsecond, exact nanoseconds in the *_ns columns)`,
-        querystring: {
-          type: 'object',
-          properties: { from: { type: 'string', maxLength: 64 }, to: { type: 'string', maxLength: 64 } },
-          additionalProperties: false,
-        },
-        response: errorResponses,
-      },
+      schema: exportParquet(kind),
     },
     async (request, reply) => {
       const fromNs = parseTime(request.query.from, 'from');

@@ -2,23 +2,13 @@
  * Flow statistics: every flow with count, rates and percentiles, and one flow over a
  * time range as a time series plus per-node figures.
  */
-import type { FastifyInstance } from 'fastify';
-import type { FlowList, FlowStats, FlowStatsSeries, NodeStats } from '../api/wire-types.js';
+import type { FlowList, FlowStats, FlowStatsSeries, NodeStats } from '../api/flow-types.js';
+import { flowStats, listFlows } from '../api/routes/statistics.js';
+import type { TypeBoxApp } from '../api/typebox-app.js';
 import { errors } from '../errors.js';
 import type { StatsRow, Storage } from '../storage/index.js';
 import { parseTime } from './params.js';
-import { errorResponses } from './schemas.js';
 import { isoOfNs } from './to-wire.js';
-
-const rangeQuery = {
-  type: 'object',
-  properties: {
-    from: { type: 'string', maxLength: 64 },
-    to: { type: 'string', maxLength: 64 },
-    bucket: { type: 'string', pattern: '^[0-9]{1,6}(s|m|h|d)?$' },
-  },
-  additionalProperties: false,
-} as const;
 
 const DAY_NS = 86_400_000_000_000n;
 
@@ -61,38 +51,25 @@ export function statsToWire(flowName: string, r: StatsRow): FlowStats {
   };
 }
 
-export async function flowsRoutes(app: FastifyInstance, opts: { storage: Storage }): Promise<void> {
-  const { reader } = opts.storage;
+export async function flowsRoutes(app: TypeBoxApp, opts: { storage: Storage }): Promise<void> {
+  const { statistics } = opts.storage;
 
-  app.get<{ Querystring: { from?: string; to?: string } }>(
+  app.get(
     '/api/flows',
-    {
-      schema: {
-        summary: 'Every flow with count, success and error rate, average and p50/p95/p99 duration, last run',
-        querystring: rangeQuery,
-        response: { 200: { type: 'object', properties: { flows: { type: 'array', items: { $ref: 'FlowStats#' } } } }, ...errorResponses },
-      },
-    },
+    { schema: listFlows },
     async (request): Promise<FlowList> => {
-      const rows = await reader.flowList(range(request.query, 0n));
+      const rows = await statistics.flows(range(request.query, 0n));
       return { flows: rows.map((r) => statsToWire(String(r.key), r)) };
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string; bucket?: string } }>(
+  app.get(
     '/api/flows/:name/stats',
-    {
-      schema: {
-        summary: 'One flow over a time range: summary, time series and per-node statistics',
-        params: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 500 } } },
-        querystring: rangeQuery,
-        response: errorResponses,
-      },
-    },
+    { schema: flowStats },
     async (request): Promise<FlowStatsSeries> => {
       const name = request.params.name;
       const r = range(request.query, BigInt(Date.now()) * 1_000_000n - DAY_NS);
-      const summary = await reader.flowSummary(name, r);
+      const summary = await statistics.flow(name, r);
       if (!summary) throw errors.FT_FLOW_NOT_FOUND(`${name} (in this time range)`);
       // Without a bucket asked for, the width fits the part of the range that holds runs (a range
       // from 1970, the viewer's "all time", gets buckets over the flow's history, not 56 years).
@@ -100,8 +77,8 @@ export async function flowsRoutes(app: FastifyInstance, opts: { storage: Storage
         ? bucketSeconds(request.query.bucket, r.fromNs, r.toNs)
         : bucketSeconds(undefined, summary.firstStartNs ?? r.fromNs, summary.lastStartNs ?? r.toNs);
       const [series, nodes] = await Promise.all([
-        reader.flowSeries(name, r, BigInt(seconds) * 1_000_000_000n),
-        reader.nodeStats(name, r),
+        statistics.flowSeries(name, r, BigInt(seconds) * 1_000_000_000n),
+        statistics.nodes(name, r),
       ]);
       return {
         flowName: name,

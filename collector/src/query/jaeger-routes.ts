@@ -55,7 +55,7 @@ export async function jaegerRoutes(app: FastifyInstance, opts: { storage: Storag
   });
   await app.register(jaegerV3Routes, { storage });
 
-  const serviceNames = async (): Promise<string[]> => (await storage.reader.services()).map((s) => s.serviceName);
+  const serviceNames = async (): Promise<string[]> => (await storage.catalog.services()).map((s) => s.serviceName);
 
   app.get('/api/services', { schema: { hide: true } }, async () => envelope(await serviceNames()));
 

@@ -26,7 +26,7 @@ export async function jaegerV3Routes(app: FastifyInstance, opts: { storage: Stor
   });
 
   app.get('/api/v3/services', { schema: { hide: true } }, async () => ({
-    services: (await storage.reader.services()).map((s) => s.serviceName),
+    services: (await storage.catalog.services()).map((s) => s.serviceName),
   }));
 
   app.get<{ Querystring: { service: string; span_kind?: string; spanKind?: string } }>(
@@ -64,7 +64,7 @@ export async function jaegerV3Routes(app: FastifyInstance, opts: { storage: Stor
       },
     },
     async (request, reply) => {
-      const trace = await storage.reader.getTrace(paddedTraceId(request.params.traceId));
+      const trace = await storage.traces.get(paddedTraceId(request.params.traceId));
       const otlp = trace && traceToOtlpJson(trace.spans);
       if (!otlp || otlp.resourceSpans.length === 0) return reply.code(404).send(v3Error(404, 'trace not found'));
       return { result: otlp };

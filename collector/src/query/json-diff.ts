@@ -7,8 +7,10 @@
 import {
   ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE, ATTR_FLOW_INPUT, ATTR_FLOW_OUTPUT, ATTR_NODE_INPUT, ATTR_NODE_OUTPUT, EVENT_EXCEPTION,
 } from '@flowtrace/instrumentation/conventions';
-import type { Span } from '../api/wire-types.js';
+import type { NodeStatus, Span } from '../api/wire-types.js';
 
+/** The statuses that make a span's side of a comparison an error (conventions' names, typed so a renamed one fails to compile). */
+const ERROR_STATUSES: ReadonlySet<NodeStatus> = new Set<NodeStatus>(['error', 'timed_out']);
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const step = (key: string): string => (IDENT.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 
@@ -61,7 +63,7 @@ export function spanFacts(span: Span | null): { input: unknown; output: unknown;
   const exceptions = span.events
     .filter((e) => e.name === EVENT_EXCEPTION)
     .map((e) => ({ type: String(e.attributes[ATTR_EXCEPTION_TYPE] ?? 'Error'), message: String(e.attributes[ATTR_EXCEPTION_MESSAGE] ?? '') }));
-  const failed = span.status === 'error' || span.status === 'timed_out' || exceptions.length > 0;
+  const failed = ERROR_STATUSES.has(span.status) || exceptions.length > 0;
   return {
     input: payload(a[ATTR_NODE_INPUT] ?? a[ATTR_FLOW_INPUT]),
     output: payload(a[ATTR_NODE_OUTPUT] ?? a[ATTR_FLOW_OUTPUT]),

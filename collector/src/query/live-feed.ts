@@ -13,8 +13,8 @@
  * routes for `traceId=` streams), with the body cut to LIVE_LOG_BODY_CHARS: a chatty service
  * nobody looks at takes no room in the buffer, and streams of everything never get them.
  */
-import type { ExecutionSummary, LiveEvent, LiveEventType, LiveLog } from '../api/wire-types.js';
-import type { CommitNotice, LogRow, SpanRecord } from '../storage/index.js';
+import type { ExecutionSummary, LiveEvent, LiveEventType, LiveLog, NodeStatus } from '../api/wire-types.js';
+import type { CommitNotice, IngestLog } from '../storage/index.js';
 import { executionToWire, isoOfNs, severityName, spanStatus, spanToLiveWire, type LiveSpanSource } from './to-wire.js';
 
 /** Default cap of the replay buffer (--live-buffer-size). */
@@ -26,7 +26,8 @@ export const LIVE_LOG_BODY_CHARS = 512;
 /** What a buffered event costs besides its texts (the objects, ids, times, its slot). */
 const EVENT_OVERHEAD_BYTES = 400;
 
-const FAILED_STATUSES = new Set(['error', 'timed_out', 'cancelled']);
+/** The statuses whose end is a `.failed` event: the run did not do its work (conventions' names, typed so a renamed one fails to compile). */
+const FAILED_STATUSES: ReadonlySet<string> = new Set(['error', 'timed_out', 'cancelled'] satisfies NodeStatus[]);
 
 interface FeedEvent {
   seq: number;
@@ -192,7 +193,7 @@ export class LiveFeed {
   }
 
   /** Keeps a copy of the span's summary fields only, so the row (and its payloads) can go. */
-  private span(type: LiveEventType, s: SpanRecord): void {
+  private span(type: LiveEventType, s: LiveSpanSource): void {
     const span: LiveSpanSource = {
       traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, name: s.name, serviceName: s.serviceName, kind: s.kind,
       startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano, statusCode: s.statusCode, statusMessage: s.statusMessage,
@@ -203,7 +204,7 @@ export class LiveFeed {
   }
 
   /** A console line of a watched trace, its body cut. */
-  private line(l: LogRow): void {
+  private line(l: IngestLog): void {
     let end = Math.min(l.body.length, LIVE_LOG_BODY_CHARS);
     // Never cut between the two halves of a surrogate pair.
     if (end < l.body.length && end > 0 && /[\uD800-\uDBFF]/.test(l.body[end - 1])) end -= 1;

@@ -8,13 +8,14 @@
  * A stream of one trace also gets `log` events: its console lines as they are stored.
  * Writing and backpressure are live-connection.ts's.
  */
-import type { FastifyInstance } from 'fastify';
+import { liveStream } from '../api/routes/reads.js';
+import type { TypeBoxApp } from '../api/typebox-app.js';
 import { errors } from '../errors.js';
 import type { LiveFeed } from './live-feed.js';
 import { LiveConnection } from './live-connection.js';
 import { parseTraceId } from './params.js';
 
-export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed }): Promise<void> {
+export async function liveRoutes(app: TypeBoxApp, opts: { feed: LiveFeed }): Promise<void> {
   const { feed } = opts;
   const counts = feed.clientCounts;
   const open = new Set<LiveConnection>();
@@ -22,22 +23,9 @@ export async function liveRoutes(app: FastifyInstance, opts: { feed: LiveFeed })
   app.addHook('preClose', async () => {
     for (const connection of open) connection.end();
   });
-  app.get<{ Querystring: { traceId?: string; since?: number; access_token?: string } }>(
+  app.get(
     '/api/live',
-    {
-      schema: {
-        summary: 'Server-Sent Events: execution.started/completed/failed, span.started/completed/failed, and log (streams of one traceId only)',
-        querystring: {
-          type: 'object',
-          properties: {
-            traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
-            since: { type: 'integer', minimum: 0 },
-            access_token: { type: 'string', maxLength: 500 },
-          },
-          additionalProperties: false,
-        },
-      },
-    },
+    { schema: liveStream },
     (request, reply) => {
       if (counts.open >= feed.maxClients) {
         counts.refused += 1;

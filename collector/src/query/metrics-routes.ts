@@ -4,14 +4,13 @@
  * that lead to the traces behind a spike. An unknown metric is FT_METRIC_NOT_FOUND (404); a
  * known one without points in the range answers empty series.
  */
-import type { FastifyInstance } from 'fastify';
-import type { MetricInfo, MetricKind, MetricList, MetricSeriesResult } from '../api/wire-types.js';
+import type { MetricInfo, MetricKind, MetricList, MetricSeriesResult } from '../api/metric-types.js';
+import { listMetrics, metricSeries } from '../api/routes/statistics.js';
+import type { TypeBoxApp } from '../api/typebox-app.js';
 import { errors } from '../errors.js';
 import { TEMPORALITY, type MetricShapeRecord, type Storage } from '../storage/index.js';
 import { bucketSeconds } from './flows-routes.js';
-import { metricListQuery, metricListResponse, metricSeriesQuery, metricSeriesResponse } from './metric-schemas.js';
 import { parseTime } from './params.js';
-import { errorResponses } from './schemas.js';
 import { isoOfNs } from './to-wire.js';
 
 /** metric_data.type → its name (storage/metric-rows.ts METRIC_TYPE). */
@@ -49,20 +48,12 @@ function range(query: { from?: string; to?: string }, defaultFromNs: bigint, def
   return { fromNs, toNs };
 }
 
-interface SeriesQuery { service: string; name: string; from?: string; to?: string; bucket?: string; maxSeries: number }
-
-export async function metricsRoutes(app: FastifyInstance, opts: { storage: Storage }): Promise<void> {
+export async function metricsRoutes(app: TypeBoxApp, opts: { storage: Storage }): Promise<void> {
   const { metrics } = opts.storage;
 
-  app.get<{ Querystring: { from?: string; to?: string } }>(
+  app.get(
     '/api/metrics',
-    {
-      schema: {
-        summary: 'Every metric name per service: type, unit, description, points, series, first and last time, last value',
-        querystring: metricListQuery,
-        response: { 200: metricListResponse, ...errorResponses },
-      },
-    },
+    { schema: listMetrics },
     async (request): Promise<MetricList> => {
       const rows = await metrics.list(range(request.query, 0n, INT64_MAX));
       return {
@@ -76,15 +67,9 @@ export async function metricsRoutes(app: FastifyInstance, opts: { storage: Stora
     },
   );
 
-  app.get<{ Querystring: SeriesQuery }>(
+  app.get(
     '/api/metrics/series',
-    {
-      schema: {
-        summary: 'One metric over a time range: bucketed series per attribute set (the highest maxSeries) and exemplars with trace ids',
-        querystring: metricSeriesQuery,
-        response: { 200: metricSeriesResponse, ...errorResponses },
-      },
-    },
+    { schema: metricSeries },
     async (request): Promise<MetricSeriesResult> => {
       const q = request.query;
       const nowNs = BigInt(Date.now()) * 1_000_000n;

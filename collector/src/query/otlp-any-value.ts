@@ -1,20 +1,19 @@
 /**
- * Stored JSON → OTLP/JSON AnyValues and KeyValue lists, for the exports (otlp-export.ts,
- * otlp-logs-export.ts). Ingest wrote each AnyValue as JSON that keeps its type
- * (ingest/any-value-json.ts): integer tokens are intValue (decimal text, exact: json-int64.ts
+ * Stored JSON → OTLP/JSON AnyValues and KeyValue lists (otlp/shapes.ts in its Json spelling), for
+ * the exports (otlp-export.ts, otlp-logs-export.ts). Ingest rendered each AnyValue as JSON that
+ * keeps its type (ingest/any-value-json.ts): integer tokens are intValue (decimal text, exact: json-int64.ts
  * parseJsonTyped), other numbers doubleValue (2.0 included), strings stringValue unless the row's
- * value types (storage/value-types.ts) note them as bytes (→ bytesValue, base64) or as a NaN or
+ * value types (otlp/value-types.ts) note them as bytes (→ bytesValue, base64) or as a NaN or
  * ±Infinity double, arrays arrayValue, objects kvlistValue, null an empty AnyValue. Rows written
  * before schema/014 stored whole doubles as integers: those come back as intValue.
  */
-import { BYTES_TYPE, DOUBLE_TYPE, type TypeTree, type ValueTypes } from '../storage/index.js';
+import type { AnyValue, Json, KeyValue } from '../otlp/shapes.js';
+import { BYTES_TYPE, DOUBLE_TYPE, type TypeTree, type ValueTypes } from '../otlp/value-types.js';
 import { parseJsonTyped, type JsonValue } from './json-int64.js';
 
-export type OtlpJsonAnyValue =
-  | { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number | string }
-  | { bytesValue: string } | { arrayValue: { values: OtlpJsonAnyValue[] } } | { kvlistValue: { values: OtlpJsonKeyValue[] } }
-  | Record<string, never>;
-export interface OtlpJsonKeyValue { key: string; value: OtlpJsonAnyValue }
+/** An AnyValue and a KeyValue in OTLP/JSON's spelling (otlp/shapes.ts, the one declaration of OTLP's shapes). */
+export type OtlpJsonAnyValue = AnyValue<Json>;
+export type OtlpJsonKeyValue = KeyValue<Json>;
 
 /** The tree of a member of an array or kvlist (by index or key), if the tree notes any. */
 function member(tree: TypeTree | undefined, key: string): TypeTree | undefined {

@@ -6,36 +6,29 @@
  * with the counts. Spans are grouped by resource and scope (otlp-origin.ts). Running spans (no end
  * yet) are left out: OTLP has no such span. Query side: imports storage types only, never ingest.
  */
-import type { SpanRow, TypeTree } from '../storage/index.js';
-import { attributesOf, parseStored, storedKeyValues, valueTypesOf, type OtlpJsonKeyValue } from './otlp-any-value.js';
+import type { Json, ResourceSpans, Span, TraceRequest } from '../otlp/shapes.js';
+import type { TypeTree } from '../otlp/value-types.js';
+import type { SpanRecord } from '../storage/index.js';
+import { attributesOf, parseStored, storedKeyValues, valueTypesOf } from './otlp-any-value.js';
 import type { JsonValue } from './json-int64.js';
 import { groupByOrigin, type OtlpJsonResource, type OtlpJsonScope } from './otlp-origin.js';
 
 export { jsonToAnyValue, objectToKeyValues, type OtlpJsonAnyValue, type OtlpJsonKeyValue } from './otlp-any-value.js';
 
-/** The stored span fields the export needs (a SpanRow satisfies it). */
-export type ExportableSpan = Pick<SpanRow,
+/** The stored span fields the export needs (a SpanRecord satisfies it). */
+export type ExportableSpan = Pick<SpanRecord,
   'traceId' | 'spanId' | 'parentSpanId' | 'traceState' | 'name' | 'kind' | 'startTimeUnixNano' | 'endTimeUnixNano'
   | 'statusCode' | 'statusMessage' | 'attributes' | 'resourceAttributes' | 'scopeName' | 'scopeVersion' | 'events'
   | 'links' | 'flags' | 'droppedAttributesCount' | 'droppedEventsCount' | 'droppedLinksCount'
   | 'resourceSchemaUrl' | 'resourceDroppedAttributesCount' | 'scopeAttributes' | 'scopeDroppedAttributesCount'
   | 'scopeSchemaUrl' | 'valueTypes'>;
 
-export interface OtlpJsonSpan {
-  traceId: string; spanId: string; parentSpanId: string; traceState: string; name: string; kind: number;
-  startTimeUnixNano: string; endTimeUnixNano: string; attributes: OtlpJsonKeyValue[]; droppedAttributesCount: number;
-  events: { timeUnixNano: string; name: string; attributes: OtlpJsonKeyValue[]; droppedAttributesCount: number }[];
-  droppedEventsCount: number;
-  links: { traceId: string; spanId: string; traceState: string; attributes: OtlpJsonKeyValue[]; droppedAttributesCount: number; flags: number }[];
-  droppedLinksCount: number; status: { code: number; message: string }; flags: number;
-}
+/** A span in OTLP/JSON (otlp/shapes.ts, the one declaration of OTLP's shapes). */
+export type OtlpJsonSpan = Span<Json>;
 
-export interface OtlpJsonTraceRequest {
-  resourceSpans: {
-    resource: OtlpJsonResource;
-    schemaUrl: string;
-    scopeSpans: { scope: OtlpJsonScope; schemaUrl: string; spans: OtlpJsonSpan[] }[];
-  }[];
+/** ExportTraceServiceRequest in OTLP/JSON, every resource with its schema URL and scopes. */
+export interface OtlpJsonTraceRequest extends TraceRequest<Json> {
+  resourceSpans: Array<ResourceSpans<Json>>;
 }
 
 type Attributes = { [key: string]: JsonValue };

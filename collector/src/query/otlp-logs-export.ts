@@ -1,28 +1,21 @@
 /**
  * A trace's stored log records → OTLP/JSON ExportLogsServiceRequest, which POST /v1/logs accepts
- * back and stores as the same records (the writer skips records it has: storage/writer.ts). Every
+ * back and stores as the same records (the writer skips records it has: storage/writer/commit.ts). Every
  * field ingest keeps comes back: times, severity number and text as sent, the body with its type
  * (log_data.body_type; other AnyValues through otlp-any-value.ts), attributes and their dropped
  * count, flags, ids, event name, and resource and scope (grouped as in otlp-origin.ts). Start marks
  * are not records here: ingest made them running spans.
  */
+import type { Json, LogRecord as OtlpLogRecord, LogsRequest, ResourceLogs } from '../otlp/shapes.js';
 import { BODY_TYPE, type LogRecord } from '../storage/index.js';
 import type { JsonValue } from './json-int64.js';
-import { attributesOf, parseStored, storedToAnyValue, valueTypesOf, type OtlpJsonAnyValue, type OtlpJsonKeyValue } from './otlp-any-value.js';
-import { groupByOrigin, type OtlpJsonResource, type OtlpJsonScope } from './otlp-origin.js';
+import { attributesOf, parseStored, storedToAnyValue, valueTypesOf, type OtlpJsonAnyValue } from './otlp-any-value.js';
+import { groupByOrigin } from './otlp-origin.js';
 
-export interface OtlpJsonLogRecord {
-  timeUnixNano: string; observedTimeUnixNano: string; severityNumber: number; severityText: string;
-  body?: OtlpJsonAnyValue; attributes: OtlpJsonKeyValue[]; droppedAttributesCount: number; flags: number;
-  traceId: string; spanId: string; eventName: string;
-}
-
-export interface OtlpJsonLogsRequest {
-  resourceLogs: {
-    resource: OtlpJsonResource;
-    schemaUrl: string;
-    scopeLogs: { scope: OtlpJsonScope; schemaUrl: string; logRecords: OtlpJsonLogRecord[] }[];
-  }[];
+/** A log record and an ExportLogsServiceRequest in OTLP/JSON (otlp/shapes.ts). */
+export type OtlpJsonLogRecord = OtlpLogRecord<Json>;
+export interface OtlpJsonLogsRequest extends LogsRequest<Json> {
+  resourceLogs: Array<ResourceLogs<Json>>;
 }
 
 /** A stored body as the AnyValue it was sent as; undefined when the record had none. */

@@ -2,14 +2,16 @@
  * Grouping exported spans or log records under their resource and scope, as OTLP requests nest
  * them (ResourceSpans → ScopeSpans, ResourceLogs → ScopeLogs). Rows of one resource share its
  * attributes, dropped count and schema URL; rows of one scope its name, version, attributes,
- * dropped count and schema URL (storage/rows.ts OtlpOriginFields). Groups keep the order in which
+ * dropped count and schema URL (storage's OtlpOriginFields). Groups keep the order in which
  * their first row comes.
  */
+import type { InstrumentationScope, Json, Resource } from '../otlp/shapes.js';
 import type { OtlpOriginFields } from '../storage/index.js';
-import { attributesOf, valueTypesOf, type OtlpJsonKeyValue } from './otlp-any-value.js';
+import { attributesOf, valueTypesOf } from './otlp-any-value.js';
 
-export interface OtlpJsonResource { attributes: OtlpJsonKeyValue[]; droppedAttributesCount: number }
-export interface OtlpJsonScope { name: string; version: string; attributes: OtlpJsonKeyValue[]; droppedAttributesCount: number }
+/** A resource and a scope in OTLP/JSON (otlp/shapes.ts). */
+export type OtlpJsonResource = Resource<Json>;
+export type OtlpJsonScope = InstrumentationScope<Json>;
 
 /** What a row says of its origin, beside the fields of OtlpOriginFields. */
 export interface OriginRow extends OtlpOriginFields {

@@ -7,7 +7,7 @@
  * the trace has parent -1; a running span ends at the trace's last known time, so a run still
  * in flight is measured up to now-as-far-as-stored.
  */
-import { OUTLINE_CODES, OUTLINE_FIELDS } from '../storage/trace-outline-sql.js';
+import { OUTLINE_CODES, OUTLINE_FIELDS } from '../storage/index.js';
 import type { NodeStatus } from '../api/wire-types.js';
 
 export interface SpanTree {

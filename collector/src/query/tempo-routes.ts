@@ -91,7 +91,7 @@ export async function tempoRoutes(app: FastifyInstance, opts: { storage: Storage
 
   /** The OTLP export of a trace's finished spans, or a 404 already sent. */
   const traceOr404 = async (traceId: string, reply: FastifyReply): Promise<OtlpJsonTraceRequest | undefined> => {
-    const trace = await storage.reader.getTrace(paddedTraceId(traceId));
+    const trace = await storage.traces.get(paddedTraceId(traceId));
     const otlp = trace && traceToOtlpJson(trace.spans);
     if (!otlp || otlp.resourceSpans.length === 0) {
       await reply.code(404).type('text/plain; charset=utf-8').send('trace not found');

@@ -2,14 +2,13 @@
  * Storage records → the API's wire types, in one place: nanoseconds become ISO 8601 plus
  * decimal nanosecond strings, JSON text becomes objects, statuses become names.
  */
+import { NODE_STATUSES as NODE_STATUS_NAMES } from '@flowtrace/instrumentation/conventions';
 import type { ExecutionDetail, ExecutionSummary, LiveSpan, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
-import {
-  flowOfExecution, mergedAttributes, severityOf, withMovedAttributes, type ExecutionRecord, type LogRecord, type SpanRecord,
-} from '../storage/index.js';
+import { flowOfExecution, severityOf, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
 
 const KIND_NAMES: SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS_CODES = ['unset', 'ok', 'error'] as const;
-const NODE_STATUSES = new Set(['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned']);
+const NODE_STATUSES: ReadonlySet<string> = new Set(NODE_STATUS_NAMES);
 
 /** ISO 8601 (millisecond precision) of a nanosecond timestamp. */
 export function isoOfNs(ns: bigint): string {
@@ -102,7 +101,7 @@ export function spanToWire(s: SpanRecord): Span {
     serviceName: s.serviceName,
     ...spanTimesAndStatus(s),
     statusMessage: s.statusMessage,
-    attributes: parseJson(withMovedAttributes(mergedAttributes(s.attributes, s.largeAttributes), s.movedAttributes, s), {}),
+    attributes: parseJson(s.attributes, {}),
     resourceAttributes: parseJson(s.resourceAttributes, {}),
     scopeName: s.scopeName,
     scopeVersion: s.scopeVersion,

@@ -28,12 +28,12 @@ function countOrphans(spanIds: string[], parentSpanIds: Array<string | null>, ro
 /** The trace answer of an execution, as JSON text. */
 export async function traceBody(storage: Storage, execution: ExecutionRecord): Promise<string> {
   if (execution.spanCount <= SMALL_TRACE_SPANS) {
-    const { spans, logs } = await storage.reader.traceOf(execution);
+    const { spans, logs } = await storage.traces.of(execution);
     const orphans = countOrphans(spans.map((s) => s.spanId), spans.map((s) => s.parentSpanId), execution.rootSpanId);
     const detail = executionDetailToWire(execution, spans.length, orphans);
     return JSON.stringify({ execution: detail, spans: spans.map(spanToWire), logs: logs.map(logToWire) });
   }
-  const trace = await storage.reader.traceJsonOf(execution);
+  const trace = await storage.traces.jsonOf(execution);
   const detail = executionDetailToWire(execution, trace.spanCount, countOrphans(trace.spanIds, trace.parentSpanIds, execution.rootSpanId));
   // Joined, not parsed and serialised again: what keeps a 100,000-span trace fast.
   return `{"execution":${JSON.stringify(detail)},"spans":[${trace.spansJson}],"logs":${JSON.stringify(trace.logs.map(logToWire))}}`;

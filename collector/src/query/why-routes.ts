@@ -3,9 +3,10 @@
  * executions compared, and where a flow's time goes over a range. The first three compute
  * from storage's trace outline (the read that opens 100,000 spans) with the pure modules
  * beside this one; a compared pair's payloads come from the span read; the flow's figures
- * are SQL in storage (flow-time-sql.ts).
+ * are SQL in storage (statistics/flow-time-sql.ts).
  */
-import type { FastifyInstance } from 'fastify';
+import * as routes from '../api/routes/statistics.js';
+import type { TypeBoxApp } from '../api/typebox-app.js';
 import type { CompareSide, CriticalPath, ExecutionComparison, FlowTime, TraceStats } from '../api/why-wire-types.js';
 import type { Span } from '../api/wire-types.js';
 import { errors } from '../errors.js';
@@ -14,11 +15,9 @@ import { matchSpans } from './compare.js';
 import { criticalPath } from './critical-path.js';
 import { differingPaths, spanFacts } from './json-diff.js';
 import { parseTime, parseTraceId } from './params.js';
-import { errorResponses } from './schemas.js';
 import { depths, spanTreeFromOutline, type SpanTree } from './span-tree.js';
 import { executionToWire, isoOfNs } from './to-wire.js';
 import { traceStats } from './trace-stats.js';
-import { comparisonSchema, criticalPathSchema, flowTimeSchema, SPAN_ID, TRACE_ID, traceStatsSchema } from './why-schemas.js';
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 const DAY_NS = 86_400_000_000_000n;
@@ -28,27 +27,20 @@ interface LoadedTrace {
   tree: SpanTree;
 }
 
-export async function whyRoutes(app: FastifyInstance, opts: { storage: Storage }): Promise<void> {
+export async function whyRoutes(app: TypeBoxApp, opts: { storage: Storage }): Promise<void> {
   const { storage } = opts;
 
   /** The execution and its span tree, or 404. */
   const load = async (rawId: string): Promise<LoadedTrace> => {
     const traceId = parseTraceId(rawId);
-    const outline = await storage.reader.getTraceOutline(traceId);
+    const outline = await storage.traces.outline(traceId);
     if (!outline) throw errors.FT_TRACE_NOT_FOUND(traceId);
     return { execution: outline.execution, tree: spanTreeFromOutline(outline.spansJson, outline.execution.rootSpanId) };
   };
-  const traceParams = { type: 'object', properties: { traceId: TRACE_ID }, required: ['traceId'] } as const;
 
-  app.get<{ Params: { traceId: string } }>(
+  app.get(
     '/api/executions/:traceId/critical-path',
-    {
-      schema: {
-        summary: "The execution's critical path (Jaeger's and Tempo's definition): the spans that determined its duration, root first, and the path as time stretches",
-        params: traceParams,
-        response: { 200: criticalPathSchema, ...errorResponses },
-      },
-    },
+    { schema: routes.criticalPath },
     async (request): Promise<CriticalPath> => {
       const { execution, tree } = await load(request.params.traceId);
       const path = criticalPath(tree);
@@ -62,35 +54,18 @@ export async function whyRoutes(app: FastifyInstance, opts: { storage: Storage }
     },
   );
 
-  app.get<{ Params: { traceId: string } }>(
+  app.get(
     '/api/executions/:traceId/stats',
-    {
-      schema: {
-        summary: "Where the execution's time went: count, total and self time, share of the run and critical-path time per service, node and span name; a flame graph of self time",
-        params: traceParams,
-        response: { 200: traceStatsSchema, ...errorResponses },
-      },
-    },
+    { schema: routes.traceStats },
     async (request): Promise<TraceStats> => {
       const { execution, tree } = await load(request.params.traceId);
       return traceStats(execution.traceId, tree, criticalPath(tree));
     },
   );
 
-  app.get<{ Params: { a: string; b: string }; Querystring: { aSpan?: string; bSpan?: string; limit?: number } }>(
+  app.get(
     '/api/executions/:a/compare/:b',
-    {
-      schema: {
-        summary: 'Two executions compared: spans matched by node id and order, then by service + name and order; per row status and duration with the difference; side-by-side input, output and error of one pair (?aSpan=&bSpan=, default the roots) with the JSON paths that differ',
-        params: { type: 'object', properties: { a: TRACE_ID, b: TRACE_ID }, required: ['a', 'b'] },
-        querystring: {
-          type: 'object',
-          properties: { aSpan: SPAN_ID, bSpan: SPAN_ID, limit: { type: 'integer', minimum: 1, maximum: 200_000, default: 5000 } },
-          additionalProperties: false,
-        },
-        response: { 200: comparisonSchema, ...errorResponses },
-      },
-    },
+    { schema: routes.compareExecutions },
     async (request): Promise<ExecutionComparison> => {
       const [a, b] = await Promise.all([load(request.params.a), load(request.params.b)]);
       const { rows, truncated } = matchSpans(a.tree, b.tree, request.query.limit ?? 5000);
@@ -139,22 +114,15 @@ export async function whyRoutes(app: FastifyInstance, opts: { storage: Storage }
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string } }>(
+  app.get(
     '/api/flows/:name/time',
-    {
-      schema: {
-        summary: "Where a flow's time goes over a time range, per node: count, total and self time, time on the runs' critical paths and its share of their duration",
-        params: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 500 } } },
-        querystring: { type: 'object', properties: { from: { type: 'string', maxLength: 64 }, to: { type: 'string', maxLength: 64 } }, additionalProperties: false },
-        response: { 200: flowTimeSchema, ...errorResponses },
-      },
-    },
+    { schema: routes.flowTime },
     async (request): Promise<FlowTime> => {
       const toNs = parseTime(request.query.to, 'to') ?? BigInt(Date.now() + 60_000) * 1_000_000n;
       const fromNs = parseTime(request.query.from, 'from') ?? BigInt(Date.now()) * 1_000_000n - DAY_NS;
       if (fromNs > toNs) throw errors.FT_BAD_FILTER('from is after to');
       const flowName = request.params.name;
-      const time = await storage.why.flowTime(flowName, fromNs, toNs);
+      const time = await storage.statistics.flowTime(flowName, fromNs, toNs);
       if (time.runs === 0) throw errors.FT_FLOW_NOT_FOUND(`${flowName} (no finished runs in this time range)`);
       return {
         flowName,
@@ -180,7 +148,7 @@ export async function whyRoutes(app: FastifyInstance, opts: { storage: Storage }
 /** A span of an execution as the span route answers it; null when the trace has no such span (or none is asked). */
 async function readSpan(storage: Storage, execution: ExecutionRecord, spanId: string | undefined): Promise<Span | null> {
   if (!spanId) return null;
-  const found = await storage.reader.getSpanJson(execution, spanId);
+  const found = await storage.traces.span(execution, spanId);
   if (!found) throw errors.FT_SPAN_NOT_FOUND(`${spanId} in ${execution.traceId}`);
   return JSON.parse(found.spanJson) as Span;
 }

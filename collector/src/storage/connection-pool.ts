@@ -10,6 +10,12 @@
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
+/** A result row as plain JS values, by column name. */
+export type Row = Record<string, unknown>;
+
+/** Bound parameters of a read: values only, never SQL text. */
+export type Params = Record<string, string | number | bigint | boolean>;
+
 export class ConnectionPool {
   private readonly free: DuckDBConnection[] = [];
   private readonly all: DuckDBConnection[] = [];
@@ -55,6 +61,11 @@ export class ConnectionPool {
       signal?.removeEventListener('abort', stop);
       this.release(connection);
     }
+  }
+
+  /** The rows of one parameterised statement, on a connection of its own (stopped by `signal`, see use). */
+  rows(sql: string, params: Params = {}, signal?: AbortSignal): Promise<Row[]> {
+    return this.use(async (c) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Row[], signal);
   }
 
   /** A free connection, else the next one released; rejects (leaving the queue) when `signal` aborts first. */
@@ -122,5 +133,4 @@ export class ConnectionPool {
   get busy(): number {
     return this.all.length - this.free.length;
   }
-
 }

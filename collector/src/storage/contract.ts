@@ -27,12 +27,38 @@
  *   the age limit that belong to no stored execution.
  * - **Changes**: every committed batch is announced once to `onCommit` (live events). On an engine
  *   shared by many collectors, a collector announces what any of them stored.
+ *
+ * Decided where the first conformance run found the promise unwritten (issue 16):
+ * - **A bad record** (a value its column cannot hold, a time past 64 bits) rejects its whole batch
+ *   with FT_WRITE_FAILED; batches committed beside it are stored. An engine without transactions
+ *   across tables (ClickHouse) may have stored part of the rejected batch; since writes are
+ *   idempotent, the client's retry of the rest stores nothing twice.
+ * - **Console names** are part of the contract: the views `spans`, `executions`, `logs` and
+ *   `metrics` with `trace_id`, `span_id`, `status` and the time columns `start_ns`/`end_ns`
+ *   (`time_ns` for logs), whatever the engine's own tables are.
+ * - **The outline's tuple** (field order and status codes) is the API's (`api/`), not an engine's.
+ * - **Running executions** have `endNs` null; duration filters and the duration order read their
+ *   duration as 0 until the root finishes.
+ * - **Error counts**: an execution's `errorCount` and a statistic's `errorCount` count spans or
+ *   executions whose status is error or timed_out (OTel status code 2 is error).
+ * - **Quantiles** are interpolated (DuckDB `quantile_cont`, ClickHouse `quantileExact`-family may
+ *   differ in the last place): the median is exact, p95/p99 lie between neighbouring values.
+ * - **Catalog** counts finished spans; running marks add to `lastSeenNs` only.
+ * - **A trace's lines** are those stamped from a minute before its first span to an hour after its
+ *   end (a running execution: no upper bound); lines outside stay stored and searchable by SQL.
+ * - **Retention** never deletes a running execution younger than `abandonAfterMs`; metric points
+ *   go by their own time.
+ * - **Notices** are sent after the commit is durable and may arrive before or after `write`
+ *   resolves; a commit that stored nothing new sends no notice or an empty one.
+ * - **Orders not stated** (ties in the list beyond the trace id, the order of flows, nodes and
+ *   series rows) are the caller's to sort.
  */
 import type { FlowtraceError } from '../errors.js';
-import type { ExecutionCursor, ExecutionFilter } from './execution-list-sql.js';
-import type { ExecutionRecord, LogRecord, SpanRecord } from './records.js';
-import type { IngestBatch, LogRow, SpanRow } from './rows.js';
-import type { SpanMatch } from './span-match-sql.js';
+import type { ExecutionCursor, ExecutionFilter } from './executions/execution-list-sql.js';
+import type { ExecutionRecord } from './records.js';
+import type { LogRecord, SpanRecord } from './span-model/decode.js';
+import type { IngestBatch, IngestLog, IngestSpan } from './span-model/span.js';
+import type { SpanMatch } from './traces/span-match-sql.js';
 
 export type { ExecutionCursor, ExecutionFilter, ExecutionRecord, IngestBatch, LogRecord, SpanMatch, SpanRecord };
 
@@ -58,11 +84,11 @@ export interface ChangedExecution extends ExecutionRecord {
 
 /** What one commit stored: the change feed's unit, for live events and metrics. */
 export interface CommitNotice {
-  spans: SpanRow[];
-  starts: SpanRow[];
+  spans: IngestSpan[];
+  starts: IngestSpan[];
   logCount: number;
   /** The log records stored (new ones only: a retried batch's lines are not repeated). */
-  logs: LogRow[];
+  logs: IngestLog[];
   /** Metric data points stored (0 when none). */
   metricPointCount?: number;
   /** Executions touched by the commit, as stored after it. */
@@ -86,6 +112,8 @@ export interface BatchWriter {
   /** The error to answer now (429/503 with Retry-After) instead of queueing `rows` more rows, or undefined. */
   refusalFor(rows: number): FlowtraceError | undefined;
   readonly stats: WriterStats;
+  /** Refuses new writes (FT_SHUTTING_DOWN), stores what is queued, and resolves when done (a server's stop). */
+  close(): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,7 +173,16 @@ export interface TraceRecord {
 }
 
 /** Console lines outside any span (the "why" views' lone lines). */
-export type LoneLogQuery = import('./why-reads.js').LoneLogQuery;
+export interface LoneLogQuery {
+  fromNs: bigint;
+  toNs: bigint;
+  /** Lines at this OTel severity number or above. */
+  minSeverity?: number;
+  /** Case-insensitive substring of the body. */
+  text?: string;
+  /** Lines wanted; one more is returned when more follow. */
+  limit: number;
+}
 
 /** The reads of one trace: whole, as an outline, one span, matching spans, its lines. */
 export interface TraceReads {
@@ -234,6 +271,8 @@ export interface SqlConsole {
   readonly dialect: StorageEngine;
   /** Rejects with FT_SQL_* FlowtraceErrors (refused, syntax, timeout, too big). */
   run(sql: string): Promise<SqlResult>;
+  /** Stops running statements (answered FT_SHUTTING_DOWN) and refuses new ones: a server's stop begins here. */
+  close(): Promise<void>;
 }
 
 export interface RetentionRun {
@@ -271,7 +310,23 @@ export type GrafanaStore = PublicOf<import('./grafana-reads.js').GrafanaReads>;
 export type MetricStore = PublicOf<import('./metric-reads.js').MetricReads>;
 export type ControlLogStore = PublicOf<import('./control-log.js').ControlLog>;
 export type ExportStore = PublicOf<import('./export.js').ParquetExporter>;
-export type FlowTimeRecord = import('./why-reads.js').FlowTimeRecord;
+
+/** One node of a flow over a range: its runs' total time, self time and share of the critical path. */
+export interface NodeTimeRow {
+  nodeId: string;
+  nodeName: string | null;
+  count: number;
+  totalMs: number;
+  selfMs: number;
+  criticalMs: number;
+}
+
+/** Where a flow's time goes over a range (the "why" views), per node of its finished runs. */
+export interface FlowTimeRecord {
+  runs: number;
+  runMs: number;
+  nodes: NodeTimeRow[];
+}
 
 /** Everything storage offers; `openStorage` (storage/index.ts) picks the engine. */
 export interface Storage {

@@ -1,11 +1,16 @@
 /**
  * The control log: one row per control request (cancel or replay), written when the request is
- * answered, on the writer's connection between group commits (SpanWriter.exclusive). Values are
+ * answered, on the writer's connection between group commits (GroupCommitWriter.exclusive). Values are
  * bound as parameters, never spliced into the SQL. Read back through the SQL console
  * (`SELECT … FROM control_log`) and by the hub, to tell a second cancel of a run from a first.
  */
-import type { SpanWriter } from './writer.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ConnectionPool } from './connection-pool.js';
+
+/** The writer's job runner (GroupCommitWriter.exclusive), all the log needs of it. */
+interface ExclusiveJobs {
+  exclusive<T>(job: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+}
 
 /** One answered control request. */
 export interface ControlLogEntry {
@@ -33,7 +38,7 @@ const INSERT = `INSERT INTO control_log (request_id, requested_at, answered_at, 
 const ms = (t: number): bigint => BigInt(Math.round(t)) * 1_000_000n;
 
 export class ControlLog {
-  constructor(private readonly writer: SpanWriter, private readonly readers: ConnectionPool) {}
+  constructor(private readonly writer: ExclusiveJobs, private readonly readers: ConnectionPool) {}
 
   /** Stores one answered request; resolves once it is committed. */
   record(entry: ControlLogEntry): Promise<void> {

@@ -2,7 +2,7 @@
  * Deletes whole traces on the writer's connection, in one transaction per call: every row of
  * every table whose trace_id is one of them (spans with their large and moved attributes,
  * running spans, console lines, indexed attribute values, the execution row). Callers run it
- * through SpanWriter.exclusive so it never interleaves with a group commit.
+ * through GroupCommitWriter.exclusive so it never interleaves with a group commit.
  *
  * Invariant: the key is the trace id alone, never a time window. A trace's console lines can be
  * timed hours away from its spans (or carry only an observed time), and a span can start long

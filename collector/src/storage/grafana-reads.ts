@@ -2,17 +2,17 @@
  * The reads behind Grafana's Jaeger and Tempo data sources: operations, span search (one span
  * satisfying a condition tree, see span-search-sql.ts), service dependencies, and the attribute
  * keys and values that feed Tempo's query builder. Finished spans only (span_data): running
- * spans have no duration, which both protocols require. One trace is read with Reader.getTrace;
+ * spans have no duration, which both protocols require. One trace is read with traces.get (traces/traces.ts);
  * the many traces of a search at once with spansOfTraces.
  *
  * Key and value suggestions look at a recent sample (the last SAMPLE_SPANS rows by rowid), as
- * Reader.attributeKeys does: a suggestion list must answer fast on any history.
+ * catalog.attributeKeys does (catalog/catalog.ts): a suggestion list must answer fast on any history.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ConnectionPool } from './connection-pool.js';
-import { jsonPathForKey } from './execution-list-sql.js';
-import { SMALL_SPAN_ATTRIBUTES } from './moved-attributes.js';
-import { spanRecordFromRow, type SpanRecord } from './records.js';
+import { jsonPathForKey } from './executions/execution-sql.js';
+import { SMALL_SPAN_ATTRIBUTES } from './span-model/attribute-sql.js';
+import { decodeSpan, type SpanRecord } from './span-model/decode.js';
 import { GRAFANA_SQL } from './grafana-reads-sql.js';
 import { buildSpanSearchQuery, type SpanSearch } from './span-search-sql.js';
 
@@ -119,7 +119,7 @@ export class GrafanaReads {
     const ids = traceIds.filter((id) => /^[0-9a-f]{32}$/.test(id));
     if (ids.length === 0) return out;
     for (const row of await this.rows(GRAFANA_SQL.spansOfTraces, { ids: ids.join(',') })) {
-      const span = spanRecordFromRow(row);
+      const span = decodeSpan(row);
       const list = out.get(span.traceId);
       if (list === undefined) out.set(span.traceId, [span]);
       else list.push(span);

@@ -1,7 +1,7 @@
 /**
- * What the writer works out from a group's rows alone, without the database: identities of
- * spans and log lines, the group's spans each once, the attribute value index rows, and which
- * time range of span_data may hold a copy of the group's spans.
+ * What the writer works out from a group's spans alone, without the database: identities of
+ * spans and log lines, the group's spans each once, and which time range of span_data may hold
+ * a copy of the group's spans. (The rows the spans become are span-model/encode.ts's.)
  *
  * A span's identity is (trace id, span id), whatever its times: a retry may carry another start
  * than the copy stored. A stored copy lies inside its trace's stored start range (execution_data
@@ -9,11 +9,11 @@
  * range — not the new copy's start — bounds the lookup.
  */
 import type { ExecutionRecord } from './records.js';
-import type { RecentSpanKeys } from './recent-span-keys.js';
-import type { SpanRow } from './rows.js';
+import type { RecentSpanKeys } from './writer/recent-span-keys.js';
+import type { IngestSpan } from './span-model/span.js';
 
 /** The identity of a span: trace id and span id. */
-export function spanKey(row: SpanRow): string {
+export function spanKey(row: IngestSpan): string {
   return row.traceId + row.spanId;
 }
 
@@ -23,31 +23,14 @@ export function logKey(traceId: string, spanId: string, time: bigint, severity: 
 }
 
 /** Keeps the first of each (trace id, span id) in the group. */
-export function uniqueSpans(rows: SpanRow[]): SpanRow[] {
+export function uniqueSpans(rows: IngestSpan[]): IngestSpan[] {
   const seen = new Set<string>();
-  const out: SpanRow[] = [];
+  const out: IngestSpan[] = [];
   for (const row of rows) {
     const key = spanKey(row);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(row);
-  }
-  return out;
-}
-
-/** The attribute value index rows of a group's spans, each (trace, key, value) once. */
-export function attributeValues(spans: SpanRow[]): Array<[string, string, string]> {
-  const out: Array<[string, string, string]> = [];
-  const seen = new Set<string>();
-  for (const s of spans) {
-    const kv = s.indexedValues;
-    if (kv === null) continue;
-    for (let i = 0; i < kv.length; i += 2) {
-      const key = s.traceId + '\u0000' + kv[i] + '\u0000' + kv[i + 1];
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push([s.traceId, kv[i], kv[i + 1]]);
-    }
   }
   return out;
 }
@@ -70,7 +53,7 @@ export function minMax(values: bigint[]): [bigint, bigint] {
  * whose spans remain in doubt (usually one recent trace: a few row groups).
  */
 export function storedRangeToSearch(
-  spans: SpanRow[], existing: ReadonlyMap<string, ExecutionRecord>, recent: RecentSpanKeys,
+  spans: IngestSpan[], existing: ReadonlyMap<string, ExecutionRecord>, recent: RecentSpanKeys,
 ): [bigint, bigint] | null {
   let range: [bigint, bigint] | null = null;
   for (const s of spans) {

@@ -1,43 +1,50 @@
 /**
- * storage: the only part of flowtrace that touches DuckDB. It offers a writer (group
- * commit, idempotent), a reader (not-found is undefined), the SQL console, Parquet exports,
- * deletion and retention — never a raw connection.
+ * storage: the only part of flowtrace that touches a database, and this is its front module —
+ * nothing outside collector/src/storage imports any other file of it (a dependency-cruiser
+ * rule). `openStorage` returns the contract's `Storage` (contract.ts): a writer (group commit,
+ * idempotent), the read models (executions, traces, statistics, catalog; not-found is
+ * undefined), the SQL console, Parquet exports, deletion and retention — never a raw connection.
+ *
+ * Where each concept lives (DuckDB, the default engine):
+ *   contract.ts                  the interface every engine keeps
+ *   duckdb-storage.ts            opens DuckDB and builds the Storage on it
+ *   writer/                      group-commit-queue.ts (the queue) and commit.ts (one commit, as named steps)
+ *   span-model/                  the one span model: logical span (span.ts), rows (rows.ts), encode.ts,
+ *                                decode.ts, the attribute SQL generated from the same rules (attribute-sql.ts)
+ *   executions/                  the execution list and search, and the SQL of an execution row
+ *   traces/                      a whole trace, its outline, one span, matching spans, its lines
+ *   statistics/                  flow and node statistics, a flow's time per node
+ *   catalog/                     services and attribute keys
+ *   lone-logs.ts                 lines outside any span
+ *   retention.ts, deleter.ts     what is deleted, by age, size or request
+ *   clickhouse/                  the ClickHouse engine (many collectors): clickhouse/storage.ts opens it
  */
-import { ControlLog } from './control-log.js';
-import { openDatabase } from './database.js';
-import { deleteTraces } from './deleter.js';
-import { ParquetExporter, prepareExportDirectory, removeExportDirectory } from './export.js';
-import { Reader } from './reader.js';
-import { Retention, usedBytes } from './retention.js';
-import { SqlConsole } from './sql-console.js';
-import { SpanWriter, type CommitNotice } from './writer.js';
-import { GrafanaReads } from './grafana-reads.js';
-import { MetricReads } from './metric-reads.js';
-import { WhyReads } from './why-reads.js';
+import { openDuckDbStorage, type DuckDbOptions } from './duckdb-storage.js';
+import type { Storage, StorageEngine } from './contract.js';
+import { openClickHouseFromOptions, type ClickHouseSelection } from './clickhouse/open.js';
 
-export type { ExecutionFilter, ExecutionCursor, ExecutionSort } from './execution-list-sql.js';
-export { buildExecutionListQuery, durationNsOf, flowOfExecution } from './execution-list-sql.js';
-export type { ExecutionRecord, LogRecord, SpanRecord } from './records.js';
-export { severityOf } from './records.js';
-export type { NodeStatsRow, StatsRow, TimeRange, TraceJson, TraceRecord } from './reader.js';
-export type { IngestBatch, LogRow, SpanRow, HotSpanFields } from './rows.js';
+export type {
+  AttributeKeyRecord, BatchWriter, CatalogReads, ChangedExecution, CommitNotice, ControlLogStore, ExecutionPage, ExecutionReads,
+  ExportStore, FlowTimeRecord, GrafanaStore, LoneLogQuery, MetricStore, NodeStatsRow, NodeTimeRow, RetentionControl, RetentionRun,
+  RetentionStats, ServiceRecord, SpanJson, SqlConsole, SqlResult, StatisticsReads, StatsRow, Storage, StorageEngine, TimeRange,
+  TraceJson, TraceOutlineJson, TraceReads, TraceRecord, WriterStats,
+} from './contract.js';
+export type { ExecutionFilter, ExecutionCursor, ExecutionSort } from './executions/execution-list-sql.js';
+export { durationNsOf, flowOfExecution } from './executions/execution-sql.js';
+export type { SpanMatch } from './traces/span-match-sql.js';
+export { OUTLINE_CODES, OUTLINE_FIELDS } from './traces/trace-outline-sql.js';
+export type { ExecutionRecord } from './records.js';
+export { severityOf, type LogRecord, type SpanRecord } from './span-model/decode.js';
+export type { AttributeList, BodyType, FlowFields, IngestBatch, IngestLog, IngestSpan } from './span-model/span.js';
 export { METRIC_TYPE, type MetricRow, type MetricType } from './metric-rows.js';
-export { LARGE_ATTRIBUTE_CHARS, mergedAttributes } from './rows.js';
-export { BODY_TYPE, type OtlpOriginFields } from './rows.js';
-export { BYTES_TYPE, DOUBLE_TYPE, type TypeTree, type ValueTypes } from './value-types.js';
+export { BODY_TYPE, type OtlpOriginFields } from './span-model/span.js';
 export { severityTextOf } from './severity.js';
-export { withMovedAttributes } from './moved-attributes.js';
-export type { CommitNotice, WriterStats } from './writer.js';
 export type { SqlConsoleResult } from './sql-console.js';
-export type { ControlLog, ControlLogEntry } from './control-log.js';
-export { EXPORT_KINDS, type ExportKind, type ExportRange, type ParquetExport, type ParquetExporter } from './export.js';
-export type { RetentionRun, RetentionStats } from './retention.js';
+export type { ControlLogEntry } from './control-log.js';
+export type { ClickHouseSelection } from './clickhouse/open.js';
+export { EXPORT_KINDS, type ExportKind, type ExportRange, type ParquetExport } from './export.js';
 export { currentSchemaVersion, SchemaVersionError } from './schema.js';
 export { compactDatabase, CompactError, type CompactResult } from './compact.js';
-export type { Reader, SpanWriter, SqlConsole, Retention, GrafanaReads };
-export type { MetricReads };
-export type { WhyReads };
-export type { FlowTimeRecord, LoneLogQuery, NodeTimeRow } from './why-reads.js';
 export type {
   ExemplarRecord, MetricListRecord, MetricMeasure, MetricSeriesRecord, MetricShapeRecord, SeriesRecord, SeriesRequest,
 } from './metric-reads.js';
@@ -46,119 +53,14 @@ export type {
   AttributeScope, CompareOp, Dependency, SearchHit, SearchSpan, SpanCondition, SpanField, SpanIntrinsic, SpanSearch, SpanValue, TypedValue,
 } from './grafana-reads.js';
 
-export interface StorageOptions {
-  /** Database file, or ':memory:'. */
-  path: string;
-  memoryLimit?: string;
-  /**
-   * DuckDB checkpoint_threshold, the WAL size at which a commit checkpoints. Default 256MB, or a
-   * quarter of the retention size cap (at least 4MB) when there is one. DuckDB's own default
-   * (16MB) made commits checkpoint every few thousand payload spans, each time rewriting the
-   * table's last, unfinished row group: ingest through the writer ran 55–75 % faster with 256MB
-   * or 1GB than with 16MB (BENCHMARKS.md).
-   */
-  checkpointThreshold?: string;
-  maxQueueRows?: number;
-  maxGroupRows?: number;
-  /** Span keys the writer remembers to skip duplicate lookups of new spans. */
-  recentKeys?: number;
-  /** Execution rows the writer remembers to skip their lookup. */
-  recentExecutions?: number;
-  abandonAfterMs?: number;
-  sqlTimeoutMs?: number;
-  sqlMaxRows?: number;
-  /** SQL console answer cap in bytes (default 64 MiB). */
-  sqlMaxBytes?: number;
-  /** Growth of the process's memory past which a console statement is interrupted. */
-  sqlMaxMemoryBytes?: number;
-  retention?: { maxAgeMs?: number; maxBytes?: number; intervalMs?: number };
-  onCommit?: (notice: CommitNotice) => void;
-  onWriteError?: (error: unknown) => void;
-  /** Called with the error of a retention pass that failed (it is counted in retention.stats too). */
-  onRetentionError?: (error: unknown) => void;
-}
+/**
+ * What openStorage needs: the engine's options (DuckDB's, the default engine); with
+ * `engine: 'clickhouse'`, `clickhouse` says which ClickHouse and the file options are ignored.
+ */
+export type StorageOptions = DuckDbOptions & { engine?: StorageEngine; clickhouse?: ClickHouseSelection };
 
-export interface Storage {
-  readonly path: string;
-  readonly writer: SpanWriter;
-  readonly reader: Reader;
-  /** The reads of Grafana's Jaeger and Tempo data sources (search, dependencies, suggestions). */
-  readonly grafana: GrafanaReads;
-  /** The reads of the viewer's Metrics page: metric names per service, one metric's series and exemplars. */
-  readonly metrics: MetricReads;
-  /** The reads of the "why" views beyond the trace outline: a flow's time per node over a range, lines with no span. */
-  readonly why: WhyReads;
-  readonly sql: SqlConsole;
-  /** Parquet files of the console's views (spans, executions, logs, metrics) over a time range. */
-  readonly exports: ParquetExporter;
-  readonly retention: Retention;
-  /** One row per answered control request (cancel, replay): the audit the SQL console reads. */
-  readonly controlLog: ControlLog;
-  /**
-   * Deletes everything stored under these trace ids, in every table (between group commits);
-   * returns how many had an execution or console lines.
-   */
-  deleteExecutions(traceIds: string[]): Promise<number>;
-  /** Commits what is queued, then closes the database (checkpointing a file). */
-  close(): Promise<void>;
-}
-
-/** Opens the database and everything built on it. */
-export async function openStorage(options: StorageOptions): Promise<Storage> {
-  const abandonAfterMs = options.abandonAfterMs ?? 600_000;
-  const exportDir = prepareExportDirectory(options.path);
-  const db = await openDatabase({
-    path: options.path, memoryLimit: options.memoryLimit, abandonAfterMs, allowedDirectory: exportDir,
-    checkpointThreshold: options.checkpointThreshold ?? defaultCheckpointThreshold(options.retention?.maxBytes),
-  }).catch((error: unknown) => {
-    removeExportDirectory(exportDir);
-    throw error;
-  });
-  const writer = new SpanWriter(db.writer, {
-    maxQueueRows: options.maxQueueRows,
-    maxGroupRows: options.maxGroupRows,
-    onCommit: options.onCommit,
-    onError: options.onWriteError,
-    recentKeys: options.recentKeys,
-    recentExecutions: options.recentExecutions,
-  });
-  await writer.init();
-  const consolePool = db.console;
-  const retention = new Retention(writer, { ...options.retention, abandonAfterMs, onError: options.onRetentionError }, () => db.readers.use(usedBytes));
-  retention.start();
-  const sql = new SqlConsole(consolePool, {
-    timeoutMs: options.sqlTimeoutMs ?? 10_000,
-    maxRows: options.sqlMaxRows ?? 10_000,
-    maxBytes: options.sqlMaxBytes,
-    maxMemoryBytes: options.sqlMaxMemoryBytes,
-  });
-  const exports = new ParquetExporter(db.exports, exportDir);
-  return {
-    path: options.path,
-    writer,
-    reader: new Reader(db.readers, abandonAfterMs),
-    grafana: new GrafanaReads(db.readers),
-    metrics: new MetricReads(db.readers),
-    why: new WhyReads(db.readers),
-    sql,
-    exports,
-    retention,
-    controlLog: new ControlLog(writer, db.readers),
-    deleteExecutions: (traceIds) => writer.exclusive((c) => deleteTraces(c, traceIds)),
-    async close() {
-      await retention.close();
-      // Console statements first: interrupted, answered, and given a moment to let go of DuckDB.
-      await sql.close();
-      await exports.close();
-      await writer.close();
-      await db.close();
-      removeExportDirectory(exportDir);
-    },
-  };
-}
-
-/** 256MB, or a quarter of a size cap (at least 4MB) so the WAL stays small next to the cap. */
-function defaultCheckpointThreshold(maxBytes: number | undefined): string {
-  const mb = maxBytes === undefined ? 256 : Math.max(4, Math.min(256, Math.floor(maxBytes / 4 / 1_048_576)));
-  return `${mb}MB`;
+/** Opens the storage: the database and everything built on it, as the contract's Storage. */
+export function openStorage(options: StorageOptions): Promise<Storage> {
+  if (options.engine === 'clickhouse') return openClickHouseFromOptions(options);
+  return openDuckDbStorage(options);
 }

@@ -1,11 +1,12 @@
 /**
- * What the reader returns: storage records read back from DuckDB, converted from its row
- * objects in one place. Times stay nanoseconds (bigint) here; query/ turns records into
- * the API's wire types.
+ * The execution record: one row of execution_data read back, converted from DuckDB's row
+ * object in one place. Times stay nanoseconds (bigint); query/ turns records into the API's
+ * wire types. Spans and log records are the span model's (span-model/decode.ts); their record
+ * types are named here too, for the read models that return all three.
  */
-import { withMovedAttributes } from './moved-attributes.js';
-import { mergedAttributes, type OtlpOriginFields, type SpanRow } from './rows.js';
-import { severityTextOf } from './severity.js';
+import { STATED_EXECUTION_STATUSES } from './span-status-sql.js';
+
+export type { LogRecord, SpanRecord } from './span-model/decode.js';
 
 export interface ExecutionRecord {
   traceId: string;
@@ -40,34 +41,6 @@ export interface ExecutionRecord {
   spanCount: number;
   errorCount: number;
   lastSeenNs: bigint;
-}
-
-/**
- * A span as stored: a finished SpanRow, or a running one (endTimeUnixNano null). Read back,
- * `attributes` holds every attribute again (the large and the moved ones put back), `largeAttributes`
- * is null and `movedAttributes` 0.
- */
-export type SpanRecord = SpanRow;
-
-export interface LogRecord extends OtlpOriginFields {
-  traceId: string;
-  spanId: string;
-  timeNs: bigint;
-  observedTimeNs: bigint;
-  severityNumber: number;
-  /** As sent; null when the record had none (severityTextOf names the number then). */
-  severityText: string | null;
-  body: string;
-  /** rows.ts BODY_TYPE; rows written before schema/014 are given 0 ('' body) or 1 (string). */
-  bodyType: number;
-  attributes: string;
-  resourceAttributes: string;
-  serviceName: string;
-  scopeName: string | null;
-  scopeVersion: string | null;
-  eventName: string | null;
-  flags: number;
-  droppedAttributesCount: number;
 }
 
 type Row = Record<string, unknown>;
@@ -111,94 +84,6 @@ export function executionRecordFromRow(row: Row): ExecutionRecord {
 
 function deriveFinishedStatus(row: Row): string {
   const flowStatus = str(row.root_flow_status);
-  if (flowStatus && ['success', 'error', 'cancelled', 'timed_out'].includes(flowStatus)) return flowStatus;
+  if (flowStatus && STATED_EXECUTION_STATUSES.includes(flowStatus)) return flowStatus;
   return num(row.root_status_code) === 2 ? 'error' : 'success';
-}
-
-/** From a row of span_data, or of span_starts (missing columns read as running). */
-export function spanRecordFromRow(row: Row): SpanRecord {
-  const record: SpanRecord = {
-    traceId: String(row.trace_id),
-    spanId: String(row.span_id),
-    parentSpanId: str(row.parent_span_id),
-    traceState: str(row.trace_state),
-    name: String(row.name),
-    kind: num(row.kind),
-    serviceName: String(row.service_name),
-    startTimeUnixNano: big(row.start_ns),
-    endTimeUnixNano: bigOrNull(row.end_ns),
-    statusCode: num(row.status_code),
-    statusMessage: str(row.status_message),
-    exceptionMessage: str(row.exception_message),
-    executionKind: str(row.execution_kind),
-    flowId: str(row.flow_id),
-    flowName: str(row.flow_name),
-    flowVersion: str(row.flow_version),
-    triggerType: str(row.trigger_type),
-    userId: str(row.user_id),
-    nodeId: str(row.node_id),
-    nodeName: str(row.node_name),
-    nodeType: str(row.node_type),
-    nodeIndex: numOrNull(row.node_index),
-    flowStatus: str(row.flow_status),
-    errorNodeId: str(row.error_node_id),
-    attributes: mergedAttributes(String(row.attributes ?? '{}'), Array.isArray(row.large_attributes) ? row.large_attributes.join('') : null),
-    largeAttributes: null,
-    movedAttributes: 0,
-    indexedValues: null,
-    resourceAttributes: String(row.resource_attributes ?? '{}'),
-    scopeName: str(row.scope_name),
-    scopeVersion: str(row.scope_version),
-    events: String(row.events ?? '[]'),
-    links: String(row.links ?? '[]'),
-    flags: num(row.flags),
-    droppedAttributesCount: num(row.dropped_attributes_count),
-    droppedEventsCount: num(row.dropped_events_count),
-    droppedLinksCount: num(row.dropped_links_count),
-    ...originFromRow(row),
-  };
-  const moved = row.moved_attributes == null ? 0 : Number(row.moved_attributes);
-  if (moved !== 0) record.attributes = withMovedAttributes(record.attributes, moved, record);
-  return record;
-}
-
-/** The schema/014 columns of a span_data or log_data row (absent or NULL: as before 014). */
-function originFromRow(row: Row): OtlpOriginFields {
-  return {
-    resourceSchemaUrl: str(row.resource_schema_url),
-    resourceDroppedAttributesCount: num(row.resource_dropped_attributes_count),
-    scopeAttributes: str(row.scope_attributes),
-    scopeDroppedAttributesCount: num(row.scope_dropped_attributes_count),
-    scopeSchemaUrl: str(row.scope_schema_url),
-    valueTypes: str(row.value_types),
-  };
-}
-
-/** From a row of log_data. */
-export function logRecordFromRow(row: Row): LogRecord {
-  const body = String(row.body);
-  return {
-    traceId: String(row.trace_id),
-    spanId: String(row.span_id),
-    timeNs: big(row.time_ns),
-    observedTimeNs: big(row.observed_time_ns),
-    severityNumber: num(row.severity_number),
-    severityText: str(row.severity_text),
-    body,
-    bodyType: row.body_type == null ? (body === '' ? 0 : 1) : num(row.body_type),
-    attributes: String(row.attributes ?? '{}'),
-    resourceAttributes: String(row.resource_attributes ?? '{}'),
-    serviceName: String(row.service_name ?? ''),
-    scopeName: str(row.scope_name),
-    scopeVersion: str(row.scope_version),
-    eventName: str(row.event_name),
-    flags: num(row.flags),
-    droppedAttributesCount: num(row.dropped_attributes_count),
-    ...originFromRow(row),
-  };
-}
-
-/** The severity a log record shows: its text, else the name of its number. */
-export function severityOf(record: Pick<LogRecord, 'severityNumber' | 'severityText'>): string {
-  return record.severityText ?? severityTextOf(record.severityNumber) ?? 'UNSPECIFIED';
 }

@@ -6,12 +6,16 @@
  * delete every execution instead. Deleting an execution deletes every row of its trace
  * (deleter.ts). Each chunk is its own short writer job, so ingest commits run between chunks and
  * are never blocked for long. Running executions are never deleted (abandoned ones are).
- * A pass that fails is counted and reported (stats, onError), never dropped silently.
+ *
+ * Invariant: every failure is counted in `stats` and reported to `onError` — a pass that fails
+ * (whether a timer or a caller started it, before or after `stop()`) and a size check between
+ * passes that fails alike. Only a pass cut short because retention is closing is not a failure.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { deleteTraces } from './deleter.js';
 import { COUNT_CANDIDATES, DELETE_OLD_METRIC_POINTS, DELETE_OLD_ORPHAN_LOGS, NTH_OLDEST_CANDIDATE, OLD_EXECUTIONS } from './retention-sql.js';
-import type { SpanWriter } from './writer.js';
+import type { RetentionControl, RetentionRun, RetentionStats } from './contract.js';
+import type { GroupCommitWriter } from './writer/group-commit-queue.js';
 
 export interface RetentionOptions {
   /** Keep executions and lines without one younger than this (ms); undefined: no age limit. */
@@ -27,23 +31,6 @@ export interface RetentionOptions {
   onError?: (error: unknown) => void;
 }
 
-export interface RetentionRun {
-  deletedExecutions: number;
-  /** Console lines deleted because they belong to no stored execution. */
-  deletedOrphanLogs: number;
-  /** Metric points deleted by their own time. */
-  deletedMetricPoints: number;
-  usedBytesBefore: number;
-  usedBytesAfter: number;
-}
-
-export interface RetentionStats {
-  runs: number;
-  failedRuns: number;
-  /** The message of the last failed pass. */
-  lastError: string | undefined;
-}
-
 /** Orphan lines per deletion chunk: a line is small, and deleting rows only marks them. */
 const LOG_CHUNK = 50_000;
 /** Candidates (executions and orphan lines) per size-cap step at most. */
@@ -57,12 +44,18 @@ const NS_PER_MS = 1_000_000n;
 /** How often the size cap is checked at most (a cheap look at the database's size). */
 const SIZE_CHECK_MS = 250;
 
-export class Retention {
+/** Thrown between chunks of a pass when retention is closing: the pass ends, it did not fail. */
+class RetentionClosed extends Error {
+  constructor() {
+    super('retention closed');
+  }
+}
+
+export class Retention implements RetentionControl {
   private timers: NodeJS.Timeout[] = [];
   private busy = false;
   /** The pass in progress, which stop() waits for. */
   private current: Promise<unknown> | undefined;
-  private stopped = false;
   private closed = false;
   lastRun: RetentionRun | undefined;
   readonly stats: RetentionStats = { runs: 0, failedRuns: 0, lastError: undefined };
@@ -73,7 +66,7 @@ export class Retention {
    * four times a second.
    */
   constructor(
-    private readonly writer: SpanWriter,
+    private readonly writer: GroupCommitWriter,
     private readonly options: RetentionOptions,
     private readonly measure: () => Promise<number>,
   ) {}
@@ -84,9 +77,8 @@ export class Retention {
 
   start(): void {
     if (!this.enabled || this.timers.length > 0) return;
-    this.stopped = false;
     const interval = this.options.intervalMs ?? 30_000;
-    // runOnce has counted and reported a failure; the timers go on with the next pass.
+    // runOnce has counted and reported a failure (the rejection only repeats it); the timers go on.
     this.timers.push(setInterval(() => void this.runOnce().catch(() => undefined), interval));
     // A size cap is watched more often than the interval: between two passes a steady sender
     // adds interval × its rate, and the file must stay near the cap whatever the interval is.
@@ -94,7 +86,11 @@ export class Retention {
     if (cap !== undefined && interval > SIZE_CHECK_MS) {
       this.timers.push(setInterval(() => {
         if (this.busy) return;
-        void this.measure().then((used) => (used > cap ? this.runOnce() : undefined)).catch(() => undefined);
+        // A size that cannot be read is a failure of retention like a failed pass: counted and reported.
+        this.measure().then(
+          (used) => (used > cap ? this.runOnce().catch(() => undefined) : undefined), // runOnce has counted its own failure
+          (error: unknown) => this.failed(error),
+        );
       }, SIZE_CHECK_MS));
     }
     for (const timer of this.timers) timer.unref();
@@ -102,7 +98,6 @@ export class Retention {
 
   /** Stops the timers; a pass may still be run with runOnce(). */
   stop(): void {
-    this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
   }
@@ -120,7 +115,14 @@ export class Retention {
 
   /** Between chunks: a closing retention ends its pass there (runOnce does not count it as failed). */
   private checkClosed(): void {
-    if (this.closed) throw new Error('retention closed');
+    if (this.closed) throw new RetentionClosed();
+  }
+
+  /** Counts and reports a failure (a pass, or a size check between passes). */
+  private failed(error: unknown): void {
+    this.stats.failedRuns += 1;
+    this.stats.lastError = error instanceof Error ? error.message : String(error);
+    this.options.onError?.(error);
   }
 
   /** One pass: deletes chunk by chunk until both limits hold. Rejects (after counting) if it fails. */
@@ -135,11 +137,8 @@ export class Retention {
       this.lastRun = run;
       return run;
     } catch (error) {
-      // A pass cut short by shutdown did not fail.
-      if (this.stopped || this.closed) throw error;
-      this.stats.failedRuns += 1;
-      this.stats.lastError = error instanceof Error ? error.message : String(error);
-      this.options.onError?.(error);
+      // A pass cut short because retention is closing did not fail; anything else did.
+      if (!(error instanceof RetentionClosed)) this.failed(error);
       throw error;
     } finally {
       this.busy = false;

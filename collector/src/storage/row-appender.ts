@@ -1,18 +1,14 @@
 /**
  * Appends rows to the tables with DuckDB's appender, column by column from the tables' column
- * lists (table-columns.ts), the same lists that rows are checked against before a commit: what
- * is checked is exactly what is appended. Used by the writer inside its group-commit transaction.
+ * lists (table-columns.ts), the same lists that rows are checked against: what is checked is
+ * exactly what is appended. The writer's commit appends with these inside its transaction.
  */
-import { LIST, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
+import type { DuckDBAppender } from '@duckdb/node-api';
 import type { ExecutionRecord } from './records.js';
-import type { LogRow, SpanRow } from './rows.js';
+import type { AttributeValueRow, LogDataRow, SpanDataRow, SpanStartRow } from './span-model/rows.js';
 import {
-  ATTRIBUTE_VALUES_COLUMNS, EXECUTION_DATA_COLUMNS, LOG_DATA_COLUMNS, SPAN_DATA_COLUMNS, SPAN_STARTS_COLUMNS,
-  type AttributeValueRow, type Column,
+  ATTRIBUTE_VALUES_COLUMNS, EXECUTION_DATA_COLUMNS, LOG_DATA_COLUMNS, SPAN_DATA_COLUMNS, SPAN_STARTS_COLUMNS, type Column,
 } from './table-columns.js';
-import { textPieces } from './text-pieces.js';
-
-const PIECES = LIST(VARCHAR);
 
 type AppendOne<R> = (appender: DuckDBAppender, row: R) => void;
 
@@ -26,8 +22,6 @@ function columnAppender<R>(column: Column<R>): AppendOne<R> {
   };
   switch (column.type) {
     case 'VARCHAR': return orNull((a, v: string) => a.appendVarchar(v));
-    // large_attributes: the JSON text in compressible pieces (see text-pieces.ts), or NULL.
-    case 'VARCHAR[]': return orNull((a, v: string) => a.appendList(textPieces(v), PIECES));
     case 'BOOLEAN': return orNull((a, v: boolean) => a.appendBoolean(v));
     case 'UTINYINT': return orNull((a, v: number) => a.appendUTinyInt(v));
     case 'USMALLINT': return orNull((a, v: number) => a.appendUSmallInt(v));
@@ -47,12 +41,12 @@ function rowAppender<R>(columns: ReadonlyArray<Column<R>>): AppendOne<R> {
   };
 }
 
-/** One row of span_data. */
-export const appendSpan: AppendOne<SpanRow> = rowAppender(SPAN_DATA_COLUMNS);
-/** One row of span_starts. */
-export const appendStart: AppendOne<SpanRow> = rowAppender(SPAN_STARTS_COLUMNS);
+/** One row of span_data (span-model/encode.ts encodeSpans makes them). */
+export const appendSpan: AppendOne<SpanDataRow> = rowAppender(SPAN_DATA_COLUMNS);
+/** One row of span_starts (span-model/encode.ts encodeStart). */
+export const appendStart: AppendOne<SpanStartRow> = rowAppender(SPAN_STARTS_COLUMNS);
 /** One row of log_data. */
-export const appendLog: AppendOne<LogRow> = rowAppender(LOG_DATA_COLUMNS);
+export const appendLog: AppendOne<LogDataRow> = rowAppender(LOG_DATA_COLUMNS);
 /** One row of execution_data. */
 export const appendExecution: AppendOne<ExecutionRecord> = rowAppender(EXECUTION_DATA_COLUMNS);
 /** One row of attribute_values: a trace, an attribute key and its indexed value text. */

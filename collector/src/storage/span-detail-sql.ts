@@ -19,7 +19,7 @@ SELECT json FROM (
 
 /**
  * The console lines (log records) of one span, in time order, within the execution's window of
- * console lines (reader.ts logsFrom / logsUntil), as for the whole trace.
+ * console lines (traces/trace-lines.ts linesFrom / linesUntil), as for the whole trace.
  * Params: $trace_id, $span_id, $lo, $hi.
  */
 export const SPAN_LOGS = `

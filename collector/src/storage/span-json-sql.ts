@@ -5,7 +5,7 @@
  * is what keeps huge traces openable. A test holds this rendering equal to query/to-wire.ts.
  */
 
-import { SPAN_ATTRIBUTES } from './moved-attributes.js';
+import { SPAN_ATTRIBUTES, startAttributesSql } from './span-model/attribute-sql.js';
 
 const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
 const iso = (ns: string): string => `strftime(make_timestamp_ns(${ns}), ${ISO})`;
@@ -87,7 +87,7 @@ FROM s`;
 /** Running spans of one trace as Span JSON text. Params: $trace_id. */
 export const RUNNING_SPAN_JSON = `
 SELECT span_id, parent_span_id, start_ns, ${spanJson({
-  attributes: 'merged_attributes(attributes, large_attributes)',
+  attributes: startAttributesSql(),
   end: 'NULL', durationMs: `'null'`, status: `'running'`, statusCode: `'unset'`, statusMessage: `'null'`, traceState: `'null'`,
   events: `'[]'`, links: `'[]'`, dropped: ['0', '0', '0'],
 })} AS json

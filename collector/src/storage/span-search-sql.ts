@@ -8,8 +8,9 @@
  * An attribute is read where ingest put it — its hot column when moved (moved-attributes.ts),
  * else the small attributes JSON, else large_attributes — so every stored attribute is found.
  */
-import { jsonPathForKey } from './execution-list-sql.js';
-import { movableAttribute, SPAN_ATTRIBUTES } from './moved-attributes.js';
+import { jsonPathForKey } from './executions/execution-sql.js';
+import { isMovedSql, LARGE_ATTRIBUTES, movedColumnText, SPAN_ATTRIBUTES } from './span-model/attribute-sql.js';
+import { movableAttribute } from './span-model/moved-attributes.js';
 
 /** Fields of a span that are not attributes. status is the OTLP code (0 unset, 1 ok, 2 error), kind the OTLP kind number. */
 export type SpanIntrinsic = 'name' | 'service' | 'status' | 'kind' | 'duration' | 'statusMessage' | 'scopeName';
@@ -86,11 +87,10 @@ class Renderer {
     const path = this.bind(jsonPathForKey(key));
     // contains() skips the JSON parse for the many rows that lack the key.
     const json = `coalesce(CASE WHEN contains(attributes, ${token}) THEN json_extract_string(attributes, ${path}) END, `
-      + `CASE WHEN large_attributes IS NOT NULL THEN json_extract_string(array_to_string(large_attributes, ''), ${path}) END)`;
+      + `CASE WHEN large_attributes_0 IS NOT NULL THEN json_extract_string(${LARGE_ATTRIBUTES}, ${path}) END)`;
     const movable = movableAttribute(key);
     if (movable === undefined) return json;
-    const column = movable.field === 'nodeIndex' ? `CAST(${movable.column} AS VARCHAR)` : movable.column;
-    return `(CASE WHEN coalesce(moved_attributes, 0) & ${movable.bit} <> 0 THEN ${column} ELSE ${json} END)`;
+    return `(CASE WHEN ${isMovedSql(movable)} THEN ${movedColumnText(movable)} ELSE ${json} END)`;
   }
 
   private resourceAttribute(key: string): string {

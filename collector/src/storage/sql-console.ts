@@ -56,6 +56,8 @@ interface Run {
 }
 
 export class SqlConsole {
+  /** The SQL dialect statements are written in (the contract's SqlConsole.dialect). */
+  readonly dialect = 'duckdb' as const;
   private readonly running = new Set<Run>();
   private readonly working = new Set<Promise<unknown>>();
   private catalog?: Promise<CatalogNames>;

@@ -5,7 +5,7 @@
  * the executions concerned, so span_data's zone maps skip the rest of history.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SpanRef } from './execution-merge.js';
+import type { SpanRef } from './writer/execution-merge.js';
 import type { ExecutionRecord } from './records.js';
 
 /** Pairs per statement: the SQL text grows with them (every value is a bound parameter). */

@@ -1,19 +1,22 @@
 /**
- * The columns of the tables the writer appends to, in their declared order (schema/002–005,
- * then the columns later files add), each with its DuckDB type and the row field it holds.
- * One list serves two readers: the appender writes a row column by column from it, and
- * `rowProblem` checks a row against it before the row goes anywhere near a group commit — a
- * value the appender would refuse (a number beyond its column's range, a missing value) fails
- * the whole transaction, and with it every request that shares the commit.
+ * The columns of the tables the writer appends to, in their declared order (schema/tables/),
+ * each with its DuckDB type and the row field it holds (span-model/rows.ts). One list serves
+ * two readers: the appender writes a row column by column from it, and `rowChecker` checks a
+ * row against it — a value the appender would refuse (a number beyond its column's range, a
+ * missing value) fails the whole transaction, and with it every request that shares the commit.
+ * Ingest keeps the logical span's ranges (span-model/span.ts), so a batch's rows fit; the
+ * checks are the tests' statement of that.
  *
- * Invariant: these lists equal the tables that schema/*.sql build (names, types, nullability,
- * order); test/storage/table-columns.test.ts compares them with a database built from the files.
+ * Invariant: these lists equal the tables that the schema builds (names, types, nullability,
+ * order); test/storage/table-columns.test.ts compares them with a database built from it.
  */
 import type { ExecutionRecord } from './records.js';
-import type { LogRow, OtlpOriginFields, SpanRow } from './rows.js';
+import { LARGE_PIECE_COLUMNS, largePieceColumn } from './span-model/large-attributes.js';
+import type { AttributeValueRow, LogDataRow, SpanDataRow, SpanStartRow } from './span-model/rows.js';
+import type { FlowFields, IngestSpan, OtlpOriginFields } from './span-model/span.js';
 
 /** The DuckDB types of the appended columns. */
-export type ColumnType = 'VARCHAR' | 'VARCHAR[]' | 'BOOLEAN' | 'UTINYINT' | 'USMALLINT' | 'INTEGER' | 'UINTEGER' | 'BIGINT';
+export type ColumnType = 'VARCHAR' | 'BOOLEAN' | 'UTINYINT' | 'USMALLINT' | 'INTEGER' | 'UINTEGER' | 'BIGINT';
 
 export type ColumnValue = string | number | bigint | boolean | null;
 
@@ -21,7 +24,7 @@ export interface Column<R> {
   readonly name: string;
   readonly type: ColumnType;
   readonly nullable: boolean;
-  /** The value appended (VARCHAR[]: the text the appender cuts into pieces). */
+  /** The value appended. */
   readonly value: (row: R) => ColumnValue;
   /** An OTLP enum narrower than the type (severity 0–24): a value outside is refused too. */
   readonly range?: readonly [number, number];
@@ -45,68 +48,75 @@ const int = <R>(name: string, type: Column<R>['type'], value: (row: R) => number
   ({ name, type, nullable, value, source, range });
 
 /** The hot columns span_data and span_starts share (execution_kind … node_index). */
-function hotColumns(): Array<Column<SpanRow>> {
+function hotColumns<R extends { span: FlowFields }>(): Array<Column<R>> {
   return [
-    text('execution_kind', (r) => r.executionKind), text('flow_id', (r) => r.flowId), text('flow_name', (r) => r.flowName),
-    text('flow_version', (r) => r.flowVersion), text('trigger_type', (r) => r.triggerType), text('user_id', (r) => r.userId),
-    text('node_id', (r) => r.nodeId), text('node_name', (r) => r.nodeName), text('node_type', (r) => r.nodeType),
-    int('node_index', 'INTEGER', (r) => r.nodeIndex, 'flow.node.index', undefined, true),
+    text('execution_kind', (r) => r.span.executionKind), text('flow_id', (r) => r.span.flowId), text('flow_name', (r) => r.span.flowName),
+    text('flow_version', (r) => r.span.flowVersion), text('trigger_type', (r) => r.span.triggerType), text('user_id', (r) => r.span.userId),
+    text('node_id', (r) => r.span.nodeId), text('node_name', (r) => r.span.nodeName), text('node_type', (r) => r.span.nodeType),
+    int('node_index', 'INTEGER', (r) => r.span.nodeIndex, 'flow.node.index', undefined, true),
   ];
 }
 
-/** The columns span_data and log_data share from 014: resource and scope fields, value types. */
-function originColumns<R extends OtlpOriginFields>(): Array<Column<R>> {
+/** The piece columns of the large attributes (span-model/large-attributes.ts): piece i, or NULL. */
+function pieceColumns<R extends { largePieces: string[] | null }>(): Array<Column<R>> {
+  return Array.from({ length: LARGE_PIECE_COLUMNS }, (_, i) => text<R>(largePieceColumn(i), (r) => r.largePieces?.[i] ?? null));
+}
+
+/** The columns span_data and log_data share from version 13: resource and scope fields, value types. */
+function originColumns<R>(of: (row: R) => OtlpOriginFields): Array<Column<R>> {
   return [
-    text('resource_schema_url', (r) => r.resourceSchemaUrl),
-    int('resource_dropped_attributes_count', 'UINTEGER', (r) => r.resourceDroppedAttributesCount, 'resource.droppedAttributesCount', undefined, true),
-    text('scope_attributes', (r) => r.scopeAttributes),
-    int('scope_dropped_attributes_count', 'UINTEGER', (r) => r.scopeDroppedAttributesCount, 'scope.droppedAttributesCount', undefined, true),
-    text('scope_schema_url', (r) => r.scopeSchemaUrl),
-    text('value_types', (r) => r.valueTypes),
+    text('resource_schema_url', (r) => of(r).resourceSchemaUrl),
+    int('resource_dropped_attributes_count', 'UINTEGER', (r) => of(r).resourceDroppedAttributesCount, 'resource.droppedAttributesCount', undefined, true),
+    text('scope_attributes', (r) => of(r).scopeAttributes),
+    int('scope_dropped_attributes_count', 'UINTEGER', (r) => of(r).scopeDroppedAttributesCount, 'scope.droppedAttributesCount', undefined, true),
+    text('scope_schema_url', (r) => of(r).scopeSchemaUrl),
+    text('value_types', (r) => of(r).valueTypes),
   ];
 }
 
-/** span_data (002, + large_attributes 007, moved_attributes 008, origin columns 014). */
-export const SPAN_DATA_COLUMNS: ReadonlyArray<Column<SpanRow>> = [
-  text('trace_id', (r) => r.traceId, false), text('span_id', (r) => r.spanId, false),
-  text('parent_span_id', (r) => r.parentSpanId), text('trace_state', (r) => r.traceState),
-  text('name', (r) => r.name, false),
-  int('kind', 'UTINYINT', (r) => r.kind, 'kind', [0, 5]),
-  text('service_name', (r) => r.serviceName, false),
-  int('start_ns', 'BIGINT', (r) => r.startTimeUnixNano, 'startTimeUnixNano'),
-  int('end_ns', 'BIGINT', (r) => r.endTimeUnixNano ?? r.startTimeUnixNano, 'endTimeUnixNano'),
-  int('status_code', 'UTINYINT', (r) => r.statusCode, 'status.code', [0, 2]),
-  text('status_message', (r) => r.statusMessage), text('exception_message', (r) => r.exceptionMessage),
-  ...hotColumns(),
-  text('flow_status', (r) => r.flowStatus), text('error_node_id', (r) => r.errorNodeId),
-  text('attributes', (r) => r.attributes, false), text('resource_attributes', (r) => r.resourceAttributes, false),
-  text('scope_name', (r) => r.scopeName), text('scope_version', (r) => r.scopeVersion),
-  text('events', (r) => r.events, false), text('links', (r) => r.links, false),
-  int('flags', 'UINTEGER', (r) => r.flags, 'flags'),
-  int('dropped_attributes_count', 'UINTEGER', (r) => r.droppedAttributesCount, 'droppedAttributesCount'),
-  int('dropped_events_count', 'UINTEGER', (r) => r.droppedEventsCount, 'droppedEventsCount'),
-  int('dropped_links_count', 'UINTEGER', (r) => r.droppedLinksCount, 'droppedLinksCount'),
-  { name: 'large_attributes', type: 'VARCHAR[]', nullable: true, value: (r) => r.largeAttributes },
+const spanOf = (r: SpanDataRow): IngestSpan => r.span;
+
+/** span_data (tables/span_data.sql). */
+export const SPAN_DATA_COLUMNS: ReadonlyArray<Column<SpanDataRow>> = [
+  text('trace_id', (r) => r.span.traceId, false), text('span_id', (r) => r.span.spanId, false),
+  text('parent_span_id', (r) => r.span.parentSpanId), text('trace_state', (r) => r.span.traceState),
+  text('name', (r) => r.span.name, false),
+  int('kind', 'UTINYINT', (r) => r.span.kind, 'kind', [0, 5]),
+  text('service_name', (r) => r.span.serviceName, false),
+  int('start_ns', 'BIGINT', (r) => r.span.startTimeUnixNano, 'startTimeUnixNano'),
+  int('end_ns', 'BIGINT', (r) => r.span.endTimeUnixNano ?? r.span.startTimeUnixNano, 'endTimeUnixNano'),
+  int('status_code', 'UTINYINT', (r) => r.span.statusCode, 'status.code', [0, 2]),
+  text('status_message', (r) => r.span.statusMessage), text('exception_message', (r) => r.span.exceptionMessage),
+  ...hotColumns<SpanDataRow>(),
+  text('flow_status', (r) => r.span.flowStatus), text('error_node_id', (r) => r.span.errorNodeId),
+  text('attributes', (r) => r.attributes, false), text('resource_attributes', (r) => r.span.resourceAttributes, false),
+  text('scope_name', (r) => r.span.scopeName), text('scope_version', (r) => r.span.scopeVersion),
+  text('events', (r) => r.span.events, false), text('links', (r) => r.span.links, false),
+  int('flags', 'UINTEGER', (r) => r.span.flags, 'flags'),
+  int('dropped_attributes_count', 'UINTEGER', (r) => r.span.droppedAttributesCount, 'droppedAttributesCount'),
+  int('dropped_events_count', 'UINTEGER', (r) => r.span.droppedEventsCount, 'droppedEventsCount'),
+  int('dropped_links_count', 'UINTEGER', (r) => r.span.droppedLinksCount, 'droppedLinksCount'),
   int('moved_attributes', 'USMALLINT', (r) => r.movedAttributes, undefined, undefined, true),
-  ...originColumns<SpanRow>(),
+  ...originColumns(spanOf),
+  ...pieceColumns<SpanDataRow>(),
 ];
 
-/** span_starts (003, + large_attributes 007). */
-export const SPAN_STARTS_COLUMNS: ReadonlyArray<Column<SpanRow>> = [
-  text('trace_id', (r) => r.traceId, false), text('span_id', (r) => r.spanId, false),
-  text('parent_span_id', (r) => r.parentSpanId),
-  text('name', (r) => r.name, false),
-  int('kind', 'UTINYINT', (r) => r.kind, 'flowtrace.span.kind', [0, 5]),
-  text('service_name', (r) => r.serviceName, false),
-  int('start_ns', 'BIGINT', (r) => r.startTimeUnixNano, 'timeUnixNano'),
-  ...hotColumns(),
-  text('attributes', (r) => r.attributes, false), text('resource_attributes', (r) => r.resourceAttributes, false),
-  text('scope_name', (r) => r.scopeName), text('scope_version', (r) => r.scopeVersion),
-  { name: 'large_attributes', type: 'VARCHAR[]', nullable: true, value: (r) => r.largeAttributes },
+/** span_starts (tables/span_starts.sql). */
+export const SPAN_STARTS_COLUMNS: ReadonlyArray<Column<SpanStartRow>> = [
+  text('trace_id', (r) => r.span.traceId, false), text('span_id', (r) => r.span.spanId, false),
+  text('parent_span_id', (r) => r.span.parentSpanId),
+  text('name', (r) => r.span.name, false),
+  int('kind', 'UTINYINT', (r) => r.span.kind, 'flowtrace.span.kind', [0, 5]),
+  text('service_name', (r) => r.span.serviceName, false),
+  int('start_ns', 'BIGINT', (r) => r.span.startTimeUnixNano, 'timeUnixNano'),
+  ...hotColumns<SpanStartRow>(),
+  text('attributes', (r) => r.attributes, false), text('resource_attributes', (r) => r.span.resourceAttributes, false),
+  text('scope_name', (r) => r.span.scopeName), text('scope_version', (r) => r.span.scopeVersion),
+  ...pieceColumns<SpanStartRow>(),
 ];
 
-/** log_data (004, + 014). */
-export const LOG_DATA_COLUMNS: ReadonlyArray<Column<LogRow>> = [
+/** log_data (tables/log_data.sql). */
+export const LOG_DATA_COLUMNS: ReadonlyArray<Column<LogDataRow>> = [
   text('trace_id', (r) => r.traceId, false), text('span_id', (r) => r.spanId, false),
   int('time_ns', 'BIGINT', (r) => r.timeUnixNano, 'timeUnixNano'),
   int('observed_time_ns', 'BIGINT', (r) => r.observedTimeUnixNano, 'observedTimeUnixNano'),
@@ -121,10 +131,10 @@ export const LOG_DATA_COLUMNS: ReadonlyArray<Column<LogRow>> = [
   text('event_name', (r) => r.eventName),
   int('body_type', 'UTINYINT', (r) => r.bodyType, undefined, [0, 2], true),
   text('scope_version', (r) => r.scopeVersion),
-  ...originColumns<LogRow>(),
+  ...originColumns((r: LogDataRow) => r),
 ];
 
-/** execution_data (005, and root_parent_span_id from 013). */
+/** execution_data (tables/execution_data.sql). */
 export const EXECUTION_DATA_COLUMNS: ReadonlyArray<Column<ExecutionRecord>> = [
   text('trace_id', (e) => e.traceId, false),
   text('root_span_id', (e) => e.rootSpanId), text('root_name', (e) => e.rootName),
@@ -143,10 +153,7 @@ export const EXECUTION_DATA_COLUMNS: ReadonlyArray<Column<ExecutionRecord>> = [
   text('root_parent_span_id', (e) => e.rootParentSpanId),
 ];
 
-/** An attribute_values row: trace id, key, value text. */
-export type AttributeValueRow = readonly [string, string, string];
-
-/** attribute_values (009). */
+/** attribute_values (tables/attribute_values.sql). */
 export const ATTRIBUTE_VALUES_COLUMNS: ReadonlyArray<Column<AttributeValueRow>> = [
   text('trace_id', (r) => r[0], false), text('key', (r) => r[1], false), text('value', (r) => r[2], false),
 ];
@@ -156,7 +163,6 @@ export function columnProblem<R>(column: Column<R>, value: ColumnValue): string 
   if (value === null) return column.nullable ? null : `${column.source ?? column.name} is missing`;
   switch (column.type) {
     case 'VARCHAR':
-    case 'VARCHAR[]':
       return typeof value === 'string' ? null : `${column.name} must be text`;
     case 'BOOLEAN':
       return typeof value === 'boolean' ? null : `${column.name} must be true or false`;
@@ -175,7 +181,6 @@ export function columnProblem<R>(column: Column<R>, value: ColumnValue): string 
 function fitsTest<R>(column: Column<R>): (value: ColumnValue) => boolean {
   switch (column.type) {
     case 'VARCHAR':
-    case 'VARCHAR[]':
       return (v) => typeof v === 'string';
     case 'BOOLEAN':
       return (v) => typeof v === 'boolean';
@@ -196,7 +201,7 @@ function fitsTest<R>(column: Column<R>): (value: ColumnValue) => boolean {
  * by construction, and its content (well-formed UTF-16) is ingest's to ensure.
  */
 export function rowChecker<R>(columns: ReadonlyArray<Column<R>>): (row: R) => string | null {
-  const checked = columns.filter((c) => c.type !== 'VARCHAR' && c.type !== 'VARCHAR[]');
+  const checked = columns.filter((c) => c.type !== 'VARCHAR');
   const values = checked.map((c) => c.value);
   const fits = checked.map(fitsTest);
   const nullable = checked.map((c) => c.nullable);
@@ -210,9 +215,9 @@ export function rowChecker<R>(columns: ReadonlyArray<Column<R>>): (row: R) => st
   };
 }
 
-/** Why a finished span cannot be stored in span_data, or null. */
+/** Why a span_data row cannot be stored, or null. */
 export const spanRowProblem = rowChecker(SPAN_DATA_COLUMNS);
-/** Why a running span (from a start mark) cannot be stored in span_starts, or null. */
+/** Why a span_starts row cannot be stored, or null. */
 export const startRowProblem = rowChecker(SPAN_STARTS_COLUMNS);
 /** Why a log line cannot be stored in log_data, or null. */
 export const logRowProblem = rowChecker(LOG_DATA_COLUMNS);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  decodeLogsRequestJson, decodeTraceRequestJson, decodeTraceRequestProtobuf, convertTraceRequest, ingestTraces, IngestError,
+  decodeLogsRequestJson, decodeTraceRequestJson, decodeTraceRequestProtobuf, convertTraceRequest, ingestTraces,
 } from '../../src/ingest/index.js';
+import { FlowtraceError } from '../../src/errors.js';
 import { attr, encodeJson, encodeTraceProtobuf, makeOtlpSpan, makeTraceRequest, strAttr } from '../fixtures/otlp.js';
 
 const text = (v: unknown): Uint8Array => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
@@ -10,7 +11,7 @@ function expectUndecodable(fn: () => unknown, message: RegExp): void {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(IngestError);
+    expect(err).toBeInstanceOf(FlowtraceError);
     expect(err).toMatchObject({ code: 'FT_OTLP_UNDECODABLE', statusCode: 400 });
     expect((err as Error).message).toMatch(message);
     return;
@@ -54,7 +55,7 @@ describe('OTLP/JSON decoding', () => {
       }],
     };
     const [row] = convertTraceRequest(decodeTraceRequestJson(text(request))).batch.spans;
-    expect(row).toMatchObject({ kind: 3, statusCode: 2, startTimeUnixNano: 1000n, endTimeUnixNano: 2000n, attributes: '{"n":5,"d":2.5}' });
+    expect(row).toMatchObject({ kind: 3, statusCode: 2, startTimeUnixNano: 1000n, endTimeUnixNano: 2000n, attributes: ['n', '5', 'd', '2.5'] });
   });
 
   it('accepts severity names in log records', () => {
@@ -85,9 +86,25 @@ describe('OTLP/JSON decoding', () => {
     expectUndecodable(() => decodeTraceRequestJson(text(makeTraceRequest([makeOtlpSpan({ kind: 'SPAN_KIND_NOPE' })]))), /kind must be an enum/);
   });
 
-  it('rejects attribute values of the wrong type when converting', () => {
+  it('rejects attribute values of the wrong type when decoding', () => {
     const request = makeTraceRequest([makeOtlpSpan({ attributes: [attr('n', { intValue: 'twelve' })] })]);
-    expectUndecodable(() => convertTraceRequest(decodeTraceRequestJson(encodeJson(request))), /attribute "n": intValue/);
+    expectUndecodable(() => decodeTraceRequestJson(encodeJson(request)), /attribute "n": intValue/);
+    const nested = makeTraceRequest([makeOtlpSpan({ attributes: [attr('a', { arrayValue: { values: [{ kvlistValue: { values: [attr('b', { boolValue: 'yes' })] } }] } })] })]);
+    expectUndecodable(() => decodeTraceRequestJson(encodeJson(nested)), /attribute "a": boolValue must be true or false/);
+  });
+
+  it('gives attribute values the one decoded shape the protobuf decoder gives: camelCase, doubles as numbers, bytes as bytes', () => {
+    const attributes = [
+      { key: 's', value: { string_value: 'x' } }, { key: 'nan', value: { doubleValue: 'NaN' } }, { key: 'd', value: { double_value: '2.5' } },
+      { key: 'b', value: { bytes_value: 'AQL/' } }, { key: 'i', value: { int_value: '-7' } },
+      { key: 'kv', value: { kvlist_value: { values: [{ key: 'in', value: { bool_value: true } }] } } },
+    ];
+    const decoded = decodeTraceRequestJson(text(makeTraceRequest([makeOtlpSpan({ attributes })])));
+    const values = decoded.resourceSpans![0].scopeSpans![0].spans![0].attributes!.map((kv) => kv.value);
+    expect(values).toEqual([
+      { stringValue: 'x' }, { doubleValue: NaN }, { doubleValue: 2.5 }, { bytesValue: Buffer.from([1, 2, 255]) }, { intValue: '-7' },
+      { kvlistValue: { values: [{ key: 'in', value: { boolValue: true } }] } },
+    ]);
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { opentelemetry } from '../../src/ingest/generated/otlp.js';
-import { ingestMetrics, isIngestError } from '../../src/ingest/index.js';
+import { FlowtraceError } from '../../src/errors.js';
+import { ingestMetrics } from '../../src/ingest/index.js';
 import { successBody } from '../../src/ingest/otlp-response.js';
 import { METRIC_TYPE } from '../../src/storage/index.js';
 import { encodeJson, SPAN_ID, strAttr, TRACE_ID } from '../fixtures/otlp.js';
@@ -147,7 +148,7 @@ describe('rejected data points', () => {
     } catch (e) {
       error = e;
     }
-    expect(isIngestError(error) && error.code).toBe('FT_OTLP_UNDECODABLE');
+    expect(error instanceof FlowtraceError && error.code).toBe('FT_OTLP_UNDECODABLE');
   });
 
   it('names the field of the wrong JSON type', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ingestTraces, IngestError } from '../../src/ingest/index.js';
+import { FlowtraceError } from '../../src/errors.js';
+import { ingestTraces } from '../../src/ingest/index.js';
 import { convertTracesBothWays, encodeJson, encodeTraceProtobuf, makeOtlpSpan, makeTraceRequest, SPAN_ID, TRACE_ID } from '../fixtures/otlp.js';
 
 function rejection(overrides: Record<string, unknown>): string[] {
@@ -48,7 +49,7 @@ describe('span validation', () => {
   it('answers with FT_OTLP_INVALID when every span of a request is rejected', () => {
     const request = makeTraceRequest([makeOtlpSpan({ traceId: TRACE_ID.slice(2) })]);
     for (const [body, format] of [[encodeTraceProtobuf(request), 'protobuf'], [encodeJson(request), 'json']] as const) {
-      expect(() => ingestTraces(body, format)).toThrow(IngestError);
+      expect(() => ingestTraces(body, format)).toThrow(FlowtraceError);
       try { ingestTraces(body, format); } catch (err) {
         expect(err).toMatchObject({ code: 'FT_OTLP_INVALID', statusCode: 400 });
         expect((err as Error).message).toMatch(/every span was rejected: .*traceId must be 16 bytes/);

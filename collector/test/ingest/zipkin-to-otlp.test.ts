@@ -1,13 +1,14 @@
-/** Zipkin v2 JSON → span rows through the OTLP converter: each field the mapping names. */
+/** Zipkin v2 JSON → logical spans through the OTLP converter: each field the mapping names. */
 import { describe, expect, it } from 'vitest';
 import { ingestZipkin, sharedServerSpanId } from '../../src/ingest/zipkin-to-otlp.js';
-import type { SpanRow } from '../../src/storage/rows.js';
+import type { IngestSpan } from '../../src/storage/index.js';
+import { spanAttributes } from '../fixtures/otlp.js';
 
 const bytes = (value: unknown): Uint8Array => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 const TRACE = '463ac35c9f6413ad48485a3953bb6124';
 const ID = 'a2fb4a1d1a96d312';
 
-function rows(spans: unknown[]): SpanRow[] {
+function rows(spans: unknown[]): IngestSpan[] {
   const result = ingestZipkin(bytes(spans));
   if ('problems' in result) throw new Error(result.problems.join('; '));
   return result.batch.spans;
@@ -18,7 +19,7 @@ function problems(body: unknown): string[] {
   return 'problems' in result ? result.problems : [];
 }
 
-describe('Zipkin v2 JSON to span rows', () => {
+describe('Zipkin v2 JSON to logical spans', () => {
   it('maps ids, kind, times, service, endpoints, tags, status, scope and annotations', () => {
     const [row] = rows([{
       traceId: TRACE.slice(16).toUpperCase(), id: ID, parentId: '0020000000000001', name: 'get /api', kind: 'CONSUMER',
@@ -37,7 +38,7 @@ describe('Zipkin v2 JSON to span rows', () => {
       serviceName: 'backend', statusCode: 1, statusMessage: null, scopeName: 'my-lib', scopeVersion: '1.0',
       flowName: 'ingest', nodeIndex: 3,
     });
-    const attributes = JSON.parse(row.attributes);
+    const attributes = spanAttributes(row);
     expect(attributes).toMatchObject({
       'http.path': '/api', 'network.local.address': '2001:db8::c001', 'network.local.port': 8080,
       'peer.service': 'queue', 'network.peer.address': '192.168.99.101', 'network.peer.port': 9000,
@@ -55,7 +56,7 @@ describe('Zipkin v2 JSON to span rows', () => {
       { traceId: TRACE, id: '0000000000000003', timestamp: 1, tags: { error: '', 'otel.status_code': 'ERROR', 'otel.status_description': 'bad' } },
     ]);
     expect(failed).toMatchObject({ statusCode: 2, statusMessage: 'connection refused', kind: 1 });
-    expect(JSON.parse(failed.attributes)).toEqual({});
+    expect(spanAttributes(failed)).toEqual({});
     expect(bare).toMatchObject({ statusCode: 0, name: '', kind: 1, serviceName: 'unknown_service', endTimeUnixNano: 1000n });
     expect(flagged).toMatchObject({ statusCode: 2, statusMessage: 'bad' });
   });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import { duckdbOf } from '../../src/storage/duckdb-storage.js';
 import { api, eventually, startTestCollector } from '../fixtures/collector.js';
 import { makeSpanRow, newTraceId, ns } from '../fixtures/rows.js';
 
@@ -31,17 +32,17 @@ afterAll(async () => {
 
 describe('a search whose client went away', () => {
   it('is interrupted in DuckDB and gives its read connection back', async () => {
-    const reader = server.storage.reader;
-    const before = reader.stoppedReads;
+    const reads = duckdbOf(server.storage).reads;
+    const before = reads.stopped;
     const controller = new AbortController();
     const request = fetch(`${server.url}/api/executions?q=${encodeURIComponent('nowhere to be found')}`, { signal: controller.signal })
       .catch((error: Error) => error);
     // Abort once the search is running in the database.
-    await eventually(async () => reader.busyReads > 0, 10_000);
+    await eventually(async () => reads.busy > 0, 10_000);
     controller.abort();
     expect(await request).toBeInstanceOf(Error);
-    await eventually(async () => reader.stoppedReads > before, 10_000);
-    await eventually(async () => reader.busyReads === 0, 10_000);
+    await eventually(async () => reads.stopped > before, 10_000);
+    await eventually(async () => reads.busy === 0, 10_000);
     // The collector answers the next request as usual.
     const next = await api(server.url, '/api/executions?limit=1');
     expect(next.status).toBe(200);
@@ -49,10 +50,10 @@ describe('a search whose client went away', () => {
   });
 
   it('still answers a client that waits for it', async () => {
-    const before = server.storage.reader.stoppedReads;
+    const before = duckdbOf(server.storage).reads.stopped;
     const res = await api(server.url, `/api/executions?q=${encodeURIComponent('nowhere to be found')}`);
     expect(res.status).toBe(200);
     expect(res.body.executions).toEqual([]);
-    expect(server.storage.reader.stoppedReads).toBe(before);
+    expect(duckdbOf(server.storage).reads.stopped).toBe(before);
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { convertTraceRequest, decodeTraceRequestJson } from '../../src/ingest/index.js';
 import { jsonToAnyValue, traceToOtlpJson } from '../../src/query/otlp-export.js';
 import { attr, encodeJson, makeOtlpSpan, makeTraceRequest, PARENT_ID, strAttr } from '../fixtures/otlp.js';
+import { attributesObject } from '../../src/ingest/attributes.js';
+import type { IngestSpan, SpanRecord } from '../../src/storage/index.js';
 import { makeSpanRow } from '../fixtures/rows.js';
+
+/** A logical span as storage gives it back: every attribute in one JSON object. */
+const asRecord = (s: IngestSpan): SpanRecord => ({ ...s, attributes: attributesObject(s.attributes) });
 
 describe('trace → OTLP/JSON export', () => {
   it('renders a stored trace that POST /v1/traces takes back unchanged', () => {
@@ -17,7 +22,7 @@ describe('trace → OTLP/JSON export', () => {
       makeOtlpSpan({ spanId: 'aaaaaaaaaaaaaaaa', parentSpanId: '' }),
     ], { resourceAttributes: [strAttr('service.name', 'orders')], scope: { name: 'lib', version: '1' } });
     const stored = convertTraceRequest(decodeTraceRequestJson(encodeJson(request))).batch.spans;
-    const exported = traceToOtlpJson(stored);
+    const exported = traceToOtlpJson(stored.map(asRecord));
     const again = convertTraceRequest(decodeTraceRequestJson(JSON.stringify(exported)));
     expect(again.errors).toEqual([]);
     expect(again.batch.spans).toEqual(stored);
@@ -27,12 +32,12 @@ describe('trace → OTLP/JSON export', () => {
     const a = makeSpanRow({ resourceAttributes: '{"service.name":"a"}', scopeName: 'x' });
     const b = makeSpanRow({ resourceAttributes: '{"service.name":"a"}', scopeName: 'y' });
     const c = makeSpanRow({ resourceAttributes: '{"service.name":"b"}', scopeName: 'x' });
-    const out = traceToOtlpJson([a, b, c]);
+    const out = traceToOtlpJson([a, b, c].map(asRecord));
     expect(out.resourceSpans.map((r) => r.scopeSpans.map((s) => [s.scope.name, s.spans.length]))).toEqual([[['x', 1], ['y', 1]], [['x', 1]]]);
   });
 
   it('leaves running spans out, since OTLP has no span without an end', () => {
-    expect(traceToOtlpJson([makeSpanRow({ endTimeUnixNano: null })]).resourceSpans).toEqual([]);
+    expect(traceToOtlpJson([asRecord(makeSpanRow({ endTimeUnixNano: null }))]).resourceSpans).toEqual([]);
   });
 
   it('writes integers as intValue text and other numbers as doubleValue', () => {

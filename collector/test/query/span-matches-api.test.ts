@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { buildSpanMatchQuery, type SpanMatch } from '../../src/storage/span-match-sql.js';
+import { buildSpanMatchQuery, type SpanMatch } from '../../src/storage/traces/span-match-sql.js';
 import { api, startTestCollector } from '../fixtures/collector.js';
 import { makeSpanRow, newSpanId, newTraceId, ns } from '../fixtures/rows.js';
 

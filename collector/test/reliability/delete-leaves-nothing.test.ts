@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer, ServerOptions } from '../../src/server.js';
+import { duckdbOf } from '../../src/storage/duckdb-storage.js';
 import { api, startTestCollector } from '../fixtures/collector.js';
 import { makeLogRecord, makeLogsRequest, makeOtlpSpan, makeStartMark, makeTraceRequest, strAttr } from '../fixtures/otlp.js';
 import { executionRequest } from '../fixtures/seed.js';
@@ -132,7 +133,7 @@ describe('a deleted execution leaves nothing of itself', () => {
   it('after retention by size, the oldest execution first', async () => {
     const running = await start({ retention: { maxBytes: 1, intervalMs: HOUR } });
     // Passes run only when the test says so (a cap of 1 byte is always exceeded).
-    running.storage.retention.stop();
+    duckdbOf(running.storage).retention.stop();
     const victim = await sendScatteredExecution(running.url, 'oldest', Date.now() - 10 * HOUR);
     await sendBystanders(running.url, Date.now() - HOUR, 20);
     expect((await running.storage.retention.runOnce()).deletedExecutions).toBeGreaterThan(0);

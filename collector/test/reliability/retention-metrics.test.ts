@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import { duckdbOf } from '../../src/storage/duckdb-storage.js';
 import { startTestCollector } from '../fixtures/collector.js';
 import { encodeMetricsProtobuf, makeGauge, makeMetricsRequest, makePoint } from '../fixtures/otlp-metrics.js';
 import { strAttr } from '../fixtures/otlp.js';
@@ -55,7 +56,7 @@ describe('retention of metric points', () => {
     const cap = 4 * 2 ** 20;
     server = await startTestCollector({ dbPath: join(dir, 'db.duckdb'), retention: { maxBytes: cap, intervalMs: HOUR } });
     // Passes run only when the test says so (the cap is otherwise watched 4 times a second).
-    server.storage.retention.stop();
+    duckdbOf(server.storage).retention.stop();
     const start = Date.now() - HOUR;
     for (let i = 0; i < 40; i++) await postMetrics(server.url, gaugeBody(`g${String(i).padStart(2, '0')}`, start + i * 60_000, 250, 600));
     // One pass deletes at most half of what it may: passes go on until the cap holds (bounded).

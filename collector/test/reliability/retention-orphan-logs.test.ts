@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import { duckdbOf } from '../../src/storage/duckdb-storage.js';
 import { api, eventually, startTestCollector } from '../fixtures/collector.js';
 import { startCli, type CliProcess } from '../fixtures/cli-process.js';
 import { encodeLogsProtobuf, encodeTraceProtobuf, makeLogRecord, makeLogsRequest, type JsonRecord } from '../fixtures/otlp.js';
@@ -72,11 +73,11 @@ describe('retention of log lines without an execution', () => {
     const failures = async () => Number(/^flowtrace_retention_failures_total (\d+)$/m.exec((await api<string>(server!.url, '/metrics')).body)?.[1] ?? NaN);
     expect(await failures()).toBe(0);
     // A table retention needs is gone: every pass fails until it is back.
-    await server.storage.writer.exclusive((c) => c.run('ALTER TABLE log_data RENAME TO log_data_away'));
+    await duckdbOf(server.storage).writer.exclusive((c) => c.run('ALTER TABLE log_data RENAME TO log_data_away'));
     try {
       await eventually(async () => (await failures()) >= 1, 5_000);
     } finally {
-      await server.storage.writer.exclusive((c) => c.run('ALTER TABLE log_data_away RENAME TO log_data'));
+      await duckdbOf(server.storage).writer.exclusive((c) => c.run('ALTER TABLE log_data_away RENAME TO log_data'));
     }
     expect(server.storage.retention.stats.lastError).toMatch(/log_data/);
   });

@@ -101,7 +101,7 @@ describe('a retry with another start time after the writer forgot the first copy
     for (let i = 0; i < 10; i++) await storage.writer.write({ spans: [makeSpanRow({ startTimeUnixNano: ns(Date.now() - 60_000 + i) })], starts: [], logs: [] });
     const retry = { ...old, startTimeUnixNano: ns(Date.now()), endTimeUnixNano: ns(Date.now() + 5) };
     await storage.writer.write({ spans: [retry], starts: [], logs: [] });
-    const trace = await storage.reader.getTrace(traceId);
+    const trace = await storage.traces.get(traceId);
     expect(trace?.spans).toHaveLength(1);
     expect(trace?.execution.spanCount).toBe(1);
   });
@@ -111,6 +111,6 @@ describe('a retry with another start time after the writer forgot the first copy
     const old = makeSpanRow({ startTimeUnixNano: ns(Date.now() - 1000) });
     await storage.writer.write({ spans: [old], starts: [], logs: [] });
     await storage.writer.write({ spans: [{ ...old, startTimeUnixNano: ns(Date.now() - 5000), endTimeUnixNano: ns(Date.now() - 4000) }], starts: [], logs: [] });
-    expect((await storage.reader.getTrace(old.traceId))?.spans).toHaveLength(1);
+    expect((await storage.traces.get(old.traceId))?.spans).toHaveLength(1);
   });
 });

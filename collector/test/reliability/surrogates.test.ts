@@ -113,7 +113,7 @@ describe('lone surrogates on ingest', () => {
 
 /** The schema files as an older flowtrace applied them, up to `version`. */
 function schemaSql(version: number): string[] {
-  const dir = new URL('../../src/storage/schema/', import.meta.url);
+  const dir = new URL('../fixtures/schema-history/', import.meta.url);
   const files = readFileSync(new URL('order.txt', dir), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   return files.slice(0, version).map((f) => readFileSync(new URL(f, dir), 'utf8'));
 }

@@ -1,5 +1,5 @@
 /**
- * The attribute value index (storage/attribute-values.ts, schema/009): spans converted from real
+ * The attribute value index (storage/span-model/value-index.ts, schema/009): spans converted from real
  * OTLP requests and written by the writer; for every probe value the execution list answers
  * through the index exactly what DuckDB's json_extract_string finds by scanning every span;
  * the schema file's backfill indexes stored spans as ingest does; deletes remove index rows.
@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestTraces } from '../../src/ingest/index.js';
-import { indexedValueOf, isIndexedValue } from '../../src/storage/attribute-values.js';
-import { jsonPathForKey } from '../../src/storage/execution-list-sql.js';
-import { openStorage, type Storage } from '../../src/storage/index.js';
+import { indexedValueOf, isIndexedValue } from '../../src/storage/span-model/value-index.js';
+import { jsonPathForKey } from '../../src/storage/executions/execution-sql.js';
+import { openDuckDbStorage, type DuckDbStorage } from '../../src/storage/duckdb-storage.js';
 import { attr, encodeJson, makeOtlpSpan, makeTraceRequest, strAttr } from '../fixtures/otlp.js';
 import { newSpanId, newTraceId } from '../fixtures/rows.js';
 
@@ -34,7 +34,7 @@ describe('what the index holds', () => {
   });
 });
 
-let storage: Storage;
+let storage: DuckDbStorage;
 const traces: string[] = [];
 /** [key, AnyValue] per span; each span its own trace. */
 const VALUES: Array<[string, Record<string, unknown>]> = [
@@ -69,7 +69,7 @@ const PROBES: Array<[string, string]> = [
 ];
 
 beforeAll(async () => {
-  storage = await openStorage({ path: ':memory:' });
+  storage = await openDuckDbStorage({ path: ':memory:' });
   const spans = VALUES.map(([key, value], i) => {
     const traceId = newTraceId();
     traces.push(traceId);
@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 const listed = async (key: string, value: string): Promise<string[]> =>
-  (await storage.reader.listExecutions({ attributes: [{ key, value }], limit: 100 })).executions.map((e) => e.traceId).sort();
+  (await storage.executions.list({ attributes: [{ key, value }], limit: 100 })).executions.map((e) => e.traceId).sort();
 
 const scanned = async (key: string, value: string): Promise<string[]> =>
   (await storage.writer.exclusive(async (c) => (await c.runAndReadAll(
@@ -125,7 +125,7 @@ describe('attribute filters through the index', () => {
 describe('the schema file', () => {
   it('backfills the index of stored spans as ingest writes it', async () => {
     const written = await indexRows();
-    const file = readFileSync(new URL('../../src/storage/schema/009_attribute_values.sql', import.meta.url), 'utf8');
+    const file = readFileSync(new URL('../../src/storage/schema/migrations/009_attribute_values.sql', import.meta.url), 'utf8');
     const backfill = file.slice(file.indexOf('INSERT INTO attribute_values'));
     await storage.writer.exclusive(async (c) => {
       await c.run('DELETE FROM attribute_values');

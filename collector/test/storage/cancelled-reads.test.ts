@@ -6,6 +6,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionPool } from '../../src/storage/connection-pool.js';
+import { duckdbOf } from '../../src/storage/duckdb-storage.js';
 import { openStorage } from '../../src/storage/index.js';
 
 /** A statement that would run for hours: only an interrupt ends it. */
@@ -67,9 +68,9 @@ describe('cancelled reads', () => {
     try {
       const controller = new AbortController();
       controller.abort(new Error('closed before it started'));
-      await expect(storage.reader.listExecutions({ text: 'card declined', limit: 10 }, controller.signal)).rejects.toThrow('closed before it started');
-      expect(storage.reader.stoppedReads).toBe(1);
-      expect(storage.reader.busyReads).toBe(0);
+      await expect(storage.executions.list({ text: 'card declined', limit: 10 }, controller.signal)).rejects.toThrow('closed before it started');
+      expect(duckdbOf(storage).reads.stopped).toBe(1);
+      expect(duckdbOf(storage).reads.busy).toBe(0);
     } finally {
       await storage.close();
     }

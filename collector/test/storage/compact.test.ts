@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { compactDatabase, CompactError, currentSchemaVersion, openStorage, type Storage } from '../../src/storage/index.js';
-import { makeExecutionRows, newTraceId } from '../fixtures/rows.js';
+import { attributeList, makeExecutionRows, newTraceId } from '../fixtures/rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ft-compact-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,9 +33,8 @@ it('shrinks a file after deletes and keeps every row, view, index and the schema
       const traceId = newTraceId();
       traces.push(traceId);
       const rows = makeExecutionRows({ traceId, nodes: 4, startMs: Date.now() - 3_600_000 + batch * 1000 + i });
-      rows[rows.length - 1].attributes = JSON.stringify({ 'order.id': `ord-${traces.length}` });
-      rows[rows.length - 1].indexedValues = ['order.id', `ord-${traces.length}`];
-      for (const row of rows) row.largeAttributes = JSON.stringify({ 'flow.node.input': payload + traces.length });
+      rows[rows.length - 1].attributes = attributeList({ 'order.id': `ord-${traces.length}` }); // in the value index
+      for (const row of rows) row.attributes.push('flow.node.input', JSON.stringify(payload + traces.length)); // a large attribute
       spans.push(...rows);
     }
     await storage.writer.write({ spans, starts: [], logs: [] });
@@ -55,9 +54,9 @@ it('shrinks a file after deletes and keeps every row, view, index and the schema
     expect(await counts(storage)).toEqual(kept);
     expect(String(kept[0][6])).toBe(String(currentSchemaVersion()));
     expect(Number(kept[0][5])).toBe(1);
-    const found = await storage.reader.listExecutions({ attributes: [{ key: 'order.id', value: 'ord-2999' }], limit: 5 });
+    const found = await storage.executions.list({ attributes: [{ key: 'order.id', value: 'ord-2999' }], limit: 5 });
     expect(found.executions.map((e) => e.traceId)).toEqual([traces[2998]]);
-    expect(await storage.reader.getTrace(traces[0])).toBeUndefined();
+    expect(await storage.traces.get(traces[0])).toBeUndefined();
   } finally {
     await storage.close();
   }

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 async function found(text: string): Promise<string[]> {
-  return (await storage.reader.listExecutions({ text, limit: 20 })).executions.map((e) => e.traceId);
+  return (await storage.executions.list({ text, limit: 20 })).executions.map((e) => e.traceId);
 }
 
 describe('text search of errors', () => {
@@ -66,9 +66,9 @@ describe('text search of errors', () => {
   });
 
   it('finds the same inside a time range (the windowed search of the list)', async () => {
-    const page = await storage.reader.listExecutions({ text: 'card declined', fromNs: ns(now - 120_000), limit: 20 });
+    const page = await storage.executions.list({ text: 'card declined', fromNs: ns(now - 120_000), limit: 20 });
     expect(page.executions.map((e) => e.traceId)).toEqual([ids.status]);
-    const logs = await storage.reader.listExecutions({ text: '503 service unavailable', fromNs: ns(now - 120_000), limit: 20 });
+    const logs = await storage.executions.list({ text: '503 service unavailable', fromNs: ns(now - 120_000), limit: 20 });
     expect(logs.executions.map((e) => e.traceId)).toEqual([ids.log]);
   });
 

@@ -6,8 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { afterAll, beforeAll } from 'vitest';
-import { buildExecutionListQuery, STATUS_EXPR, statusPredicate, type ExecutionFilter } from '../../src/storage/execution-list-sql.js';
-import { openStorage, type Storage } from '../../src/storage/index.js';
+import { buildExecutionListQuery, type ExecutionFilter } from '../../src/storage/executions/execution-list-sql.js';
+import { STATUS_EXPR, statusPredicate } from '../../src/storage/executions/execution-sql.js';
+import { openDuckDbStorage, type DuckDbStorage } from '../../src/storage/duckdb-storage.js';
 import { makeSpanRow } from '../fixtures/rows.js';
 
 const goldenDir = new URL('./golden/', import.meta.url);
@@ -65,9 +66,9 @@ describe('execution list SQL', () => {
 });
 
 describe('status filters as column comparisons', () => {
-  let storage: Storage;
+  let storage: DuckDbStorage;
   beforeAll(async () => {
-    storage = await openStorage({ path: ':memory:' });
+    storage = await openDuckDbStorage({ path: ':memory:' });
   });
   afterAll(async () => {
     await storage.close();
@@ -95,16 +96,16 @@ describe('status filters as column comparisons', () => {
 
 describe('flow filters', () => {
   it('match the flow name, or "service: root span name" of an execution without one', async () => {
-    const storage = await openStorage({ path: ':memory:' });
+    const storage = await openDuckDbStorage({ path: ':memory:' });
     try {
       const named = makeSpanRow({ name: 'POST /orders', flowName: 'orders' });
       const unnamed = makeSpanRow({ name: 'orders', serviceName: 'shop' });
       const otherService = makeSpanRow({ name: 'orders', serviceName: 'admin' });
       const otherFlow = makeSpanRow({ name: 'orders', flowName: 'billing', serviceName: 'shop' });
       await storage.writer.write({ spans: [named, unnamed, otherService, otherFlow], starts: [], logs: [] });
-      const found = await storage.reader.listExecutions({ flow: ['orders'], limit: 10 });
+      const found = await storage.executions.list({ flow: ['orders'], limit: 10 });
       expect(found.executions.map((e) => e.traceId)).toEqual([named.traceId]);
-      const plain = await storage.reader.listExecutions({ flow: ['shop: orders'], limit: 10 });
+      const plain = await storage.executions.list({ flow: ['shop: orders'], limit: 10 });
       expect(plain.executions.map((e) => e.traceId)).toEqual([unnamed.traceId]);
     } finally {
       await storage.close();

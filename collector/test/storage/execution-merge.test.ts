@@ -1,6 +1,6 @@
 /** The rules that fold a group's spans into execution rows, without a database. */
 import { describe, expect, it } from 'vitest';
-import { mergeExecutions, parentsToLookUp } from '../../src/storage/execution-merge.js';
+import { mergeExecutions, parentsToLookUp } from '../../src/storage/writer/execution-merge.js';
 import type { ExecutionRecord } from '../../src/storage/records.js';
 import { makeExecutionRows, makeSpanRow, newSpanId, newTraceId, ns } from '../fixtures/rows.js';
 

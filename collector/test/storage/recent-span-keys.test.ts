@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentSpanKeys } from '../../src/storage/recent-span-keys.js';
+import { RecentSpanKeys } from '../../src/storage/writer/recent-span-keys.js';
 import { makeSpanRow, ns } from '../fixtures/rows.js';
 
 const isNew = (keys: RecentSpanKeys, span: { traceId: string; spanId: string }, storedFromNs: bigint) =>

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openStorage } from '../../src/storage/index.js';
-import { schemaFiles } from '../../src/storage/schema.js';
+import { historyFiles } from '../fixtures/old-schema.js';
 import { newSpanId, newTraceId } from '../fixtures/rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ft-remote-parents-'));
-const schemaDir = new URL('../../src/storage/schema/', import.meta.url);
-const before = schemaFiles().slice(0, schemaFiles().indexOf('013_remote_parents.sql'));
+const schemaDir = new URL('../fixtures/schema-history/', import.meta.url);
+const before = historyFiles().slice(0, historyFiles().indexOf('013_remote_parents.sql'));
 
 interface OldSpan { traceId: string; spanId: string; parent: string | null; name: string; start: bigint; end: bigint; status?: number }
 
@@ -53,11 +53,11 @@ it('roots older rootless traces and records remote parents when it upgrades a da
 
   const storage = await openStorage({ path });
   try {
-    expect(await storage.reader.getExecution(orphanTrace)).toMatchObject({
+    expect(await storage.executions.get(orphanTrace)).toMatchObject({
       rootSpanId: early, rootName: 'GET /early', rootFinished: true, status: 'error', startNs: t + 10n, endNs: t + 90n,
       rootParentSpanId: spans[1].parent,
     });
-    expect(await storage.reader.getExecution(remoteTrace)).toMatchObject({ rootSpanId: handler, rootParentSpanId: gateway, status: 'success' });
+    expect(await storage.executions.get(remoteTrace)).toMatchObject({ rootSpanId: handler, rootParentSpanId: gateway, status: 'success' });
   } finally {
     await storage.close();
   }

@@ -4,11 +4,13 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStorage, type Storage } from '../../src/storage/index.js';
-import { makeExecutionRows, makeSpanRow } from '../fixtures/rows.js';
+import { openDuckDbStorage, type DuckDbStorage } from '../../src/storage/duckdb-storage.js';
+import { Retention } from '../../src/storage/retention.js';
+import { eventually } from '../fixtures/collector.js';
+import { attributeList, makeExecutionRows, makeSpanRow } from '../fixtures/rows.js';
 
 const DAY = 86_400_000;
-let storage: Storage | undefined;
+let storage: DuckDbStorage | undefined;
 let dir: string | undefined;
 afterEach(async () => {
   await storage?.close();
@@ -19,28 +21,28 @@ afterEach(async () => {
 
 describe('retention', () => {
   it('deletes executions older than the age and keeps younger and running ones', async () => {
-    storage = await openStorage({ path: ':memory:', retention: { maxAgeMs: 7 * DAY } });
+    storage = await openDuckDbStorage({ path: ':memory:', retention: { maxAgeMs: 7 * DAY } });
     const old = makeExecutionRows({ startMs: Date.now() - 10 * DAY });
     const young = makeExecutionRows({ startMs: Date.now() - 1 * DAY });
     const oldRunning = makeSpanRow({ startTimeUnixNano: BigInt(Date.now() - 10 * DAY) * 1_000_000n, endTimeUnixNano: null, flowName: 'still-going', executionKind: 'flow' });
     await storage.writer.write({ spans: [...old, ...young], starts: [oldRunning], logs: [] });
     const run = await storage.retention.runOnce();
     expect(run.deletedExecutions).toBe(1);
-    expect(await storage.reader.getExecution(old[0].traceId)).toBeUndefined();
-    expect(await storage.reader.getExecution(young[0].traceId)).toBeDefined();
-    expect(await storage.reader.getExecution(oldRunning.traceId)).toMatchObject({ status: 'running' });
+    expect(await storage.executions.get(old[0].traceId)).toBeUndefined();
+    expect(await storage.executions.get(young[0].traceId)).toBeDefined();
+    expect(await storage.executions.get(oldRunning.traceId)).toMatchObject({ status: 'running' });
   });
 
   it('keeps the database file bounded under a size cap while executions keep arriving', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ft-retention-'));
     const path = join(dir, 'db.duckdb');
     const cap = 6 * 1024 * 1024;
-    storage = await openStorage({ path, retention: { maxBytes: cap } });
+    storage = await openDuckDbStorage({ path, retention: { maxBytes: cap } });
     const noise = () => randomBytes(1000).toString('hex');
     const sizes: number[] = [];
     for (let round = 0; round < 20; round++) {
       const spans = Array.from({ length: 100 }, (_, i) =>
-        makeExecutionRows({ nodes: 10, startMs: Date.now() - (20 - round) * 60_000 + i }).map((r) => ({ ...r, attributes: JSON.stringify({ 'flow.node.input': noise() }) })),
+        makeExecutionRows({ nodes: 10, startMs: Date.now() - (20 - round) * 60_000 + i }).map((r) => ({ ...r, attributes: attributeList({ 'flow.node.input': noise() }) })),
       ).flat();
       await storage.writer.write({ spans, starts: [], logs: [] });
       await storage.retention.runOnce();
@@ -59,6 +61,37 @@ describe('retention', () => {
     const kept = Number((await storage.sql.run('SELECT count(*) FROM execution_data')).rows[0][0]);
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(2000);
-    expect((await storage.reader.listExecutions({ limit: 1 })).executions).toHaveLength(1);
+    expect((await storage.executions.list({ limit: 1 })).executions).toHaveLength(1);
+  });
+
+  it('counts and reports a pass that fails after its timers were stopped', async () => {
+    const reported: unknown[] = [];
+    storage = await openDuckDbStorage({ path: ':memory:', retention: { maxAgeMs: DAY, intervalMs: DAY }, onRetentionError: (e) => reported.push(e) });
+    storage.retention.stop();
+    // A table retention needs is gone: the pass fails.
+    await storage.writer.exclusive((c) => c.run('ALTER TABLE log_data RENAME TO log_data_away'));
+    await expect(storage.retention.runOnce()).rejects.toThrow(/log_data/);
+    expect(storage.retention.stats).toMatchObject({ runs: 0, failedRuns: 1, lastError: expect.stringMatching(/log_data/) });
+    expect(reported).toHaveLength(1);
+  });
+
+  it('counts and reports a size check that fails between passes', async () => {
+    storage = await openDuckDbStorage({ path: ':memory:' });
+    const reported: unknown[] = [];
+    // The size is looked at between passes (a cap is watched more often than the interval).
+    const retention = new Retention(
+      storage.writer,
+      { maxBytes: 1, intervalMs: DAY, abandonAfterMs: DAY, onError: (e) => reported.push(e) },
+      () => Promise.reject(new Error('the size is unknown')),
+    );
+    retention.start();
+    try {
+      await eventually(async () => reported.length > 0, 5_000);
+    } finally {
+      await retention.close();
+    }
+    expect(String(reported[0])).toMatch(/the size is unknown/);
+    expect(retention.stats.failedRuns).toBeGreaterThanOrEqual(1);
+    expect(retention.stats.lastError).toBe('the size is unknown');
   });
 });

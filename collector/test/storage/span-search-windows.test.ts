@@ -1,13 +1,13 @@
 /**
  * Searches of the span rows (text, attribute values the index cannot answer) run inside time
- * windows first, each bounded to the spans of its executions (storage/reader.ts). These tests
+ * windows first, each bounded to the spans of its executions (storage/executions/executions.ts). These tests
  * page through executions spread over days — some with a span that started hours before its
  * root (clock skew), which a window on the spans' own start times would miss — and hold every
  * page to what the rows written say.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStorage, type ExecutionFilter, type Storage } from '../../src/storage/index.js';
-import { makeExecutionRows, ns } from '../fixtures/rows.js';
+import { attributeList, makeExecutionRows, ns } from '../fixtures/rows.js';
 
 const HOUR = 3_600_000;
 const LONG_NOTE = `${'x'.repeat(150)} Needle`; // over 128 characters: not in the attribute value index
@@ -29,7 +29,7 @@ describe('span searches through time windows', () => {
       const text = i % 3 === 0;
       const note = i % 5 === 0;
       if (text) rows[0].name = 'node-NEEDLE';
-      if (note) rows[1].attributes = JSON.stringify({ 'flow.node.id': 'n1', note: LONG_NOTE });
+      if (note) rows[1].attributes = attributeList({ 'flow.node.id': 'n1', note: LONG_NOTE });
       // A child that started two hours before its root: outside the window its root is in.
       if (i % 7 === 0) rows[0].startTimeUnixNano -= ns(2 * HOUR);
       await storage.writer.write({ spans: rows, starts: [], logs: [] });
@@ -45,7 +45,7 @@ describe('span searches through time windows', () => {
     const pages: string[][] = [];
     let cursor: ExecutionFilter['cursor'];
     for (;;) {
-      const page = await storage.reader.listExecutions({ ...filter, limit, cursor });
+      const page = await storage.executions.list({ ...filter, limit, cursor });
       pages.push(page.executions.map((e) => e.traceId));
       if (!page.hasMore) return pages;
       const last = page.executions[page.executions.length - 1];
@@ -72,7 +72,7 @@ describe('span searches through time windows', () => {
   it('keeps to a time range the search is given', async () => {
     const fromNs = ns(now - 3 * HOUR); // the first 26 executions started since (the rest days ago)
     const inRange = written.filter((w, i) => w.text && i < 26);
-    const page = await storage.reader.listExecutions({ text: 'needle', fromNs, limit: 50 });
+    const page = await storage.executions.list({ text: 'needle', fromNs, limit: 50 });
     expect(page.executions.map((e) => e.traceId)).toEqual(inRange.map((w) => w.traceId));
     expect(page.hasMore).toBe(false);
   });
@@ -82,15 +82,15 @@ describe('span searches through time windows', () => {
     const runningNode = { ...node, name: 'Waiting-For-Approval', nodeName: 'Waiting-For-Approval', endTimeUnixNano: null };
     // The root runs too, so the execution's own names (flow, root) do not hold the text.
     await storage.writer.write({ spans: [], starts: [{ ...root, endTimeUnixNano: null }, runningNode], logs: [] });
-    const page = await storage.reader.listExecutions({ text: 'waiting-for', limit: 10 });
+    const page = await storage.executions.list({ text: 'waiting-for', limit: 10 });
     expect(page.executions.map((e) => e.traceId)).toEqual([root.traceId]);
   });
 
   it('matches text in any case, digits and signs exactly (the cheap first test of text with them)', async () => {
     const [node, root] = makeExecutionRows({ nodes: 1, startMs: now - 30_000 });
-    node.attributes = JSON.stringify({ 'flow.node.id': 'n0', note: 'Ünïcode ORD-77/β shipped' });
+    node.attributes = attributeList({ 'flow.node.id': 'n0', note: 'Ünïcode ORD-77/β shipped' });
     await storage.writer.write({ spans: [node, root], starts: [], logs: [] });
-    const found = async (text: string) => (await storage.reader.listExecutions({ text, limit: 50 })).executions.some((e) => e.traceId === node.traceId);
+    const found = async (text: string) => (await storage.executions.list({ text, limit: 50 })).executions.some((e) => e.traceId === node.traceId);
     expect(await found('ünïcode ord-77/β')).toBe(true);
     expect(await found('ÜNÏCODE Ord-77/Β SHIPPED')).toBe(true);
     expect(await found('ord-77/b')).toBe(false);
@@ -100,9 +100,9 @@ describe('span searches through time windows', () => {
 
   it('finds nothing, without error, in an empty database or a range without executions', async () => {
     const empty = await openStorage({ path: ':memory:' });
-    expect(await empty.reader.listExecutions({ text: 'needle', limit: 10 })).toEqual({ executions: [], hasMore: false });
+    expect(await empty.executions.list({ text: 'needle', limit: 10 })).toEqual({ executions: [], hasMore: false });
     await empty.close();
-    const future = await storage.reader.listExecutions({ text: 'needle', fromNs: ns(now + HOUR), limit: 10 });
+    const future = await storage.executions.list({ text: 'needle', fromNs: ns(now + HOUR), limit: 10 });
     expect(future).toEqual({ executions: [], hasMore: false });
   });
 });

@@ -23,7 +23,7 @@ describe('storage writer', () => {
   it('stores an execution and reads it back with its spans', async () => {
     const rows = makeExecutionRows({ nodes: 3 });
     await storage.writer.write(batch(rows));
-    const trace = await storage.reader.getTrace(rows[0].traceId);
+    const trace = await storage.traces.get(rows[0].traceId);
     expect(trace?.spans).toHaveLength(4);
     expect(trace?.execution.status).toBe('success');
     expect(trace?.execution.flowName).toBe('order-flow');
@@ -35,7 +35,7 @@ describe('storage writer', () => {
     await storage.writer.write(batch(rows));
     await storage.writer.write(batch(rows));
     await Promise.all([storage.writer.write(batch(rows)), storage.writer.write(batch(rows))]);
-    const trace = await storage.reader.getTrace(rows[0].traceId);
+    const trace = await storage.traces.get(rows[0].traceId);
     expect(trace?.spans).toHaveLength(6);
     expect(trace?.execution.spanCount).toBe(6);
   });
@@ -49,8 +49,8 @@ describe('storage writer', () => {
     await first.close();
     const second = await openStorage({ path });
     await second.writer.write(batch(rows));
-    expect((await second.reader.getTrace(rows[0].traceId))?.spans).toHaveLength(5);
-    expect((await second.reader.getExecution(rows[0].traceId))?.spanCount).toBe(5);
+    expect((await second.traces.get(rows[0].traceId))?.spans).toHaveLength(5);
+    expect((await second.executions.get(rows[0].traceId))?.spanCount).toBe(5);
     await second.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -62,20 +62,20 @@ describe('storage writer', () => {
     await storage.writer.write(batch(old));
     for (let i = 0; i < 5; i++) await storage.writer.write(batch(makeExecutionRows({ nodes: 3 })));
     await storage.writer.write(batch(old));
-    expect((await storage.reader.getTrace(old[0].traceId))?.spans).toHaveLength(4);
+    expect((await storage.traces.get(old[0].traceId))?.spans).toHaveLength(4);
   });
 
   it('builds the execution when children arrive before the root', async () => {
     const rows = makeExecutionRows({ nodes: 2, failNode: 1 });
     const root = rows[rows.length - 1];
     await storage.writer.write(batch(rows.slice(0, 1)));
-    let execution = await storage.reader.getExecution(root.traceId);
+    let execution = await storage.executions.get(root.traceId);
     // Until its parent arrives, the finished child roots the execution: never shown as running.
     expect(execution).toMatchObject({ rootFinished: true, rootSpanId: rows[0].spanId, rootParentSpanId: root.spanId });
     expect(execution?.status).not.toBe('running');
     await storage.writer.write(batch(rows.slice(1, 2)));
     await storage.writer.write(batch([root]));
-    execution = await storage.reader.getExecution(root.traceId);
+    execution = await storage.executions.get(root.traceId);
     expect(execution).toMatchObject({ status: 'error', rootFinished: true, spanCount: 3, errorCount: 2, errorNodeId: 'n1' });
     expect(execution?.startNs).toBe(root.startTimeUnixNano);
     expect(execution?.endNs).toBe(root.endTimeUnixNano);
@@ -87,13 +87,13 @@ describe('storage writer', () => {
     const rootId = newSpanId();
     const start = makeSpanRow({ traceId, spanId: rootId, name: 'flow', flowName: 'live-flow', executionKind: 'flow', endTimeUnixNano: null });
     await storage.writer.write(batch([], [start]));
-    let trace = await storage.reader.getTrace(traceId);
+    let trace = await storage.traces.get(traceId);
     expect(trace?.execution.status).toBe('running');
     expect(trace?.execution.flowName).toBe('live-flow');
     expect(trace?.spans[0].endTimeUnixNano).toBeNull();
     const finished = { ...start, endTimeUnixNano: start.startTimeUnixNano + ns(50), statusCode: 1 };
     await storage.writer.write(batch([finished]));
-    trace = await storage.reader.getTrace(traceId);
+    trace = await storage.traces.get(traceId);
     expect(trace?.spans).toHaveLength(1);
     expect(trace?.spans[0].endTimeUnixNano).toBe(finished.endTimeUnixNano);
     expect(trace?.execution).toMatchObject({ status: 'success', spanCount: 1 });
@@ -103,7 +103,7 @@ describe('storage writer', () => {
     const rows = makeExecutionRows({ nodes: 1 });
     await storage.writer.write(batch(rows));
     await storage.writer.write(batch([], [{ ...rows[1], endTimeUnixNano: null }]));
-    const trace = await storage.reader.getTrace(rows[0].traceId);
+    const trace = await storage.traces.get(rows[0].traceId);
     expect(trace?.spans).toHaveLength(2);
     expect(trace?.spans.every((s) => s.endTimeUnixNano !== null)).toBe(true);
   });
@@ -113,7 +113,7 @@ describe('storage writer', () => {
     const line = makeLogRow({ traceId: rows[0].traceId, spanId: rows[0].spanId, body: 'charging card' });
     await storage.writer.write(batch(rows, [], [line]));
     await storage.writer.write(batch([], [], [line]));
-    const trace = await storage.reader.getTrace(rows[0].traceId);
+    const trace = await storage.traces.get(rows[0].traceId);
     expect(trace?.logs.map((l) => l.body)).toEqual(['charging card']);
   });
 
@@ -131,12 +131,12 @@ describe('storage writer', () => {
       makeLogRow({ traceId: other[0].traceId, spanId: other[0].spanId, body: 'another execution', timeUnixNano: ns(startMs + 5) }),
     ];
     await storage.writer.write(batch([...rows, ...other], [], lines));
-    const trace = await storage.reader.getTrace(node.traceId);
+    const trace = await storage.traces.get(node.traceId);
     expect(trace?.logs.map((l) => l.body)).toEqual([
       'clock of another process 30 s behind', 'during the node', 'on the root', 'a callback 45 min after the end',
     ]);
-    const execution = await storage.reader.getExecution(node.traceId);
-    const span = await storage.reader.getSpanJson(execution!, node.spanId);
+    const execution = await storage.executions.get(node.traceId);
+    const span = await storage.traces.span(execution!, node.spanId);
     expect(span?.logs.map((l) => l.body)).toEqual(['clock of another process 30 s behind', 'during the node', 'a callback 45 min after the end']);
   });
 
@@ -145,8 +145,8 @@ describe('storage writer', () => {
     const drop = makeExecutionRows();
     await storage.writer.write(batch([...keep, ...drop]));
     expect(await storage.deleteExecutions([drop[0].traceId])).toBe(1);
-    expect(await storage.reader.getTrace(drop[0].traceId)).toBeUndefined();
-    expect(await storage.reader.getTrace(keep[0].traceId)).toBeDefined();
+    expect(await storage.traces.get(drop[0].traceId)).toBeUndefined();
+    expect(await storage.traces.get(keep[0].traceId)).toBeDefined();
   });
 
   it('merges into executions stored before a restart, and replaces starts it did not see coming', async () => {
@@ -159,7 +159,7 @@ describe('storage writer', () => {
     await first.close();
     const second = await openStorage({ path });
     await second.writer.write(batch(rows.slice(1)));
-    const trace = await second.reader.getTrace(root.traceId);
+    const trace = await second.traces.get(root.traceId);
     expect(trace?.spans).toHaveLength(4);
     expect(trace?.spans.every((s) => s.endTimeUnixNano !== null)).toBe(true);
     expect(trace?.execution).toMatchObject({ spanCount: 4, rootFinished: true, status: 'success' });
@@ -173,7 +173,7 @@ describe('storage writer', () => {
     await storage.writer.write(batch(rows.slice(0, 2), [{ ...rows[2], endTimeUnixNano: null }]));
     expect(await storage.deleteExecutions([traceId])).toBe(1);
     await storage.writer.write(batch(rows.slice(2)));
-    const trace = await storage.reader.getTrace(traceId);
+    const trace = await storage.traces.get(traceId);
     expect(trace?.spans.map((s) => s.spanId).sort()).toEqual(rows.slice(2).map((s) => s.spanId).sort());
     expect(trace?.execution.spanCount).toBe(2);
   });
@@ -185,7 +185,7 @@ describe('storage writer', () => {
     for (const rows of traces) await storage.writer.write(batch(rows.slice(0, 1)));
     for (const rows of traces) await storage.writer.write(batch(rows.slice(1)));
     for (const rows of traces) {
-      expect(await storage.reader.getExecution(rows[0].traceId)).toMatchObject({ spanCount: 3, rootFinished: true });
+      expect(await storage.executions.get(rows[0].traceId)).toMatchObject({ spanCount: 3, rootFinished: true });
     }
   });
 
@@ -200,14 +200,14 @@ describe('storage writer', () => {
     const seen: string[] = [];
     let cursor: { startNs: bigint; traceId: string } | undefined;
     for (;;) {
-      const page = await storage.reader.listExecutions({ limit: 7, cursor });
+      const page = await storage.executions.list({ limit: 7, cursor });
       seen.push(...page.executions.map((e) => e.traceId));
       if (!page.hasMore) break;
       const last = page.executions[page.executions.length - 1];
       cursor = { startNs: last.startNs, traceId: last.traceId };
     }
     expect(seen).toEqual(expected);
-    const fromRange = await storage.reader.listExecutions({ limit: 5, toNs: ns(now - 86_400_000) });
+    const fromRange = await storage.executions.list({ limit: 5, toNs: ns(now - 86_400_000) });
     expect(fromRange.executions.map((e) => e.traceId)).toEqual(expected.slice(26, 31));
   });
 

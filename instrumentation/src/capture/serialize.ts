@@ -6,7 +6,7 @@
  * the cap is reached, so a 100 MB input costs about as much as a cap-sized one; a cut result
  * ends with TRUNCATION_MARKER (and is then no longer valid JSON, visibly so).
  */
-import { REDACTED_VALUE, TRUNCATION_MARKER } from '../conventions.js';
+import { MAX_DEPTH_VALUE, REDACTED_VALUE, TRUNCATION_MARKER } from '../conventions.js';
 import type { Redactor } from './redact.js';
 
 /** Options of {@link serializePayload}. */
@@ -91,7 +91,7 @@ function write(w: Writer, v: unknown, depth: number): void {
   const obj = v as object;
   const ancestors = (w.ancestors ??= []);
   if (ancestors.includes(obj)) return w.string('[Circular]');
-  if (depth >= w.maxDepth) return w.string('[Max depth]');
+  if (depth >= w.maxDepth) return w.string(MAX_DEPTH_VALUE);
   ancestors.push(obj);
   try {
     writeObject(w, obj, depth + 1);

@@ -1,7 +1,8 @@
 /**
- * What this process lets the collector control: the flows it defined with `control`
- * (announced over the control connection), and the root executions of those flows running
- * now, each with the AbortController that cancels it. Only flows in this registry are ever
+ * What this process lets the collector control: the flows it defined with `control` and the
+ * handlers that allow cancel (announced over the control connection, a handler under its
+ * `http:…`, `tcp:…` or `tool:…` id), and the root executions of those running now, each with
+ * the AbortController that cancels it. Only flows in this registry are ever
  * acted on; a request for anything else is answered `not_allowed` without touching any run.
  *
  * Invariants: nothing here throws into user code; a run is tracked only while the control
@@ -9,7 +10,7 @@
  * closes; a cancel of a run that was cancelled already is a no-op answered `already_cancelled`.
  */
 import { context, ROOT_CONTEXT, type Span, type SpanContext } from '@opentelemetry/api';
-import { ATTR_CANCEL_REQUESTED_BY, ATTR_REPLAY_OF } from '../conventions.js';
+import { ATTR_CANCEL_REQUESTED_BY, ATTR_REPLAY_OF, EVENT_CANCEL_REQUESTED } from '../conventions.js';
 import { internalError } from '../runtime.js';
 
 /** What a flow lets the collector do with its runs; both off unless the flow says so. */
@@ -119,6 +120,7 @@ export function cancelRun(traceId: string, flowId: string, requestedBy: string):
   cancelled.add(traceId);
   if (cancelled.size > CANCELLED_KEPT) cancelled.delete(cancelled.values().next().value as string);
   run.span.setAttribute(ATTR_CANCEL_REQUESTED_BY, requestedBy);
+  run.span.addEvent(EVENT_CANCEL_REQUESTED, { [ATTR_CANCEL_REQUESTED_BY]: requestedBy });
   // The abort listeners (the run's own and every node's) run now, in the run's code: outside it,
   // in the root context, so nothing they do lands in the control connection's context.
   context.with(ROOT_CONTEXT, () => run.controller.abort(new CancelledError(requestedBy)));

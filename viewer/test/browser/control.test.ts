@@ -1,7 +1,9 @@
 /**
  * Control from the viewer, end to end: the example order service (a child process, holding a
  * control connection) sends to an in-process collector started with a control token; in
- * Chromium a running order is cancelled and a failed one replayed with an edited input.
+ * Chromium a running order and a running HTTP request (a handler that allows cancel) are
+ * cancelled, and a failed order is replayed with an edited input: its redacted values are
+ * marked where they are in the input, and a run with one left is refused unless confirmed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +86,33 @@ describe('cancel and replay from the viewer', () => {
     await screenshot(page, 'control-cancel');
   });
 
-  it('replays a failed order: the redacted card must be filled in, then the new run links back to it', async () => {
+  it('cancels a running HTTP request (a handler that allows cancel) from its page', async () => {
+    const response = fetch(`${service.url}/reports/monthly?ms=60000`).then((r) => r.status);
+    const running = async (): Promise<string | undefined> =>
+      (await apiGet<{ executions: Array<{ traceId: string; executionKind: string | null }> }>('/api/executions?status=running'))
+        .executions.find((e) => e.executionKind === 'http_handler')?.traceId;
+    await expect.poll(running, { timeout: 15_000 }).toBeTruthy();
+    const traceId = (await running())!;
+
+    await page.goto(`${collector.url}/executions/${traceId}`);
+    const cancel = page.locator('[data-testid="cancel-execution"]');
+    await cancel.waitFor({ timeout: 15_000 });
+    await cancel.click();
+    const token = page.locator('[data-testid="control-token-input"]');
+    if (await token.isVisible()) {
+      await token.fill(CONTROL);
+      await token.press('Enter');
+    }
+    await expect.poll(() => page.locator('[data-testid="control-stage"]').textContent(), { timeout: 10_000 }).toContain('cancelled');
+    expect(await response).toBe(409);
+    await expect.poll(() => statusOf(traceId), { timeout: 10_000 }).toBe('cancelled');
+    await expect.poll(() => page.locator('[data-testid="execution-header"] [data-status]').first().getAttribute('data-status'), { timeout: 10_000 }).toBe('cancelled');
+    // The parts that had not run yet never start; the one running when the cancel came ends cancelled.
+    await expect.poll(() => page.locator('[data-testid="span-row"][data-status="cancelled"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await screenshot(page, 'control-cancel-handler');
+  });
+
+  it('replays a failed order: the redacted card is marked in the input, a run with a value left is refused unless confirmed, then the new run links back', async () => {
     const res = await fetch(`${service.url}/orders`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ orderId: 'ord-bad', customerId: 'cy', items: [{ sku: 'pen', qty: 0, price: 2 }], card: { number: '4111111111111111', cvv: '123' }, chargeFailRate: 0, notifyMs: 1, warehouses: 4 }),
@@ -96,19 +124,43 @@ describe('cancel and replay from the viewer', () => {
     await page.goto(`${collector.url}/executions/${failedId}`);
     await page.locator('[data-testid="replay-execution"]').click({ timeout: 15_000 });
     const dialog = page.locator('[data-testid="replay-dialog"]');
-    await expect.poll(() => dialog.locator('[data-testid="replay-mark"]').allTextContents(), { timeout: 10_000 })
-      .toEqual(['card.number — redacted', 'card.cvv — redacted']);
-    expect(await dialog.locator('[data-testid="replay-run"]').isDisabled()).toBe(true);
-    expect(await dialog.locator('[data-testid="replay-blocked"]').textContent()).toContain('2 redacted or cut values');
+    const editor = dialog.locator('[data-testid="replay-input"]');
+    const marks = dialog.locator('[data-testid="replay-inline-mark"]');
+    // Each redacted value is marked where it is: on the editor's line that holds it.
+    await expect.poll(() => marks.evaluateAll((els) => els.map((e) => e.getAttribute('data-path'))), { timeout: 10_000 }).toEqual(['card.number', 'card.cvv']);
+    const lines = (await editor.inputValue()).split('\n');
+    expect(await marks.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line')))))
+      .toEqual([lines.findIndex((l) => l.includes('"number": "[REDACTED]"')), lines.findIndex((l) => l.includes('"cvv": "[REDACTED]"'))]);
+    // …and drawn over it: a mark's top is its line's top in the editor.
+    const text = await editor.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { top: el.getBoundingClientRect().top + parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop) - el.scrollTop, lineHeight: parseFloat(style.lineHeight) };
+    });
+    for (const mark of await marks.all()) {
+      const m = (await mark.boundingBox())!;
+      const line = Number(await mark.getAttribute('data-line'));
+      expect(Math.abs(m.y - (text.top + line * text.lineHeight))).toBeLessThan(text.lineHeight / 2);
+    }
+    expect(await dialog.locator('[data-testid="replay-todo"]').textContent()).toContain('2 values to re-enter');
     await screenshot(page, 'control-replay-dialog');
 
-    const edited = (await dialog.locator('[data-testid="replay-input"]').inputValue())
+    // The card number is given, the cvv is not: Run refuses and says which value is left.
+    const edited = (await editor.inputValue())
       .replace('"qty": 0', '"qty": 3')
-      .replace('"number": "[REDACTED]"', '"number": "4242424242424242"')
-      .replace('"cvv": "[REDACTED]"', '"cvv": "321"');
-    await dialog.locator('[data-testid="replay-input"]').fill(edited);
-    expect(await dialog.locator('[data-testid="replay-run"]').isDisabled()).toBe(false);
+      .replace('"number": "[REDACTED]"', '"number": "4242424242424242"');
+    await editor.fill(edited);
+    await expect.poll(() => marks.evaluateAll((els) => els.map((e) => e.getAttribute('data-path')))).toEqual(['card.cvv']);
     await dialog.locator('[data-testid="replay-run"]').click();
+    const refused = dialog.locator('[data-testid="replay-refused"]');
+    expect(await refused.textContent()).toContain('card.cvv');
+    expect(await refused.textContent()).toContain('[REDACTED]');
+    expect(await dialog.locator('[data-testid="replay-stage"]').count()).toBe(0);
+    await screenshot(page, 'control-replay-refused');
+
+    // Confirmed: it runs with the cvv left empty (null), never as "[REDACTED]".
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/executions/${failedId}/replay`));
+    await dialog.locator('[data-testid="replay-run-empty"]').click();
+    expect((await sent).postDataJSON().input).toMatchObject({ items: [{ sku: 'pen', qty: 3 }], card: { number: '4242424242424242', cvv: null } });
     await dialog.locator('[data-testid="replay-open"]').click({ timeout: 10_000 });
 
     const replayOf = page.locator('[data-testid="replay-of"]');

@@ -1,0 +1,123 @@
+/**
+ * One commit of a group of batches on ClickHouse, as named steps: gather (one row per span, a
+ * finished span over its start mark), look up what is stored already (for the notice: a retry
+ * announces nothing twice), insert, read the touched executions back, publish the notice.
+ *
+ * Idempotent by the tables, not by the lookup: span_data, log_data, attribute_values and
+ * metric_data are ReplacingMergeTrees keyed by what identifies a row, so a row stored twice (a
+ * retry, or two collectors taking one span) collapses, and the rollup's aggregates ignore
+ * repeats. The lookup only keeps the notice (live events, counters) to what is new.
+ * Durable: each INSERT is synchronous (async_insert = 0) and answered once its part is written;
+ * the batch resolves after every insert of its group answered. There is no transaction across
+ * tables: a group that fails midway is rejected and its retry completes it.
+ */
+import type { ChangedExecution, CommitNotice, WriterStats } from '../contract.js';
+import type { ExecutionRecord } from '../records.js';
+import type { IngestBatch, IngestLog, IngestSpan } from '../span-model/span.js';
+import type { ChangeFeed } from './change-feed.js';
+import type { ClickHouseConnection } from './connection.js';
+import type { ClickHouseExecutions } from './executions.js';
+import { FINISHED_VERSION, logToRow, metricToRow, spanToRows } from './span-rows.js';
+import type { Tables } from './tables.js';
+
+const keyOf = (s: { traceId: string; spanId: string }): string => `${s.traceId}/${s.spanId}`;
+const logKey = (l: { traceId: string; spanId: string; timeNs: string; severity: number; body: string }): string =>
+  `${l.traceId}/${l.spanId}/${l.timeNs}/${l.severity}/${l.body}`;
+
+/** One row per span key (the last of a group wins, as a retry repeats the same span). */
+function unique(spans: IngestSpan[]): IngestSpan[] {
+  return [...new Map(spans.map((s) => [keyOf(s), s])).values()];
+}
+
+export class ClickHouseCommit {
+  constructor(
+    private readonly conn: ClickHouseConnection,
+    private readonly t: Tables,
+    private readonly executions: ClickHouseExecutions,
+    private readonly feed: ChangeFeed,
+    private readonly onFeedError: (error: unknown) => void = () => {},
+  ) {}
+
+  async commit(batches: IngestBatch[], stats: WriterStats): Promise<CommitNotice> {
+    let mark = performance.now();
+    const lap = (phase: keyof WriterStats['phaseMs']): void => {
+      const now = performance.now();
+      stats.phaseMs[phase] += now - mark;
+      mark = now;
+    };
+    // gather
+    const finished = unique(batches.flatMap((b) => b.spans));
+    const finishedKeys = new Set(finished.map(keyOf));
+    const running = unique(batches.flatMap((b) => b.starts)).filter((s) => !finishedKeys.has(keyOf(s)));
+    const logs = batches.flatMap((b) => b.logs);
+    const metrics = batches.flatMap((b) => b.metrics ?? []);
+    const traceIds = [...new Set([...finished, ...running].map((s) => s.traceId))];
+    // look up
+    // Three independent lookups at once (each a primary-key range of its table).
+    const [before, stored, newLogs] = await Promise.all([
+      // Before: only whether each execution existed and its root (the counts are read after).
+      this.executions.getMany(traceIds, { counts: false }), this.storedVersions([...finished, ...running]), this.newLogs(logs),
+    ]);
+    const newFinished = finished.filter((s) => stored.get(keyOf(s)) !== FINISHED_VERSION);
+    const newRunning = running.filter((s) => !stored.has(keyOf(s)));
+    lap('lookup');
+    // insert: spans first (the rollup's view runs with them), then what points at them
+    const rows = [...newFinished.map((s) => spanToRows(s, true)), ...newRunning.map((s) => spanToRows(s, false))];
+    await this.conn.insert(this.t.spans, rows.map((r) => r.span), this.t.insertSettings);
+    await this.conn.insert(this.t.values, rows.flatMap((r) => r.values), this.t.insertSettings);
+    await this.conn.insert(this.t.logs, newLogs.map(logToRow), this.t.insertSettings);
+    await this.conn.insert(this.t.metrics, metrics.map(metricToRow), this.t.insertSettings);
+    lap('append');
+    // read back the executions the new spans touched, and tell
+    const touched = [...new Set([...newFinished, ...newRunning].map((s) => s.traceId))];
+    const after = await this.executions.getMany(touched);
+    const notice: CommitNotice = {
+      spans: newFinished, starts: newRunning, logCount: newLogs.length, logs: newLogs, metricPointCount: metrics.length,
+      executions: touched.map((id) => after.get(id)).filter((e): e is ExecutionRecord => e !== undefined).map((e) => changed(before.get(e.traceId), e)),
+    };
+    await this.feed.publish(notice).catch(this.onFeedError);
+    lap('commit');
+    return notice;
+  }
+
+  /** The highest stored version of each of these spans (absent: not stored). */
+  private async storedVersions(spans: IngestSpan[]): Promise<Map<string, number>> {
+    if (spans.length === 0) return new Map();
+    const rows = await this.conn.query(
+      `SELECT trace_id, span_id, max(version) AS v FROM ${this.t.spans}
+       WHERE trace_id IN {trace_ids:Array(String)} AND span_id IN {span_ids:Array(String)} GROUP BY trace_id, span_id`,
+      { trace_ids: [...new Set(spans.map((s) => s.traceId))], span_ids: [...new Set(spans.map((s) => s.spanId))] },
+    );
+    return new Map(rows.map((r) => [`${String(r.trace_id)}/${String(r.span_id)}`, Number(r.v)]));
+  }
+
+  /** The lines not stored yet (a retried batch repeats them exactly), each once. */
+  private async newLogs(logs: IngestLog[]): Promise<IngestLog[]> {
+    if (logs.length === 0) return [];
+    const rows = await this.conn.query(
+      `SELECT trace_id, span_id, toString(time_ns) AS t, severity_number, body FROM ${this.t.logs}
+       WHERE trace_id IN {trace_ids:Array(String)} AND time_ns IN {times:Array(Int64)}`,
+      { trace_ids: [...new Set(logs.map((l) => l.traceId))], times: [...new Set(logs.map((l) => l.timeUnixNano.toString()))].map(BigInt) },
+    );
+    const seen = new Set(rows.map((r) => logKey({
+      traceId: String(r.trace_id), spanId: String(r.span_id), timeNs: String(r.t), severity: Number(r.severity_number), body: String(r.body),
+    })));
+    return logs.filter((l) => {
+      const key = logKey({ traceId: l.traceId, spanId: l.spanId, timeNs: l.timeUnixNano.toString(), severity: l.severityNumber, body: l.body });
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+}
+
+/** What a commit changed about an execution, from its rows before and after. */
+function changed(before: ExecutionRecord | undefined, after: ExecutionRecord): ChangedExecution {
+  const sameFinishedRoot = before !== undefined && before.rootFinished && before.rootSpanId === after.rootSpanId;
+  return {
+    ...after,
+    created: before === undefined,
+    rootFinishedNow: after.rootFinished && !sameFinishedRoot,
+    rootStartedNow: after.rootStarted && !(before?.rootStarted ?? false),
+  };
+}
