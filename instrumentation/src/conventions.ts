@@ -132,3 +132,8 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 /** Statuses of a node span: an execution's plus `skipped`. */
 export const NODE_STATUSES = ['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** The statuses that count as a failure (error counts, failed live events, the red rows). */
+export const ERROR_STATUSES = ['error', 'timed_out'] as const satisfies readonly NodeStatus[];
+/** The statuses a finished root can state for its execution (running and abandoned are derived). */
+export const FINISHED_STATUSES = ['success', 'error', 'cancelled', 'timed_out'] as const satisfies readonly ExecutionStatus[];

@@ -6,15 +6,15 @@
  */
 
 import { SPAN_ATTRIBUTES, startAttributesSql } from './span-model/attribute-sql.js';
+import { spanStatusSql } from './span-status-sql.js';
 
 const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
 const iso = (ns: string): string => `strftime(make_timestamp_ns(${ns}), ${ISO})`;
 /** The OTel span kind's name, lower case, of a kind column. */
 export const KIND = (column: string): string =>
   `CASE ${column} WHEN 1 THEN 'internal' WHEN 2 THEN 'server' WHEN 3 THEN 'client' WHEN 4 THEN 'producer' WHEN 5 THEN 'consumer' ELSE 'unspecified' END`;
-const NODE_STATUSES = `('running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned')`;
-/** The status a finished span shows (a span_data row): flow.*.status wins over the OTel status. */
-export const FINISHED_STATUS = `CASE WHEN flow_status IN ${NODE_STATUSES} THEN flow_status WHEN status_code = 2 THEN 'error' ELSE 'success' END`;
+/** The status a finished span shows (a span_data row): the schema's span_status rule (span-status-sql.ts). */
+export const FINISHED_STATUS = spanStatusSql();
 /** The OTel status code's name of a span_data row. */
 export const STATUS_CODE = `CASE status_code WHEN 1 THEN 'ok' WHEN 2 THEN 'error' ELSE 'unset' END`;
 const EVENTS = `CASE WHEN events = '[]' THEN '[]'::JSON ELSE to_json(list_transform(

@@ -20,6 +20,8 @@
  *   string cost +200 ms (a JavaScript value per row); the ordered string_agg split into 8–128
  *   groups to sort in parallel, or without ORDER BY, saved nothing that measured.
  */
+import { NODE_STATUSES } from '@flowtrace/instrumentation/conventions';
+import { spanStatusSql } from '../span-status-sql.js';
 
 /** The fields of each outline tuple, in order (the API's TraceOutline `fields`; the route checks them against its type). */
 export const OUTLINE_FIELDS = [
@@ -33,15 +35,14 @@ export const OUTLINE_FIELDS = [
  */
 export const OUTLINE_CODES = {
   kind: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'],
-  status: ['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned'],
+  status: NODE_STATUSES,
   statusCode: ['unset', 'ok', 'error'],
 } as const;
 
 const STATUSES = OUTLINE_CODES.status;
 const statusIndex = (s: (typeof STATUSES)[number]): number => STATUSES.indexOf(s);
 /** The status of a span_data row as its index: flow.*.status wins over the OTel status (as span-json-sql.ts FINISHED_STATUS). */
-const FINISHED_STATUS_INDEX = `CASE flow_status ${STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')}
-  ELSE CASE WHEN status_code = 2 THEN ${statusIndex('error')} ELSE ${statusIndex('success')} END END`;
+const FINISHED_STATUS_INDEX = `CASE ${spanStatusSql()} ${STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 /** OTel's kind number, unknown ones as unspecified (as span-json-sql.ts KIND). */
 const KIND_INDEX = `CASE WHEN kind BETWEEN 1 AND 5 THEN kind ELSE 0 END`;
 /** OTel's status code, unknown ones as unset (as span-json-sql.ts STATUS_CODE). */

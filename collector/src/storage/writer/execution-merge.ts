@@ -11,6 +11,7 @@
  */
 import type { ExecutionRecord } from '../records.js';
 import type { IngestSpan } from '../span-model/span.js';
+import { ERROR_STATUSES as ERROR_STATUS_LIST, FINISHED_STATUSES as FINISHED_STATUS_LIST } from '@flowtrace/instrumentation/conventions';
 
 export interface MergedExecution extends ExecutionRecord {
   created: boolean;
@@ -21,8 +22,8 @@ export interface MergedExecution extends ExecutionRecord {
 /** An execution row as stored before this group. */
 type Stored = ExecutionRecord;
 
-const ERROR_STATUSES = new Set(['error', 'timed_out']);
-const FINISHED_STATUSES = new Set(['success', 'error', 'cancelled', 'timed_out']);
+const ERROR_STATUSES = new Set<string>(ERROR_STATUS_LIST);
+const FINISHED_STATUSES = new Set<string>(FINISHED_STATUS_LIST);
 
 const isError = (s: IngestSpan): boolean => s.statusCode === 2 || (s.flowStatus !== null && ERROR_STATUSES.has(s.flowStatus));
 
