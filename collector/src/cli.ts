@@ -225,8 +225,7 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   const server = await startServer(options);
-  const where = options.dbPath ?? DEFAULT_DB;
-  process.stdout.write(`flowtrace listening on ${server.url} (database ${where})\n`);
+  process.stdout.write(`flowtrace listening on ${server.url} (${whereData(server.storage, options.dbPath ?? DEFAULT_DB)})\n`);
   process.stdout.write(`  viewer   ${server.url}/\n  OTLP     ${server.url}/v1/traces, ${server.url}/v1/logs, ${server.url}/v1/metrics\n`);
   if (server.grpcPort !== undefined) process.stdout.write(`  OTLP/gRPC ${new URL(server.url).hostname}:${server.grpcPort}\n`);
   process.stdout.write(`  API      ${server.url}/api/openapi.json\n`);
@@ -257,3 +256,10 @@ main().catch((error: unknown) => {
   process.stderr.write(`flowtrace: ${(error as Error).message}\n`);
   process.exit(1);
 });
+
+/** Where the collector keeps its data, for the banner: the DuckDB file, or the ClickHouse store and database (no credentials). */
+function whereData(storage: { engine: string; location: string }, dbPath: string): string {
+  if (storage.engine !== 'clickhouse') return `database ${dbPath}`;
+  const cut = storage.location.lastIndexOf('#');
+  return cut < 0 ? `clickhouse ${storage.location}` : `clickhouse ${storage.location.slice(0, cut)}, database ${storage.location.slice(cut + 1)}`;
+}

@@ -137,6 +137,9 @@ describe('the collector on ClickHouse (chDB)', () => {
     const args = ['--storage', 'clickhouse', '--clickhouse-url', `chdb:${dir}`, '--clickhouse-database', 'cli_test', '--port', '0', '--host', '127.0.0.1'];
     try {
       let cli = await startCli(args);
+      // It says where the data goes: the ClickHouse store, not the DuckDB file it does not open.
+      expect(cli.output()).toMatch(new RegExp(`listening on \\S+ \\(clickhouse chdb:${dir}, database cli_test\\)`));
+      expect(cli.output()).not.toContain('.duckdb');
       const { provider, tracer } = tracerFor(cli.url, 'cli-service');
       const span = tracer.startSpan('from-the-cli');
       span.end();
