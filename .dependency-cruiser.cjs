@@ -27,6 +27,13 @@ module.exports = {
       to: { path: '^collector/src/storage/', pathNot: '^collector/src/storage/index\\.ts$' },
     },
     {
+      name: 'ingest-imports-storage-for-types-only',
+      comment: 'ingest runs in worker threads (collector/src/ingest/workers/), which must not load storage and with it the database engines: ingest imports the batch types of storage/index.ts, never a value.',
+      severity: 'error',
+      from: { path: '^collector/src/ingest/' },
+      to: { path: '^collector/src/storage/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'ingest-does-not-import-query',
       severity: 'error',
       from: { path: '^collector/src/ingest/' },

@@ -31,6 +31,7 @@ import { tempoRoutes } from './query/tempo-routes.js';
 import { consoleRoutes } from './query/console-routes.js';
 import { whyRoutes } from './query/why-routes.js';
 import type { Storage } from './storage/index.js';
+import type { IngestDecoder } from './ingest/workers/decoder.js';
 
 export interface AppOptions {
   storage: Storage;
@@ -47,6 +48,8 @@ export interface AppOptions {
   /** Origins allowed by CORS; none by default. */
   corsOrigins?: string[];
   maxBodyBytes?: number;
+  /** Where ingest bodies are decoded (worker threads or inline); default inline on the main thread. */
+  ingestDecoder?: IngestDecoder;
   /** Which Host headers are answered (DNS rebinding); none checked when absent. */
   hostPolicy?: HostPolicy;
   /** Time to receive a whole request (headers and body) before 408; default 30 s. */
@@ -148,11 +151,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(otlpRoutes, {
     storage,
     maxBodyBytes: options.maxBodyBytes,
+    decoder: options.ingestDecoder,
     onResult: (outcome) => metrics.recordIngest(outcome),
   });
   await app.register(zipkinRoutes, {
     storage,
     maxBodyBytes: options.maxBodyBytes,
+    decoder: options.ingestDecoder,
     onResult: (outcome) => metrics.recordIngest(outcome),
   });
   await app.register(executionsRoutes, { storage });

@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXPORT_URL, ExportUsageError, runExport } from './export-command.js';
 import { DEFAULT_GRPC_MAX_MESSAGE_BYTES } from './ingest/grpc-server.js';
+import { defaultIngestWorkers } from './ingest/workers/decoder.js';
 import { DEFAULT_DB, DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_PORT, startServer, type ServerOptions } from './server.js';
 import { compactDatabase } from './storage/index.js';
 import { parseBytes, parseDuration } from './units.js';
@@ -42,6 +43,8 @@ const USAGE = `Usage: flowtrace start [options]
   --cors-origin O        allow this origin (repeatable; FLOWTRACE_CORS_ORIGINS, comma-separated)
   --max-body SIZE        body cap after decompression (FLOWTRACE_MAX_BODY, default 20MiB)
   --max-queue-rows N     rows waiting for commit before 429 (FLOWTRACE_MAX_QUEUE_ROWS, default 200000)
+  --ingest-workers N     threads that decode ingest requests, 0 decodes on the main thread
+                         (FLOWTRACE_INGEST_WORKERS, default ${defaultIngestWorkers()} here: one per core beyond the first, at most 4)
   --abandon-after AGE    a silent running execution becomes abandoned (FLOWTRACE_ABANDON_AFTER, default 10m)
   --sql-timeout AGE      SQL console time limit (FLOWTRACE_SQL_TIMEOUT, default 10s)
   --sql-max-rows N       SQL console row cap (FLOWTRACE_SQL_MAX_ROWS, default 10000)
@@ -85,6 +88,7 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
       'cors-origin': { type: 'string', multiple: true },
       'max-body': { type: 'string' },
       'max-queue-rows': { type: 'string' },
+      'ingest-workers': { type: 'string' },
       'abandon-after': { type: 'string' },
       'sql-timeout': { type: 'string' },
       'sql-max-rows': { type: 'string' },
@@ -146,6 +150,8 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
   if (storage !== undefined && storage !== 'duckdb' && storage !== 'clickhouse') fail(`--storage must be duckdb or clickhouse, got "${storage}"`);
   const clickhouseUrl = pick(values['clickhouse-url'], 'FLOWTRACE_CLICKHOUSE_URL');
   if (storage === 'clickhouse' && clickhouseUrl === undefined) fail('--storage clickhouse needs --clickhouse-url');
+  const ingestWorkers = int(pick(values['ingest-workers'], 'FLOWTRACE_INGEST_WORKERS'), '--ingest-workers');
+  if (ingestWorkers !== undefined && ingestWorkers > 64) fail('--ingest-workers must be at most 64');
   const cors = values['cors-origin'] ?? env.FLOWTRACE_CORS_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     port,
@@ -178,6 +184,7 @@ function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
     corsOrigins: cors,
     maxBodyBytes: maxBody ? guard('--max-body', () => parseBytes(maxBody)) : undefined,
     maxQueueRows: int(pick(values['max-queue-rows'], 'FLOWTRACE_MAX_QUEUE_ROWS'), '--max-queue-rows'),
+    ingestWorkers: { workers: ingestWorkers },
     abandonAfterMs: abandon ? guard('--abandon-after', () => parseDuration(abandon)) : undefined,
     sqlTimeoutMs: sqlTimeout ? guard('--sql-timeout', () => parseDuration(sqlTimeout)) : undefined,
     sqlMaxRows: int(pick(values['sql-max-rows'], 'FLOWTRACE_SQL_MAX_ROWS'), '--sql-max-rows'),

@@ -58,6 +58,10 @@ export const errors = {
   FT_LIVE_TOO_MANY_CLIENTS: define('FT_LIVE_TOO_MANY_CLIENTS', 503, 'Too many live streams are open (--max-live-clients); retry later', 5),
   FT_EXPORT_BUSY: define('FT_EXPORT_BUSY', 503, 'An export of this kind is already running; retry when it is done', 5),
   FT_WRITE_FAILED: define('FT_WRITE_FAILED', 503, 'The spans could not be stored; retry later', 1),
+  /** Ingest: more request bodies are waiting for the ingest workers than the pool holds (ingest/workers/). */
+  FT_INGEST_BUSY: define('FT_INGEST_BUSY', 429, 'The ingest workers are busy; retry later', 1),
+  /** Ingest: the worker decoding the request crashed or did not answer; it was replaced, nothing was stored. */
+  FT_INGEST_WORKER_FAILED: define('FT_INGEST_WORKER_FAILED', 503, 'The request could not be decoded; retry later', 1),
   FT_SQL_REFUSED: define('FT_SQL_REFUSED', 400, 'SQL refused'),
   FT_SQL_ERROR: define('FT_SQL_ERROR', 400, 'SQL error'),
   FT_SQL_TIMEOUT: define('FT_SQL_TIMEOUT', 400, 'The query ran past the time limit and was interrupted'),

@@ -12,6 +12,8 @@ import { hostPolicy } from './host-check.js';
 import { errors } from './errors.js';
 import { watchGrpcOnHttpPort } from './grpc-on-http-port.js';
 import { startGrpcReceiver, type GrpcReceiver } from './ingest/grpc-server.js';
+import { IngestDecoder, type IngestWorkerOptions } from './ingest/workers/decoder.js';
+import type { IngestPoolStats } from './ingest/workers/ingest-pool.js';
 import { Metrics } from './metrics.js';
 import { LiveFeed } from './query/live-feed.js';
 import { openStorage, type ClickHouseSelection, type Storage, type StorageOptions } from './storage/index.js';
@@ -56,6 +58,11 @@ export interface ServerOptions {
    * its receive limit after decompression (default 64 MiB); false turns it off.
    */
   grpc?: { port?: number; maxMessageBytes?: number } | false;
+  /**
+   * The worker threads that decode ingest bodies (ingest/workers/): `workers` (0: decode on the
+   * main thread; default from the cores) and, for tests, the pool's bounds, timeouts and hooks.
+   */
+  ingestWorkers?: IngestWorkerOptions;
   logger?: boolean;
 }
 
@@ -69,6 +76,8 @@ export interface RunningServer {
   close(): Promise<void>;
   /** What close() is doing (for a stop that takes too long): 'running' before it is called. */
   readonly stopPhase: string;
+  /** The ingest workers' figures (undefined when bodies are decoded on the main thread). */
+  readonly ingestPoolStats: IngestPoolStats | undefined;
 }
 
 export const DEFAULT_PORT = 4318;
@@ -97,9 +106,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   metrics.watchRetention(storage.retention.stats);
   const host = options.host ?? DEFAULT_HOST;
+  const ingestDecoder = new IngestDecoder(undefined, {
+    ...options.ingestWorkers,
+    onWorkerFailure: options.ingestWorkers?.onWorkerFailure ?? ((error) => process.stderr.write(`flowtrace: ${error.message}\n`)),
+  });
   let app: FastifyInstance;
   try {
     app = await buildApp({
+      ingestDecoder,
       hostPolicy: hostPolicy(host, options.allowedHosts),
       requestTimeoutMs: options.requestTimeoutMs,
       storage,
@@ -115,6 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       logger: options.logger,
     });
   } catch (error) {
+    await ingestDecoder.close();
     await storage.close();
     throw error;
   }
@@ -133,7 +148,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (grpcOptions) {
     try {
       grpc = await startGrpcReceiver({
-        storage, host, port: grpcOptions.port, maxMessageBytes: grpcOptions.maxMessageBytes, ingestToken: options.ingestToken,
+        storage, host, port: grpcOptions.port, maxMessageBytes: grpcOptions.maxMessageBytes, ingestToken: options.ingestToken, decoder: ingestDecoder,
         isStopping: () => stopping,
         onResult: (outcome) => metrics.recordIngest(outcome),
         onStatus: (signal, code) => metrics.recordGrpcStatus(signal, code),
@@ -145,6 +160,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // flowtrace, tests side by side): then OTLP/HTTP still runs and the warning says why gRPC does not.
       if (options.grpc && options.grpc.port !== undefined) {
         await app.close();
+        await ingestDecoder.close();
         await storage.close();
         throw new Error(message, { cause: error });
       }
@@ -163,6 +179,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     get stopPhase() {
       return stopPhase;
     },
+    get ingestPoolStats() {
+      return ingestDecoder.poolStats;
+    },
     close() {
       closing ??= (async () => {
         stopping = true;
@@ -172,6 +191,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // So is a Parquet export being written (a download already streaming finishes).
         stopPhase = 'interrupting Parquet exports';
         await storage.exports.close();
+        // Bodies in the ingest workers are decoded and handed to the writer before it closes.
+        stopPhase = 'decoding ingest requests in flight';
+        await ingestDecoder.close();
         stopPhase = 'committing queued batches';
         await storage.writer.close();
         // Calls in flight were answered when the writer finished; new ones got UNAVAILABLE.

@@ -1,8 +1,9 @@
 /**
  * OTLP/gRPC receiver: TraceService/Export, LogsService/Export and MetricsService/Export with
  * @grpc/grpc-js. The services are defined over raw bytes (the request deserializer is the
- * identity), so a request goes through the very path an OTLP/HTTP protobuf body takes:
- * ingestOtlp (the generated decoder, validation, rows) and then the writer.
+ * identity), so a request goes through the very path an OTLP/HTTP protobuf body takes: the
+ * ingest decoder (workers/decoder.ts: the generated decoder, validation, rows, in a worker thread
+ * or inline) and then the writer.
  *
  * Invariants, as on HTTP: OK is sent only after the writer committed the rows (an
  * acknowledged item is durable); a retried request is stored once (the writer dedupes);
@@ -19,9 +20,10 @@ import { tokenMatches } from '../auth.js';
 import { errors, FlowtraceError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
 import { grpcStatusOf, statusName, type CodedError } from './grpc-status.js';
-import { ingestOtlp, itemCounts, type ConvertResult, type IngestCaps, type OtlpSignal } from './index.js';
+import { itemCounts, type ConvertResult, type IngestCaps, type OtlpSignal } from './index.js';
 import { successBody } from './otlp-response.js';
 import type { IngestOutcome } from './otlp-routes.js';
+import { inlineDecoder, type IngestDecoder } from './workers/decoder.js';
 
 /** The OTLP specification's recommended receive limit. */
 export const DEFAULT_GRPC_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -35,7 +37,10 @@ export interface GrpcReceiverOptions {
   maxMessageBytes?: number;
   /** Bearer token required in the `authorization` metadata. */
   ingestToken?: string;
+  /** Caps of the inline decoder made when no decoder is given. */
   caps?: Partial<IngestCaps>;
+  /** Where bodies are decoded (the ingest workers, workers/decoder.ts); default inline on the main thread. */
+  decoder?: IngestDecoder;
   /** True once the collector is stopping: new calls get UNAVAILABLE with a RetryInfo. */
   isStopping?: () => boolean;
   /** Items and latency of each call the receiver answered (as the HTTP routes report them). */
@@ -119,6 +124,7 @@ function countingInterceptor(onStatus: NonNullable<GrpcReceiverOptions['onStatus
 /** Starts the receiver on host:port; rejects when the address cannot be bound. */
 export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<GrpcReceiver> {
   const { storage } = options;
+  const decoder = options.decoder ?? inlineDecoder(options.caps);
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES,
     // Each call's message is held whole before the handler runs: bound the calls one connection
@@ -136,10 +142,11 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
         return;
       }
       if (options.isStopping?.()) throw errors.FT_SHUTTING_DOWN();
-      // A full queue refuses before any decoding: under overload, refusals must be cheap.
-      const refusal = storage.writer.refusalFor(1);
+      // A full queue refuses before any decoding: under overload, refusals must be cheap. The rows
+      // of the bodies still in the ingest workers count too: the writer sees them only later.
+      const refusal = storage.writer.refusalFor(1 + decoder.pendingRows());
       if (refusal) throw refusal;
-      result = ingestOtlp(signal, call.request, 'protobuf', options.caps);
+      result = await decoder.decode({ kind: 'otlp', signal, format: 'protobuf', body: call.request }, () => storage.writer.refusalFor(1));
       await storage.writer.write(result.batch);
       const { accepted, rejected } = itemCounts(result);
       options.onResult?.({ signal, transport: 'grpc', accepted, rejected, statusCode: 200, latencyMs: performance.now() - started });

@@ -5,7 +5,7 @@
  * Invalid points are rejected one by one with a reason (partial_success.rejected_data_points);
  * a metric without data holds no point and adds nothing.
  */
-import { METRIC_TYPE, type MetricRow } from '../storage/index.js';
+import type { METRIC_TYPE as STORED_METRIC_TYPE, MetricRow } from '../storage/index.js';
 import { capText, withTruncatedMark, type CutState } from './any-value-json.js';
 import { attributesJson } from './attributes.js';
 import { addError, emptyResult, finishErrors, INT64_MAX, resourceContext, textOrNull, type ConvertResult, type ResourceContext } from './convert-common.js';
@@ -19,6 +19,13 @@ import type {
   DataPointIn, ExponentialHistogramDataPointIn, HistogramDataPointIn, MetricIn, MetricsRequestIn, NumberDataPointIn,
   SummaryDataPointIn,
 } from './otlp-metrics-model.js';
+
+/**
+ * Storage's METRIC_TYPE numbers, written here so that ingest loads nothing of storage at run time
+ * (it runs in the ingest workers, which must not load the database engines: workers/README.md);
+ * `satisfies` holds the two equal, key for key and number for number.
+ */
+const METRIC_TYPE = { gauge: 1, sum: 2, histogram: 3, exponential_histogram: 4, summary: 5 } as const satisfies typeof STORED_METRIC_TYPE;
 
 /** DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK: the point stands for a gap. */
 const NO_RECORDED_VALUE = 1;

@@ -10,8 +10,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { otlpExport } from '../api/routes/ingest.js';
 import { errors, FlowtraceError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
-import { ingestOtlp, itemCounts, type ConvertResult, type IngestCaps, type OtlpFormat, type OtlpSignal } from './index.js';
+import { itemCounts, type ConvertResult, type IngestCaps, type OtlpFormat, type OtlpSignal } from './index.js';
 import { grpcCodeOf, protobufStatusBody, successBody } from './otlp-response.js';
+import { inlineDecoder, type IngestDecoder } from './workers/decoder.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -19,7 +20,10 @@ export interface IngestRouteOptions {
   storage: Storage;
   /** Largest body accepted, after decompression, in bytes (default 20 MiB). */
   maxBodyBytes?: number;
+  /** Caps of the inline decoder made when no decoder is given. */
   caps?: Partial<IngestCaps>;
+  /** Where bodies are decoded (the ingest workers, workers/decoder.ts); default inline on the main thread. */
+  decoder?: IngestDecoder;
   /** Called per request with what happened, for metrics. */
   onResult?: (result: IngestOutcome) => void;
 }
@@ -71,6 +75,7 @@ function sendError(reply: FastifyReply, format: OtlpFormat | undefined, error: {
 /** Registers the OTLP/HTTP receiver in its own encapsulated context (its own body parsers). */
 export async function otlpRoutes(app: FastifyInstance, opts: IngestRouteOptions): Promise<void> {
   const maxBodyBytes = opts.maxBodyBytes ?? 20 * 1024 * 1024;
+  const decoder = opts.decoder ?? inlineDecoder(opts.caps);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
 
@@ -80,12 +85,13 @@ export async function otlpRoutes(app: FastifyInstance, opts: IngestRouteOptions)
     let result: ConvertResult | undefined;
     try {
       if (!format) throw errors.FT_UNSUPPORTED_MEDIA_TYPE(`got "${String(request.headers['content-type'] ?? '').slice(0, 60)}"`);
-      // A full queue refuses before any decoding: under overload, 429s must be cheap.
-      const refusal = opts.storage.writer.refusalFor(1);
+      // A full queue refuses before any decoding: under overload, 429s must be cheap. The rows of
+      // the bodies still in the ingest workers count too: the writer sees them only later.
+      const refusal = opts.storage.writer.refusalFor(1 + decoder.pendingRows());
       if (refusal) throw refusal;
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const body = await decompress(request, raw, maxBodyBytes);
-      result = ingestOtlp(signal, body, format, opts.caps);
+      result = await decoder.decode({ kind: 'otlp', signal, format, body }, () => opts.storage.writer.refusalFor(1));
       await opts.storage.writer.write(result.batch);
       const { accepted, rejected } = itemCounts(result);
       opts.onResult?.({ signal, accepted, rejected, statusCode: 200, latencyMs: performance.now() - started });

@@ -10,7 +10,7 @@ import { zipkinSpans } from '../api/routes/ingest.js';
 import { errors } from '../errors.js';
 import { itemCounts } from './index.js';
 import { decompress, toCoded, type IngestRouteOptions } from './otlp-routes.js';
-import { ingestZipkin } from './zipkin-to-otlp.js';
+import { inlineDecoder } from './workers/decoder.js';
 
 const isJson = (request: FastifyRequest): boolean =>
   (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
@@ -18,6 +18,7 @@ const isJson = (request: FastifyRequest): boolean =>
 /** Registers the Zipkin receiver in its own encapsulated context (its own body parser). */
 export async function zipkinRoutes(app: FastifyInstance, opts: IngestRouteOptions): Promise<void> {
   const maxBodyBytes = opts.maxBodyBytes ?? 20 * 1024 * 1024;
+  const decoder = opts.decoder ?? inlineDecoder(opts.caps);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
 
@@ -32,12 +33,14 @@ export async function zipkinRoutes(app: FastifyInstance, opts: IngestRouteOption
       if (!isJson(request)) {
         throw errors.FT_UNSUPPORTED_MEDIA_TYPE(`Zipkin spans are taken as application/json, got "${String(request.headers['content-type'] ?? '').slice(0, 60)}"`);
       }
-      // A full queue refuses before any decoding: under overload, 429s must be cheap.
-      const refusal = opts.storage.writer.refusalFor(1);
+      // A full queue refuses before any decoding: under overload, 429s must be cheap. The rows of
+      // the bodies still in the ingest workers count too: the writer sees them only later.
+      const refusal = opts.storage.writer.refusalFor(1 + decoder.pendingRows());
       if (refusal) throw refusal;
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const result = ingestZipkin(await decompress(request, raw, maxBodyBytes), opts.caps);
-      if ('problems' in result) throw errors.FT_ZIPKIN_INVALID(result.problems.join('; '));
+      // Zipkin's problems are answered FT_ZIPKIN_INVALID (workers/jobs.ts).
+      const body = await decompress(request, raw, maxBodyBytes);
+      const result = await decoder.decode({ kind: 'zipkin', body }, () => opts.storage.writer.refusalFor(1));
       accepted = itemCounts(result).accepted;
       await opts.storage.writer.write(result.batch);
       opts.onResult?.({ signal: 'traces', accepted, rejected: 0, statusCode: 202, latencyMs: performance.now() - started });
