@@ -24,7 +24,7 @@ describe('the ClickHouse schema', () => {
     expect(ddl).toMatch(/CREATE TABLE IF NOT EXISTS `db`.`span_data`[\s\S]*ENGINE = ReplacingMergeTree\(version\)\nPARTITION BY [^\n]+\nORDER BY \(trace_id, span_id\)/);
     expect(ddl).toMatch(/`execution_rollup`[\s\S]*ENGINE = AggregatingMergeTree\(\)\nORDER BY trace_id/);
     expect(ddl).toMatch(/CREATE MATERIALIZED VIEW IF NOT EXISTS `db`.`execution_rollup_mv` TO `db`.`execution_rollup`/);
-    expect(ddl).toMatch(/`attribute_values`[\s\S]*ORDER BY \(key, value, trace_id\)/);
+    expect(ddl).toMatch(/`attribute_values`[\s\S]*ORDER BY \(key, value, trace_id, span_id\)/);
     expect(ddl).not.toMatch(/\bTTL toDateTime\(intDiv\(start_ns/); // no age, no retention TTL
     // Everything keyed by a trace is sharded by it, so a trace and its rollup share a shard.
     for (const o of SCHEMA) {

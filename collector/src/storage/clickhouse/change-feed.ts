@@ -1,23 +1,23 @@
 /**
  * The change feed across collectors. Every commit of every collector adds one row to
- * change_feed (what its live events need: span summaries, the executions it touched, the
- * trace-bound lines cut short); every collector polls the table on an ingest watermark and
- * announces the commits of the others through the same onCommit path as its own, so live events
- * show what any collector stored.
+ * change_feed naming what it stored (feed-rows.ts: ids, not the spans); every collector polls the
+ * table on an ingest watermark and announces the commits of the others, read back from the
+ * tables, through the same onCommit path as its own, so live events show what any collector stored.
  *
- * Invariants: a commit is announced once per collector (its own directly, another's once read
- * here: commit ids seen are remembered over the look-back window); the watermark is the server's
- * clock that stamped ingest_ns, read again with a look-back (`lagMs`) because an insert that
- * started earlier may become visible after a later one; a commit older than the look-back when it
- * becomes visible is missed (live events only: the data itself is stored). Polling never
- * overlaps itself; a failed poll is reported and retried on the next tick.
+ * Invariants: a commit is announced once per collector (its own directly and never read back:
+ * the poll leaves out its collector id; another's once read here: commit ids announced are
+ * remembered over the look-back window and left out of the next polls); the watermark is the
+ * server's clock, the one that stamps ingest_ns, read at each poll, and each poll looks back
+ * `lagMs` before the previous one because an insert that started earlier may become visible after
+ * a later one; a commit older than the look-back when it becomes visible is missed (live events
+ * only: the data itself is stored). Polling never overlaps itself; a failed poll is reported and
+ * its commits are announced by the next one.
  */
 import { randomUUID } from 'node:crypto';
 import type { CommitNotice } from '../contract.js';
 import type { ClickHouseConnection } from './connection.js';
+import { FEED_COLUMNS, feedRow, noticesOf, type ExecutionLookup } from './feed-rows.js';
 import type { Tables } from './tables.js';
-import { decodeNotice, encodeNotice } from './notice-codec.js';
-
 
 export interface ChangeFeedOptions {
   /** Milliseconds between polls (default 1000); 0: never poll on a timer (tests call pollOnce). */
@@ -38,7 +38,12 @@ export class ChangeFeed {
   private closed = false;
   private readonly lagNs: bigint;
 
-  constructor(private readonly conn: ClickHouseConnection, private readonly t: Tables, private readonly options: ChangeFeedOptions = {}) {
+  constructor(
+    private readonly conn: ClickHouseConnection,
+    private readonly t: Tables,
+    private readonly executions: ExecutionLookup,
+    private readonly options: ChangeFeedOptions = {},
+  ) {
     this.lagNs = BigInt(options.lagMs ?? 10_000) * 1_000_000n;
   }
 
@@ -55,8 +60,8 @@ export class ChangeFeed {
 
   /** Adds this collector's commit to the feed (after its rows are stored). */
   async publish(notice: CommitNotice): Promise<void> {
-    if (notice.spans.length === 0 && notice.starts.length === 0 && notice.logs.length === 0) return;
-    await this.conn.insert(this.t.feed, [{ commit_id: randomUUID(), collector_id: this.collectorId, notice: encodeNotice(notice) }], this.t.insertSettings);
+    const row = feedRow(randomUUID(), this.collectorId, notice);
+    if (row !== undefined) await this.conn.insertArrays(this.t.feed, FEED_COLUMNS, [row], this.t.insertSettings);
   }
 
   /** Announces the commits of other collectors stored since the last poll; resolves with how many. */
@@ -73,24 +78,23 @@ export class ChangeFeed {
 
   private async poll(): Promise<number> {
     if (this.closed || this.watermark === undefined) return 0;
+    const [clock] = await this.conn.query('SELECT toUnixTimestamp64Nano(now64(9)) AS now');
     const since = this.watermark - this.lagNs;
     const rows = await this.conn.query(
-      `SELECT ingest_ns, commit_id, collector_id, notice FROM ${this.t.feed} WHERE ingest_ns > {since:Int64} ORDER BY ingest_ns, commit_id`,
-      { since: since.toString() },
+      `SELECT ingest_ns, commit_id, trace_ids, trace_flags, spans, starts, lines, log_count, metric_point_count FROM ${this.t.feed}
+       WHERE ingest_ns > {since:Int64} AND collector_id != {me:String} AND commit_id NOT IN {seen:Array(String)}
+       ORDER BY ingest_ns, commit_id`,
+      { since: since.toString(), me: this.collectorId, seen: [...this.seen.keys()] },
     );
-    let announced = 0;
-    for (const row of rows) {
-      const at = BigInt(row.ingest_ns as string);
-      if (at > this.watermark) this.watermark = at;
-      const id = String(row.commit_id);
-      if (this.seen.has(id)) continue;
-      this.seen.set(id, at);
-      if (row.collector_id === this.collectorId) continue;
-      announced += 1;
-      this.options.onNotice?.(decodeNotice(String(row.notice)));
-    }
+    const notices = rows.length === 0 ? [] : await noticesOf(this.conn, this.t, this.executions, rows);
+    rows.forEach((row, i) => {
+      this.seen.set(String(row.commit_id), BigInt(row.ingest_ns as string));
+      this.options.onNotice?.(notices[i]);
+    });
+    const now = BigInt(clock.now as string);
+    if (now > this.watermark) this.watermark = now;
     const forgetBefore = this.watermark - 2n * this.lagNs;
     for (const [id, at] of this.seen) if (at < forgetBefore) this.seen.delete(id);
-    return announced;
+    return rows.length;
   }
 }

@@ -9,7 +9,8 @@
  * repeats. The lookup only keeps the notice (live events, counters) to what is new.
  * Durable: each INSERT is synchronous (async_insert = 0) and answered once its part is written;
  * the batch resolves after every insert of its group answered. There is no transaction across
- * tables: a group that fails midway is rejected and its retry completes it.
+ * tables: a group that fails midway is rejected and its retry completes it — the value index rows
+ * go in before their spans, because the retry leaves out the spans already stored.
  */
 import type { ChangedExecution, CommitNotice, WriterStats } from '../contract.js';
 import type { ExecutionRecord } from '../records.js';
@@ -17,7 +18,9 @@ import type { IngestBatch, IngestLog, IngestSpan } from '../span-model/span.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { ClickHouseConnection } from './connection.js';
 import type { ClickHouseExecutions } from './executions.js';
-import { FINISHED_VERSION, logToRow, metricToRow, spanToRows } from './span-rows.js';
+import { LOG_COLUMNS, logRow, METRIC_COLUMNS, metricRow, SPAN_COLUMNS, spanInsertRows } from './insert-rows.js';
+import { FINISHED_VERSION } from './span-rows.js';
+import { VALUE_COLUMNS } from './value-index-rows.js';
 import type { Tables } from './tables.js';
 
 const keyOf = (s: { traceId: string; spanId: string }): string => `${s.traceId}/${s.spanId}`;
@@ -52,21 +55,22 @@ export class ClickHouseCommit {
     const logs = batches.flatMap((b) => b.logs);
     const metrics = batches.flatMap((b) => b.metrics ?? []);
     const traceIds = [...new Set([...finished, ...running].map((s) => s.traceId))];
-    // look up
-    // Three independent lookups at once (each a primary-key range of its table).
-    const [before, stored, newLogs] = await Promise.all([
-      // Before: only whether each execution existed and its root (the counts are read after).
-      this.executions.getMany(traceIds, { counts: false }), this.storedVersions([...finished, ...running]), this.newLogs(logs),
-    ]);
+    // look up: the executions first (whether each existed and its root; the counts are read
+    // after). A trace without one has no span stored (the view fills the rollup in the INSERT that
+    // stores the spans), so only the spans of known traces are looked up: ~25 ms of engine CPU
+    // per ~1,800 spans saved when traces arrive whole.
+    const [before, newLogs] = await Promise.all([this.executions.getMany(traceIds, { counts: false }), this.newLogs(logs)]);
+    const stored = await this.storedVersions([...finished, ...running].filter((s) => before.has(s.traceId)));
     const newFinished = finished.filter((s) => stored.get(keyOf(s)) !== FINISHED_VERSION);
     const newRunning = running.filter((s) => !stored.has(keyOf(s)));
     lap('lookup');
-    // insert: spans first (the rollup's view runs with them), then what points at them
-    const rows = [...newFinished.map((s) => spanToRows(s, true)), ...newRunning.map((s) => spanToRows(s, false))];
-    await this.conn.insert(this.t.spans, rows.map((r) => r.span), this.t.insertSettings);
-    await this.conn.insert(this.t.values, rows.flatMap((r) => r.values), this.t.insertSettings);
-    await this.conn.insert(this.t.logs, newLogs.map(logToRow), this.t.insertSettings);
-    await this.conn.insert(this.t.metrics, metrics.map(metricToRow), this.t.insertSettings);
+    // insert: the value index first, then the spans (the rollup's view runs with them): a span is
+    // stored only with its index rows, since a retry stores only the spans not stored yet.
+    const rows = spanInsertRows(newFinished, newRunning);
+    await this.conn.insertArrays(this.t.values, VALUE_COLUMNS, rows.values, this.t.insertSettings);
+    await this.conn.insertArrays(this.t.spans, SPAN_COLUMNS, rows.spans, this.t.insertSettings);
+    await this.conn.insertArrays(this.t.logs, LOG_COLUMNS, newLogs.map(logRow), this.t.insertSettings);
+    await this.conn.insertArrays(this.t.metrics, METRIC_COLUMNS, metrics.map(metricRow), this.t.insertSettings);
     lap('append');
     // read back the executions the new spans touched, and tell
     const touched = [...new Set([...newFinished, ...newRunning].map((s) => s.traceId))];

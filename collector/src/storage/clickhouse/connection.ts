@@ -50,6 +50,10 @@ export type Row = Record<string, unknown>;
 export function pairsParam(pairs: ReadonlyArray<readonly [string, string]>): TupleParam[] {
   return pairs.map(([a, b]) => new TupleParam([a, b]));
 }
+/** A list of tuples as an Array(Tuple(…)) parameter (64-bit values as bigint). */
+export function tuplesParam(tuples: ReadonlyArray<readonly unknown[]>): TupleParam[] {
+  return tuples.map((values) => new TupleParam([...values]));
+}
 export type Params = Record<string, unknown>;
 /** Settings of one statement, rendered into its SETTINGS clause. */
 export type Settings = Record<string, string | number>;
@@ -127,6 +131,24 @@ export class ClickHouseConnection {
       values: Readable.from([body]),
     }).then(async (r) => {
       // The answer of an INSERT carries nothing, but it must be read for the request to end.
+      for await (const _ of r.stream) void _;
+    }));
+  }
+
+  /**
+   * Inserts rows given as arrays in `columns` order (JSONCompactEachRow), synchronously as insert()
+   * does. Each row is written by JSON.stringify without a replacer: 64-bit values must already be
+   * decimal strings (insert-rows.ts), which is what keeps this the cheap path on the main thread.
+   */
+  async insertArrays(table: string, columns: readonly string[], rows: readonly unknown[][], settings: Settings = {}): Promise<void> {
+    if (rows.length === 0) return;
+    const lines = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) lines[i] = JSON.stringify(rows[i]);
+    const body = lines.join('\n') + '\n';
+    await this.run((client) => client.exec({
+      query: `INSERT INTO ${table} (${columns.join(', ')})${settingsClause({ async_insert: 0, ...settings })} FORMAT JSONCompactEachRow`,
+      values: Readable.from([body]),
+    }).then(async (r) => {
       for await (const _ of r.stream) void _;
     }));
   }

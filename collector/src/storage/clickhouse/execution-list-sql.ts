@@ -4,14 +4,14 @@
  * parameter ({name:Type}), the SQL text depends only on which filters are present.
  *
  * What is pushed below the rollup's merge is a condition on trace_id alone (a time window as
- * the traces with a rollup row in it, attribute matches, span searches), so the merge reads only
- * the candidates' partial rows; every condition on merged values (status, flow, duration, the
- * exact start) is applied after it. Span searches read only the spans of the window's traces
- * (span_data is ordered by trace id).
+ * the traces with a rollup row in it, attribute matches — one key range of the value index when
+ * it answers them —, span searches), so the merge reads only the candidates' partial rows; every
+ * condition on merged values (status, flow, duration, the exact start) is applied after it. Span
+ * searches read only the spans of the window's traces (span_data is ordered by trace id).
  */
 import { isIndexedFilter } from '../span-model/value-index.js';
 import type { ExecutionFilter } from '../contract.js';
-import { DURATION_SQL, executionRowsSql, FLOW_SQL, startRangeFilter } from './execution-rows-sql.js';
+import { DURATION_SQL, executionRowsSql, FLOW_SQL, startRangeFilter, startsSql, type RecordColumn } from './execution-rows-sql.js';
 import type { Params } from './connection.js';
 import type { Tables } from './tables.js';
 
@@ -53,11 +53,37 @@ export function attributeParams(p: string, key: string, value: string): Params {
 /** Nullable text columns joined by spaces, NULL ones left out. */
 const joined = (...columns: string[]): string => `concatWithSeparator(' ', ${columns.map((c) => `ifNull(${c}, '')`).join(', ')})`;
 
-/** SQL + parameters of one page of executions, newest first (or longest first). */
-export function buildExecutionListQuery(t: Tables, filter: ExecutionFilter, abandonAfterNs: string): BuiltQuery {
-  const params: Params = { abandon_after_ns: abandonAfterNs };
+/**
+ * The value index rows of an indexed `key = value` filter (parameters {p}_key, {p}_value) as a
+ * subquery: the traces of a finished span's or a resource attribute, and of a running span's
+ * attribute while that span is still running (its newest row is the start mark's, version 0).
+ * For a filter matching too many traces to hand over as ids (attribute-lookup.ts).
+ */
+export function indexedAttributeTraces(t: Tables, p: string): string {
+  const match = `key = {${p}_key:String} AND value = {${p}_value:String}`;
+  const running = `SELECT trace_id, span_id FROM ${t.values} WHERE ${match} AND span_id != ''`;
+  return `SELECT trace_id FROM ${t.values} WHERE ${match} AND span_id = ''`
+    + ` UNION ALL SELECT trace_id FROM (${running}) WHERE (trace_id, span_id) IN (SELECT trace_id, span_id FROM ${t.spans}`
+    + ` WHERE trace_id IN (SELECT trace_id FROM (${running})) GROUP BY trace_id, span_id HAVING max(version) = 0)`;
+}
+
+/**
+ * SQL + parameters of one page of executions, newest first (or longest first): the page's trace
+ * ids in order, one more than the limit when more follow (executions.ts reads their records).
+ * `candidates`: the trace ids the indexed attribute filters selected, when read beforehand.
+ * Only what the filters and the order need is derived from the rollup: without filters on the
+ * root's fields, the start comes from the ranks alone and no root text is read.
+ */
+export function buildExecutionListQuery(t: Tables, filter: ExecutionFilter, abandonAfterNs: string, candidates?: readonly string[]): BuiltQuery {
+  const params: Params = {};
   const outer: string[] = [];
   const inner: string[] = [];
+  // The traces the indexed attribute filters selected, when read beforehand (attribute-lookup.ts).
+  if (candidates !== undefined) {
+    params.candidates = candidates;
+    inner.push('trace_id IN {candidates:Array(String)}');
+  }
+  const needed = new Set<RecordColumn>(['start_ns']);
   const byDuration = filter.sort === 'duration';
   const cursorStart = filter.cursor && !byDuration ? filter.cursor.startNs : undefined;
   const upper = filter.toNs !== undefined && (cursorStart === undefined || filter.toNs < cursorStart) ? filter.toNs : cursorStart;
@@ -68,13 +94,16 @@ export function buildExecutionListQuery(t: Tables, filter: ExecutionFilter, aban
   if (window !== '') inner.push(window);
   const spanScope = window === '' ? '' : `${window} AND `;
 
-  const list = (column: string, name: string, values: string[] | undefined): void => {
+  const list = (column: RecordColumn, name: string, values: string[] | undefined): void => {
     if (values && values.length > 0) {
       params[name] = values;
+      needed.add(column);
       outer.push(`${column} IN {${name}:Array(String)}`);
     }
   };
+  const flowColumns = (): void => ['flow_name', 'service_name', 'root_name'].forEach((c) => needed.add(c as RecordColumn));
   if (filter.flow && filter.flow.length > 0) {
+    flowColumns();
     const whole = filter.flow.filter((f) => flowPrefix(f) === undefined);
     const prefixes = filter.flow.map(flowPrefix).filter((p): p is string => p !== undefined);
     const any: string[] = [];
@@ -99,26 +128,28 @@ export function buildExecutionListQuery(t: Tables, filter: ExecutionFilter, aban
   }
   if (filter.minDurationMs !== undefined) {
     params.min_duration_ns = BigInt(Math.round(filter.minDurationMs * 1e6)).toString();
+    needed.add('end_ns');
     outer.push(`${DURATION_SQL} >= {min_duration_ns:Int64}`);
   }
   if (filter.maxDurationMs !== undefined) {
     params.max_duration_ns = BigInt(Math.round(filter.maxDurationMs * 1e6)).toString();
+    needed.add('end_ns');
     outer.push(`${DURATION_SQL} <= {max_duration_ns:Int64}`);
   }
   (filter.attributes ?? []).forEach(({ key, value }, i) => {
+    if (candidates !== undefined && isIndexedFilter(key, value)) return;
     const p = `attr${i}`;
     Object.assign(params, attributeParams(p, key, value));
-    // Spans still running are not in the value index (start marks index nothing).
     const spans = isIndexedFilter(key, value)
-      ? `SELECT trace_id FROM ${t.values} WHERE key = {${p}_key:String} AND value = {${p}_value:String}`
-        + ` UNION ALL SELECT trace_id FROM ${t.spans} WHERE ${spanScope}(end_ns IS NULL AND ${attributeMatch('attributes', p)}`
-        + ` OR ${attributeMatch('resource_attributes', p)})`
+      ? indexedAttributeTraces(t, p)
       : `SELECT trace_id FROM ${t.spans} WHERE ${spanScope}(${attributeMatch('attributes', p)}`
         + ` OR ${attributeMatch('resource_attributes', p)} OR ${attributeMatch("ifNull(large_attributes, '')", p)})`;
     inner.push(`trace_id IN (${spans})`);
   });
   if (filter.text !== undefined && filter.text !== '') {
     params.text = filter.text;
+    flowColumns();
+    needed.add('error_message');
     const has = (column: string): string => `positionCaseInsensitiveUTF8(${column}, {text:String}) > 0`;
     const spanText = [
       'name', joined('node_id', 'node_name', 'node_type', 'flow_id', 'user_id', 'trigger_type', 'error_node_id'), 'attributes',
@@ -142,10 +173,12 @@ export function buildExecutionListQuery(t: Tables, filter: ExecutionFilter, aban
     params.cursor_trace = filter.cursor.traceId;
     outer.push('(start_ns < {cursor_start:Int64} OR (start_ns = {cursor_start:Int64} AND trace_id < {cursor_trace:String}))');
   }
+  if (byDuration) needed.add('end_ns');
+  if (needed.has('status')) params.abandon_after_ns = abandonAfterNs;
+  const onlyStart = needed.size === 1;
   const limit = Math.max(1, Math.min(1001, Math.trunc(filter.limit)));
   const sql = [
-    // Without the span and error counts: executions.ts reads them for the page's rows only.
-    `SELECT * FROM (${executionRowsSql(t, inner.join(' AND '), { counts: false })})`,
+    `SELECT trace_id FROM (${onlyStart ? startsSql(t, inner.join(' AND ')) : executionRowsSql(t, inner.join(' AND '), { counts: false }, [...needed])})`,
     outer.length > 0 ? `WHERE ${outer.join('\n  AND ')}` : '',
     byDuration ? `ORDER BY ${DURATION_SQL} DESC, trace_id DESC` : 'ORDER BY start_ns DESC, trace_id DESC',
     `LIMIT ${limit}`,

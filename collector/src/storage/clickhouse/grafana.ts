@@ -62,7 +62,7 @@ export class ClickHouseGrafana {
     const ids = picked.map((p) => String(p.trace_id));
     const [roots, spans] = await Promise.all([
       this.conn.query(`SELECT trace_id, service_name, root_name, start_ns, coalesce(end_ns, max_start_ns) AS end_ns
-         FROM (${executionRowsSql(this.t, 'trace_id IN {ids:Array(String)}')})`, { ids, abandon_after_ns: NO_ROOT }),
+         FROM (${executionRowsSql(this.t, 'trace_id IN {ids:Array(String)}', { counts: false }, ['service_name', 'root_name', 'start_ns', 'end_ns', 'max_start_ns'])})`, { ids }),
       perTrace === 0 ? Promise.resolve([] as Row[]) : this.conn.query(
         `SELECT trace_id, span_id, name, start_ns, end_ns, attributes, large_attributes, resource_attributes FROM ${this.t.spans} FINAL
          WHERE trace_id IN {ids:Array(String)} AND (trace_id, span_id) IN {keys:Array(Tuple(String, String))}`,

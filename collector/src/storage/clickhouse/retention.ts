@@ -108,7 +108,7 @@ export class ClickHouseRetention implements RetentionControl {
     for (;;) {
       if (this.closed) return;
       const rows = await this.conn.query(
-        `SELECT trace_id FROM (${executionRowsSql(this.t)}) WHERE start_ns < {cutoff:Int64} AND status != 'running'
+        `SELECT trace_id FROM (${executionRowsSql(this.t, '', { counts: false }, ['start_ns', 'status'])}) WHERE start_ns < {cutoff:Int64} AND status != 'running'
          ORDER BY start_ns LIMIT {n:UInt32}`, params,
       );
       if (rows.length === 0) break;
@@ -130,7 +130,7 @@ export class ClickHouseRetention implements RetentionControl {
 
   /** The time of the last of the oldest `share` of what a size cap may delete (executions by start, orphan lines, metric points). */
   private async oldestCandidates(share: number): Promise<bigint | undefined> {
-    const candidates = `SELECT start_ns AS t FROM (${executionRowsSql(this.t)}) WHERE status != 'running'
+    const candidates = `SELECT start_ns AS t FROM (${executionRowsSql(this.t, '', { counts: false }, ['start_ns', 'status'])}) WHERE status != 'running'
          UNION ALL SELECT ${LOG_TIME} AS t FROM ${this.t.logs} FINAL WHERE trace_id = '' OR trace_id NOT IN (SELECT trace_id FROM ${this.t.rollup})
          UNION ALL SELECT time_ns AS t FROM ${this.t.metrics} FINAL`;
     const params = { abandon_after_ns: abandonAfterNs(this.options.abandonAfterMs) };

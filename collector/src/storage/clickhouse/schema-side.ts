@@ -54,8 +54,10 @@ export const LOG_DATA: TableDdl = {
 };
 
 /**
- * The attribute value index (storage/attribute-values.ts decides what is in it): one row per
- * trace, key and short value of its finished spans' small attributes. Ordered by key and value:
+ * The attribute value index (storage/span-model/value-index.ts decides what is in it): one row
+ * per trace, key and short value — of its finished spans' small attributes and of its spans'
+ * resource attributes (span_id ''), and of a running span's small attributes (span_id: that span,
+ * so a search counts the row only while the span still runs). Ordered by key and value:
  * `attr=key=value` is one primary-key range; the trace ids it yields select rollup rows.
  */
 export const ATTRIBUTE_VALUES: TableDdl = {
@@ -67,10 +69,12 @@ export const ATTRIBUTE_VALUES: TableDdl = {
     `trace_id String ${TEXT}`,
     // the span's start, for the retention age
     'start_ns Int64 CODEC(Delta, ZSTD(1))',
+    // '' for a finished span's or a resource attribute; a running span's id (schema version 2)
+    `span_id String ${TEXT}`,
   ],
   indexes: [],
   engine: { family: 'ReplacingMergeTree', args: [] },
-  orderBy: '(key, value, trace_id)',
+  orderBy: '(key, value, trace_id, span_id)',
   ttlTime: TIME_OF('start_ns'),
   settings: [],
   shardBy: 'cityHash64(trace_id)',
@@ -147,9 +151,10 @@ export const CONTROL_LOG: TableDdl = {
 };
 
 /**
- * The change feed across collectors: one row per commit, with what its live events need (span
- * summaries, the touched executions, trace-bound lines cut short). Every collector polls it on
- * the ingest watermark and announces the commits of the others (change-feed.ts). Kept an hour.
+ * The change feed across collectors: one row per commit naming what it stored — the traces it
+ * touched (with what changed about each execution), its spans and running marks by id, its
+ * trace-bound lines by identity — never the spans themselves: a collector that announces another's
+ * commit reads them from the tables (change-feed.ts). Polled on the ingest watermark; kept an hour.
  */
 export const CHANGE_FEED: TableDdl = {
   kind: 'table',
@@ -157,8 +162,17 @@ export const CHANGE_FEED: TableDdl = {
   columns: [
     'ingest_ns Int64 DEFAULT toUnixTimestamp64Nano(now64(9))',
     'commit_id String',
-    'collector_id String',
-    `notice String ${TEXT}`,
+    'collector_id LowCardinality(String)',
+    `trace_ids Array(String) ${TEXT}`,
+    // per trace: bit 0 execution created, 1 its root finished now, 2 its root started now, 3 an execution is announced
+    'trace_flags Array(UInt8)',
+    // (index into trace_ids, span id) of the finished spans and of the running marks stored
+    `spans Array(Tuple(UInt32, String)) ${TEXT}`,
+    `starts Array(Tuple(UInt32, String)) ${TEXT}`,
+    // (index into trace_ids, span id, time, severity, first 16 hex digits of the body's MD5) of the trace-bound lines
+    `lines Array(Tuple(UInt32, String, Int64, UInt8, String)) ${TEXT}`,
+    'log_count UInt32',
+    'metric_point_count UInt32',
   ],
   indexes: [],
   engine: { family: 'MergeTree', args: [] },

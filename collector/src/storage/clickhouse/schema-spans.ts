@@ -14,31 +14,22 @@
  *
  * execution_rollup — AggregatingMergeTree ORDER BY trace_id, one row per trace after merges. The
  * view sees each inserted block, retries and running marks included, so every aggregate is one a
- * repeated row cannot change: argMin over a rank (the root), min/max, and uniqExact of span ids
- * for the counts. The root: a span without a parent first, then the earliest span, then the
- * finished copy over its running mark, span ids breaking ties — storage/execution-merge.ts's
- * order. A running mark may carry another start than its finished span (the contract allows it),
- * so the best finished candidate is kept too (finished_root): when it is the root's span, it is
- * the root. Unlike DuckDB's writer, the view cannot ask whether a span's parent is stored, so a
- * trace without a parentless span is rooted at its earliest span (the same span unless a child
- * starts before its parent: clock skew between services).
+ * repeated row cannot change: argMin over a rank (the root, packed as text: rollup-sql.ts says why
+ * and how), min/max, and uniqExact of span ids for the counts. The root: a span without a parent
+ * first, then the earliest span, then the finished copy over its running mark, span ids breaking
+ * ties — storage/writer/execution-merge.ts's order. A running mark may carry another start than
+ * its finished span (the contract allows it), so the best finished candidate is kept too
+ * (finished_root): when it is the root's span, it is the root. Unlike DuckDB's writer, the view
+ * cannot ask whether a span's parent is stored, so a trace without a parentless span is rooted at
+ * its earliest span (the same span unless a child starts before its parent: clock skew between
+ * services; reroot.ts gives the contract's root then).
  */
+import { ERROR_RANK_SQL, NO_RANK_SQL, PACKED_ROOT_SQL, RANK_SQL, SPAN_ID_BITS_SQL } from './rollup-sql.js';
 import type { TableDdl, MaterializedViewDdl } from './schema-types.js';
 
 const TEXT = 'CODEC(ZSTD(1))';
 
-/** The fields of the root span the rollup keeps (a named tuple: read as root.<name>). */
-export const ROOT_TUPLE = [
-  'span_id String', 'parent_span_id String', 'name String', 'service_name String', 'finished UInt8',
-  'status_code UInt8', 'flow_status Nullable(String)', 'execution_kind Nullable(String)', 'flow_id Nullable(String)',
-  'flow_name Nullable(String)', 'flow_version Nullable(String)', 'trigger_type Nullable(String)', 'user_id Nullable(String)',
-  'error_node_id Nullable(String)', 'start_ns Int64', 'end_ns Nullable(Int64)', 'message Nullable(String)',
-].join(', ');
-
-/** What ranks root candidates, least first: has a parent, start, span id, is a running mark. */
-export const ROOT_RANK = 'Tuple(UInt8, Int64, String, UInt8)';
-
-/** Flow statuses that make a finished span an error (the rule of storage/execution-merge.ts). */
+/** Flow statuses that make a finished span an error (the rule of storage/writer/execution-merge.ts). */
 export const ERROR_FLOW_STATUSES = ['error', 'timed_out'] as const;
 
 const IS_ERROR = `toUInt8(ifNull(end_ns IS NOT NULL AND (status_code = 2 OR flow_status IN (${ERROR_FLOW_STATUSES.map((s) => `'${s}'`).join(', ')})), 0))`;
@@ -111,13 +102,17 @@ export const EXECUTION_ROLLUP: TableDdl = {
   name: 'execution_rollup',
   columns: [
     `trace_id String ${TEXT}`,
-    `root AggregateFunction(argMin, Tuple(${ROOT_TUPLE}), ${ROOT_RANK})`,
-    // the best finished candidate: the root's finished copy, when its running mark carried another start
-    `finished_root AggregateFunction(argMinIf, Tuple(${ROOT_TUPLE}), ${ROOT_RANK}, UInt8)`,
-    'span_ids AggregateFunction(uniqExact, String)',
-    'error_span_ids AggregateFunction(uniqExactIf, String, UInt8)',
-    // the message of the earliest failed span (by start, then span id)
-    'first_error AggregateFunction(argMinIf, Nullable(String), Tuple(Int64, String), UInt8)',
+    // the least rank of every span and of the finished ones (rollup-sql.ts): the execution's start without the root's text
+    `root_rank SimpleAggregateFunction(min, UInt256) ${TEXT}`,
+    `finished_rank SimpleAggregateFunction(min, UInt256) ${TEXT}`,
+    // the packed root candidate of least rank, and the finished one of least rank (its finished copy, when its running mark carried another start)
+    `root AggregateFunction(argMin, String, UInt256) ${TEXT}`,
+    `finished_root AggregateFunction(argMinIf, String, UInt256, UInt8) ${TEXT}`,
+    // span ids as their 64 bits
+    'span_ids AggregateFunction(uniqExact, UInt64)',
+    'error_span_ids AggregateFunction(uniqExactIf, UInt64, UInt8)',
+    // the message of the earliest failed span (by start, then span id), '' when it has none
+    `first_error AggregateFunction(argMinIf, String, UInt128, UInt8) ${TEXT}`,
     'min_start_ns SimpleAggregateFunction(min, Int64)',
     'max_start_ns SimpleAggregateFunction(max, Int64)',
     // 0 while no span has ended
@@ -128,15 +123,10 @@ export const EXECUTION_ROLLUP: TableDdl = {
   engine: { family: 'AggregatingMergeTree', args: [] },
   orderBy: 'trace_id',
   ttlTime: 'toDateTime(intDiv(last_seen_ns, 1000000000))',
-  settings: ['index_granularity = 1024'],
+  // Small granules: a page reads the rows of 50 random trace ids, each in its own granule.
+  settings: ['index_granularity = 256'],
   shardBy: 'cityHash64(trace_id)',
 };
-
-const ROOT_FIELDS = [
-  'span_id', 'parent_span_id', 'name', 'service_name', 'toUInt8(end_ns IS NOT NULL)', 'status_code', 'flow_status',
-  'execution_kind', 'flow_id', 'flow_name', 'flow_version', 'trigger_type', 'user_id', 'error_node_id', 'start_ns', 'end_ns',
-  'if(status_code = 2, coalesce(exception_message, status_message), NULL)',
-].join(', ');
 
 export const EXECUTION_ROLLUP_VIEW: MaterializedViewDdl = {
   kind: 'materializedView',
@@ -145,13 +135,13 @@ export const EXECUTION_ROLLUP_VIEW: MaterializedViewDdl = {
   from: 'span_data',
   select: [
     'trace_id',
-    `argMinState(CAST(tuple(${ROOT_FIELDS}), 'Tuple(${ROOT_TUPLE})'),`
-      + ` CAST(tuple(toUInt8(parent_span_id != ''), start_ns, span_id, toUInt8(end_ns IS NULL)), '${ROOT_RANK}')) AS root`,
-    `argMinIfState(CAST(tuple(${ROOT_FIELDS}), 'Tuple(${ROOT_TUPLE})'),`
-      + ` CAST(tuple(toUInt8(parent_span_id != ''), start_ns, span_id, toUInt8(end_ns IS NULL)), '${ROOT_RANK}'), toUInt8(end_ns IS NOT NULL)) AS finished_root`,
-    'uniqExactState(span_id) AS span_ids',
-    `uniqExactIfState(span_id, ${IS_ERROR}) AS error_span_ids`,
-    `argMinIfState(coalesce(exception_message, status_message), tuple(start_ns, span_id), ${IS_ERROR}) AS first_error`,
+    `min(${RANK_SQL}) AS root_rank`,
+    `min(if(end_ns IS NULL, ${NO_RANK_SQL}, ${RANK_SQL})) AS finished_rank`,
+    `argMinState(${PACKED_ROOT_SQL}, ${RANK_SQL}) AS root`,
+    `argMinIfState(${PACKED_ROOT_SQL}, ${RANK_SQL}, toUInt8(end_ns IS NOT NULL)) AS finished_root`,
+    `uniqExactState(${SPAN_ID_BITS_SQL}) AS span_ids`,
+    `uniqExactIfState(${SPAN_ID_BITS_SQL}, ${IS_ERROR}) AS error_span_ids`,
+    `argMinIfState(coalesce(exception_message, status_message, ''), ${ERROR_RANK_SQL}, ${IS_ERROR}) AS first_error`,
     'min(start_ns) AS min_start_ns',
     'max(start_ns) AS max_start_ns',
     'max(ifNull(end_ns, 0)) AS max_end_ns',

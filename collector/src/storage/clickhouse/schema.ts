@@ -31,7 +31,8 @@
  *   <from>_local`): inserts through the Distributed table reach the local table, whose view fills
  *   the local rollup of the same shard.
  * Every name is unqualified; the renderer qualifies it with the database (`<db>.<name>`).
- * `SCHEMA_VERSION` is stored in `flowtrace_meta`; a collector refuses a newer database.
+ * `SCHEMA_VERSION` is stored in `flowtrace_meta`; a collector refuses a newer database and
+ * upgrades an older one (schema-upgrade.ts: its steps are data too, rendered for one node or a cluster).
  *
  * ## Why this layout (see each table's comment)
  * Spans are a ReplacingMergeTree ordered by (trace_id, span_id): both are fixed when a span
@@ -46,8 +47,12 @@ import { SIDE_TABLES } from './schema-side.js';
 
 export type { MaterializedViewDdl, SchemaObject, TableDdl } from './schema-types.js';
 
-/** The version of this schema; bump it with every change of SCHEMA. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The version of this schema; bump it with every change of SCHEMA, with the upgrade from the
+ * previous one in schema-upgrade.ts. 2: the rollup's root packed as text ranked by UInt256
+ * (rollup-sql.ts), resource attributes and running spans in the value index, ids in the change feed.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** Every object, in creation order (a view after the tables it reads and fills). */
 export const SCHEMA: readonly SchemaObject[] = [...SPAN_TABLES, ...SIDE_TABLES];

@@ -21,10 +21,9 @@ import { loneLogs } from './lone-logs.js';
 import { ClickHouseMetrics } from './metrics.js';
 import { ClickHouseRetention } from './retention.js';
 import { applySchema } from './schema-apply.js';
-import { singleNodeDdl } from './schema-render.js';
+import { schemaPlan } from './schema-plan.js';
 import type { SqlConsoleFactory } from './sql-console-boundary.js';
 import { clickHouseSqlConsole } from './sql-console-factory.js';
-import { clusterDdl, clusterTtlAlterations } from './cluster-ddl.js';
 import { ClickHouseStatistics } from './statistics.js';
 import { tablesOf } from './tables.js';
 import { ClickHouseTraces } from './traces.js';
@@ -77,12 +76,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions): Promise
   const ageMs = options.retention?.maxAgeMs;
   const ageSeconds = ageMs === undefined ? undefined : (2 * ageMs) / 1000;
   try {
-    const cluster = options.cluster;
-    if (cluster !== undefined) {
-      await applySchema(conn, t, clusterDdl(database, cluster, ageSeconds), ageSeconds, (age) => clusterTtlAlterations(database, cluster, age));
-    } else {
-      await applySchema(conn, t, singleNodeDdl(database, ageSeconds), ageSeconds);
-    }
+    await applySchema(conn, t, schemaPlan(database, options.cluster, ageSeconds), ageSeconds);
   } catch (error) {
     await conn.close();
     throw error;
@@ -91,7 +85,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions): Promise
   const abandonNs = (): string => abandonAfterNs(abandonAfterMs);
   const executions = new ClickHouseExecutions(conn, t, abandonAfterMs);
   const statistics = new ClickHouseStatistics(conn, t, abandonAfterMs);
-  const changes = new ChangeFeed(conn, t, { pollMs: options.changeFeedPollMs, onNotice: options.onCommit, onError: options.onWriteError });
+  const changes = new ChangeFeed(conn, t, executions, { pollMs: options.changeFeedPollMs, onNotice: options.onCommit, onError: options.onWriteError });
   const committer = new ClickHouseCommit(conn, t, executions, changes, options.onWriteError);
   const writer = new WriterQueue((batches, stats) => committer.commit(batches, stats), {
     maxQueueRows: options.maxQueueRows, maxGroupRows: options.maxGroupRows, onCommit: options.onCommit, onError: options.onWriteError,
