@@ -16,14 +16,29 @@ export async function pickValues(base) {
   const [flow] = await pick("SELECT flow_name FROM execution_data WHERE flow_name <> 'bulk-import' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
   // Error texts of failed nodes as the row and the span panel show them ("… failed for ord-…: upstream returned 503").
   const errorTexts = await pick('SELECT status_message FROM span_data WHERE status_code = 2 AND status_message IS NOT NULL AND parent_span_id IS NOT NULL ORDER BY hash(span_id) LIMIT 25');
-  return { traces, bigTrace, orders, flow, errorTexts };
+  // …and of the newest failed nodes: the red text of a row a user sees on the list's first pages.
+  const recentErrorTexts = await pick('SELECT status_message FROM span_data WHERE status_code = 2 AND status_message IS NOT NULL AND parent_span_id IS NOT NULL AND status_message NOT IN (\'cancelled\', \'timed_out\', \'error\') ORDER BY start_ns DESC LIMIT 25');
+  return { traces, bigTrace, orders, flow, errorTexts, recentErrorTexts };
+}
+
+/** Every page of a partial text search (partial=true), following nextCursor until the search is complete. */
+async function allPartialPages(base, query) {
+  let cursor = null;
+  for (let n = 0; n < 100; n++) {
+    const page = await getJson(`${base}/api/executions?${query}&partial=true${cursor ? `&cursor=${cursor}` : ''}`);
+    if (page.nextCursor === null || page.executions.length === 50) return;
+    cursor = page.nextCursor;
+  }
 }
 
 /** The query set: [key, label, target ms or null, () => Promise]. */
-function questions(base, { traces, bigTrace, orders, flow, errorTexts }) {
+function questions(base, { traces, bigTrace, orders, flow, errorTexts, recentErrorTexts = errorTexts }) {
   let t = 0;
   let o = 0;
   let x = 0;
+  let y = 0;
+  let z = 0;
+  let r = 0;
   const from = new Date(WORKLOAD_START_MS - 3_600_000).toISOString();
   const enc = encodeURIComponent;
   return {
@@ -38,6 +53,10 @@ function questions(base, { traces, bigTrace, orders, flow, errorTexts }) {
       ['text', 'search by text, one flow\'s name (q=…)', null, () => getJson(`${base}/api/executions?limit=50&q=${enc(flow)}`)],
       // The text a user copies from a failed run's error, to find that run (status and exception messages, console lines).
       ['errorText', 'search by text, one run\'s error message (q=…)', null, () => getJson(`${base}/api/executions?limit=50&q=${enc(errorTexts[x++ % errorTexts.length])}`)],
+      // The same, as the viewer may ask it: the first page may stop at the runs found by their error texts (partial=true).
+      ['errorTextPartial', 'search by text, one run\'s error message, first answer (q=…&partial=true)', null, () => getJson(`${base}/api/executions?limit=50&partial=true&q=${enc(errorTexts[y++ % errorTexts.length])}`)],
+      ['errorTextAll', 'search by text, one run\'s error message, partial pages until the search is complete or a page is full', null, () => allPartialPages(base, `limit=50&q=${enc(errorTexts[z++ % errorTexts.length])}`)],
+      ['recentErrorTextPartial', 'search by text, the error message of one of the 25 newest failed nodes, first answer (q=…&partial=true)', null, () => getJson(`${base}/api/executions?limit=50&partial=true&q=${enc(recentErrorTexts[r++ % recentErrorTexts.length])}`)],
       ['flows', 'per-flow stats, p50/p95/p99, all history (GET /api/flows)', 300, () => getJson(`${base}/api/flows`)],
       ['nodes', 'one flow: summary, series, per-node stats (all history)', null, () => getJson(`${base}/api/flows/${enc(flow)}/stats?from=${enc(from)}&bucket=1h`)],
     ],

@@ -1,7 +1,7 @@
 /**
  * Deletes whole traces on the writer's connection, in one transaction per call: every row of
  * every table whose trace_id is one of them (spans with their large and moved attributes,
- * running spans, console lines, indexed attribute values, the execution row). Callers run it
+ * running spans, console lines, indexed attribute values, error texts, the execution row). Callers run it
  * through GroupCommitWriter.exclusive so it never interleaves with a group commit.
  *
  * Invariant: the key is the trace id alone, never a time window. A trace's console lines can be
@@ -15,7 +15,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** Every table that holds rows of a trace, children before the execution row. */
-export const TRACE_TABLES = ['span_data', 'span_starts', 'log_data', 'attribute_values', 'execution_data'] as const;
+export const TRACE_TABLES = ['span_data', 'span_starts', 'log_data', 'attribute_values', 'error_texts', 'execution_data'] as const;
 
 const IDS = `(SELECT trace_id FROM temp.delete_ids)`;
 

@@ -29,6 +29,14 @@ DELETE FROM log_data WHERE rowid IN (
   SELECT rowid FROM log_data WHERE ${LOG_TIME} < $cutoff AND ${ORPHAN_LOG}
   ORDER BY ${LOG_TIME} LIMIT $n)`;
 
+/**
+ * Deletes the error texts of console lines that belong to no stored execution, timed before
+ * $cutoff (the error-level ones among the orphan lines DELETE_OLD_ORPHAN_LOGS removes; a span's
+ * error texts always have their execution, and go with it).
+ */
+export const DELETE_OLD_ORPHAN_ERROR_TEXTS = `
+DELETE FROM error_texts WHERE time_ns < $cutoff AND trace_id NOT IN (SELECT trace_id FROM execution_data)`;
+
 /** Deletes at most $n metric points timed before $cutoff, oldest first. */
 export const DELETE_OLD_METRIC_POINTS = `
 DELETE FROM metric_data WHERE rowid IN (

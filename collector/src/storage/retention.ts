@@ -13,7 +13,9 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { deleteTraces } from './deleter.js';
-import { COUNT_CANDIDATES, DELETE_OLD_METRIC_POINTS, DELETE_OLD_ORPHAN_LOGS, NTH_OLDEST_CANDIDATE, OLD_EXECUTIONS } from './retention-sql.js';
+import {
+  COUNT_CANDIDATES, DELETE_OLD_METRIC_POINTS, DELETE_OLD_ORPHAN_ERROR_TEXTS, DELETE_OLD_ORPHAN_LOGS, NTH_OLDEST_CANDIDATE, OLD_EXECUTIONS,
+} from './retention-sql.js';
 import type { RetentionControl, RetentionRun, RetentionStats } from './contract.js';
 import type { GroupCommitWriter } from './writer/group-commit-queue.js';
 
@@ -235,9 +237,11 @@ async function deleteMetricPointsBefore(c: DuckDBConnection, cutoff: bigint, n: 
   return (await c.run(DELETE_OLD_METRIC_POINTS, { cutoff, n: BigInt(n) })).rowsChanged;
 }
 
-/** One chunk of console lines of no stored execution timed before `cutoff`, oldest first. */
+/** One chunk of console lines of no stored execution timed before `cutoff`, oldest first (and their error texts). */
 async function deleteOrphanLogsBefore(c: DuckDBConnection, cutoff: bigint, n: number): Promise<number> {
-  return (await c.run(DELETE_OLD_ORPHAN_LOGS, { cutoff, n: BigInt(n) })).rowsChanged;
+  const deleted = (await c.run(DELETE_OLD_ORPHAN_LOGS, { cutoff, n: BigInt(n) })).rowsChanged;
+  if (deleted > 0) await c.run(DELETE_OLD_ORPHAN_ERROR_TEXTS, { cutoff });
+  return deleted;
 }
 
 const SIZE_UNITS: Record<string, number> = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };

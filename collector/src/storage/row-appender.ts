@@ -6,8 +6,9 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { ExecutionRecord } from './records.js';
 import type { AttributeValueRow, LogDataRow, SpanDataRow, SpanStartRow } from './span-model/rows.js';
+import type { ErrorTextRow } from './span-model/error-texts.js';
 import {
-  ATTRIBUTE_VALUES_COLUMNS, EXECUTION_DATA_COLUMNS, LOG_DATA_COLUMNS, SPAN_DATA_COLUMNS, SPAN_STARTS_COLUMNS, type Column,
+  ATTRIBUTE_VALUES_COLUMNS, ERROR_TEXTS_COLUMNS, EXECUTION_DATA_COLUMNS, LOG_DATA_COLUMNS, SPAN_DATA_COLUMNS, SPAN_STARTS_COLUMNS, type Column,
 } from './table-columns.js';
 
 type AppendOne<R> = (appender: DuckDBAppender, row: R) => void;
@@ -51,3 +52,5 @@ export const appendLog: AppendOne<LogDataRow> = rowAppender(LOG_DATA_COLUMNS);
 export const appendExecution: AppendOne<ExecutionRecord> = rowAppender(EXECUTION_DATA_COLUMNS);
 /** One row of attribute_values: a trace, an attribute key and its indexed value text. */
 export const appendAttributeValue: AppendOne<AttributeValueRow> = rowAppender(ATTRIBUTE_VALUES_COLUMNS);
+/** One row of error_texts: a trace's error text (span-model/error-texts.ts). */
+export const appendErrorText: AppendOne<ErrorTextRow> = rowAppender(ERROR_TEXTS_COLUMNS);

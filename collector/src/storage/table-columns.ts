@@ -13,6 +13,7 @@
 import type { ExecutionRecord } from './records.js';
 import { LARGE_PIECE_COLUMNS, largePieceColumn } from './span-model/large-attributes.js';
 import type { AttributeValueRow, LogDataRow, SpanDataRow, SpanStartRow } from './span-model/rows.js';
+import type { ErrorTextRow } from './span-model/error-texts.js';
 import type { FlowFields, IngestSpan, OtlpOriginFields } from './span-model/span.js';
 
 /** The DuckDB types of the appended columns. */
@@ -156,6 +157,12 @@ export const EXECUTION_DATA_COLUMNS: ReadonlyArray<Column<ExecutionRecord>> = [
 /** attribute_values (tables/attribute_values.sql). */
 export const ATTRIBUTE_VALUES_COLUMNS: ReadonlyArray<Column<AttributeValueRow>> = [
   text('trace_id', (r) => r[0], false), text('key', (r) => r[1], false), text('value', (r) => r[2], false),
+];
+
+/** error_texts (tables/error_texts.sql): span-model/error-texts.ts makes the rows. */
+export const ERROR_TEXTS_COLUMNS: ReadonlyArray<Column<ErrorTextRow>> = [
+  text('trace_id', (r) => r[0], false), text('span_id', (r) => r[1], false), int('time_ns', 'BIGINT', (r) => r[2]),
+  text('text', (r) => r[3], false),
 ];
 
 /** Why `value` cannot go into `column`, or null when it can. */

@@ -77,6 +77,29 @@ describe('span searches through time windows', () => {
     expect(page.hasMore).toBe(false);
   });
 
+  it('finds, on a page after the cursor, a span that started after the cursor\'s execution (a long run)', async () => {
+    const fresh = await openStorage({ path: ':memory:' });
+    try {
+      // A: its root at -3 h, the matching node only at -30 min; B, newer (-1 h), matches at once.
+      const a = makeExecutionRows({ nodes: 1, startMs: now - 3 * HOUR });
+      a[0].name = 'late-NEEDLE';
+      a[0].startTimeUnixNano = ns(now - HOUR / 2);
+      a[0].endTimeUnixNano = ns(now - HOUR / 2 + 10);
+      a[1].endTimeUnixNano = ns(now - HOUR / 4);
+      const b = makeExecutionRows({ nodes: 1, startMs: now - HOUR });
+      b[0].name = 'node-NEEDLE';
+      const c = makeExecutionRows({ nodes: 1, startMs: now - 4 * HOUR }); // older, no match
+      for (const rows of [a, b, c]) await fresh.writer.write({ spans: rows, starts: [], logs: [] });
+      const first = await fresh.executions.list({ text: 'needle', limit: 1 });
+      expect(first.executions.map((e) => e.traceId)).toEqual([b[0].traceId]);
+      const last = first.executions[0];
+      const second = await fresh.executions.list({ text: 'needle', limit: 1, cursor: { startNs: last.startNs, traceId: last.traceId } });
+      expect(second.executions.map((e) => e.traceId)).toEqual([a[0].traceId]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('finds an execution by the node that is still running in it', async () => {
     const [node, root] = makeExecutionRows({ nodes: 1, startMs: now - 5 * HOUR });
     const runningNode = { ...node, name: 'Waiting-For-Approval', nodeName: 'Waiting-For-Approval', endTimeUnixNano: null };

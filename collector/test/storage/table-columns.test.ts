@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySchema } from '../../src/storage/schema.js';
 import {
-  ATTRIBUTE_VALUES_COLUMNS, columnProblem, EXECUTION_DATA_COLUMNS, INTEGER_RANGES, LOG_DATA_COLUMNS, logRowProblem,
+  ATTRIBUTE_VALUES_COLUMNS, columnProblem, ERROR_TEXTS_COLUMNS, EXECUTION_DATA_COLUMNS, INTEGER_RANGES, LOG_DATA_COLUMNS, logRowProblem,
   SPAN_DATA_COLUMNS, SPAN_STARTS_COLUMNS, spanRowProblem, type Column,
 } from '../../src/storage/table-columns.js';
 import { encodeSpan } from '../../src/storage/span-model/encode.js';
@@ -10,7 +10,7 @@ import { makeLogRow, makeSpanRow } from '../fixtures/rows.js';
 
 const TABLES: Array<[string, ReadonlyArray<Column<never>>]> = [
   ['span_data', SPAN_DATA_COLUMNS], ['span_starts', SPAN_STARTS_COLUMNS], ['log_data', LOG_DATA_COLUMNS],
-  ['execution_data', EXECUTION_DATA_COLUMNS], ['attribute_values', ATTRIBUTE_VALUES_COLUMNS],
+  ['execution_data', EXECUTION_DATA_COLUMNS], ['attribute_values', ATTRIBUTE_VALUES_COLUMNS], ['error_texts', ERROR_TEXTS_COLUMNS],
 ];
 
 describe('the column lists the appender writes and rows are checked against', () => {

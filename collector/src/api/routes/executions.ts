@@ -37,6 +37,10 @@ export const listExecutions = {
     maxDurationMs: Type.Optional(Type.Number({ minimum: 0 })),
     attr: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 20, description: 'key=value; repeat for several (all must hold)' })),
     q: Type.Optional(Type.String({ maxLength: 500, description: 'Text in names, attribute values and console lines' })),
+    partial: Type.Optional(Type.Boolean({
+      default: false,
+      description: 'With q: a page may hold fewer than limit executions and still give a nextCursor, once it holds every match down to the oldest execution found by its own fields or its error texts (status, exception and error-level console messages): a failed run is found by its error without waiting for older history to be searched, which the next page does. The executions and their order over all pages are the same.',
+    })),
     sort: Type.Optional(StringEnum(['start', 'duration'], { default: 'start', description: 'start: newest first; duration: longest first' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the page before' })),

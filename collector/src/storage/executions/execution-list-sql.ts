@@ -45,13 +45,28 @@ export interface ExecutionFilter {
   text?: string;
   /** Newest first unless 'duration' (longest first). */
   sort?: ExecutionSort;
+  /**
+   * A text search may answer a page of fewer than `limit` rows with `hasMore`, holding every
+   * match down to the oldest execution that its row or its error texts show to match, rather
+   * than searching older history to fill the page (storage/executions/executions.ts): a failed
+   * run is found by its error at once, and the next page (its cursor) searches on from there.
+   * Rows, order and the executions found over all pages are the same either way. An engine may
+   * ignore it (full pages are always allowed).
+   */
+  partial?: boolean;
   cursor?: ExecutionCursor;
   /**
    * No span of a matching execution starts before this: bounds the span searches (text,
    * attributes) by start_ns, which DuckDB prunes by zone maps. The list (executions.ts) derives it from
-   * fromNs (the earliest span start of the executions in range, see SPAN_FLOOR_SQL).
+   * fromNs (the earliest span start of the executions in range, see SPAN_RANGE_SQL).
    */
   spanFromNs?: bigint;
+  /**
+   * No span of a matching execution starts after this: the latest span start of the executions
+   * at or before the cursor (or toNs), so that a page after the first does not search the spans
+   * of the newer executions the pages before it held (SPAN_RANGE_SQL).
+   */
+  spanToNs?: bigint;
   /** Rows to return; executions.ts asks for one more to know whether a next page exists. */
   limit: number;
 }
@@ -70,13 +85,14 @@ export function scansSpans(filter: ExecutionFilter): boolean {
 }
 
 /**
- * The earliest span start of the executions starting in a range, and the oldest execution
- * start of all: what bounds a span search to the range (ExecutionFilter.spanFromNs), and
- * whether a range leaves any execution out. Params: $from_ns.
+ * The earliest and the latest span start of the executions starting in a range (min_start_ns
+ * and max_start_ns cover every span of an execution, running ones too), and the oldest execution
+ * start of all: what bounds a span search to the range (ExecutionFilter.spanFromNs, spanToNs),
+ * and whether a range leaves any execution out. Params: $from_ns, $to_ns (inclusive).
  */
-export const SPAN_FLOOR_SQL = `
-SELECT (SELECT min(min_start_ns) FROM execution_data WHERE start_ns >= $from_ns) AS span_from,
-       (SELECT min(start_ns) FROM execution_data) AS oldest`;
+export const SPAN_RANGE_SQL = `
+SELECT min(min_start_ns) AS span_from, max(max_start_ns) AS span_to, (SELECT min(start_ns) FROM execution_data) AS oldest
+FROM execution_data WHERE start_ns >= $from_ns AND start_ns <= $to_ns`;
 
 /**
  * The longest run of 3 or more ASCII characters other than letters in a text already
@@ -96,8 +112,18 @@ export function caselessAnchor(lowerText: string): string | undefined {
 /** Console lines are looked for from this long before a range's first span (clock skew between processes). */
 const LOG_SKEW_NS = 60_000_000_000n;
 
+/** How buildExecutionListQuery looks for the filter's text. */
+export interface ListQueryOptions {
+  /**
+   * Only where no span row is read: the execution row's trace id, flow and error message, and
+   * the trace's error texts (schema/tables/error_texts.sql). A subset of the full text search's
+   * matches, found in milliseconds: executions.ts bounds the span search with it.
+   */
+  textWithoutSpans?: boolean;
+}
+
 /** SQL + parameters for one page of executions, newest first (or longest first). */
-export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs: bigint): BuiltQuery {
+export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs: bigint, options: ListQueryOptions = {}): BuiltQuery {
   const where: string[] = [];
   const params: BuiltQuery['params'] = { abandon_before: abandonBeforeNs };
   const bind = (name: string, values: string[]): string =>
@@ -144,11 +170,16 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     where.push(`${DURATION_NS} <= $max_duration_ns`);
     params.max_duration_ns = BigInt(Math.round(filter.maxDurationMs * 1e6));
   }
-  // Span searches below are limited to spans starting at or after spanFromNs, when given.
+  // Span searches below are limited to spans starting at or after spanFromNs and at or before
+  // spanToNs, when given.
   let inRange = '';
   if (filter.spanFromNs !== undefined) {
     inRange = 'start_ns >= $span_from AND ';
     params.span_from = filter.spanFromNs;
+  }
+  if (filter.spanToNs !== undefined) {
+    inRange += 'start_ns <= $span_to AND ';
+    params.span_to = filter.spanToNs;
   }
   (filter.attributes ?? []).forEach(({ key, value }, i) => {
     params[`attr_path${i}`] = jsonPathForKey(key);
@@ -211,8 +242,13 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
       logsInRange = 'time_ns >= $log_from AND ';
       params.log_from = filter.spanFromNs - LOG_SKEW_NS;
     }
-    where.push(
-      `(trace_id = $text OR contains(lower(coalesce(${FLOW_OF_EXECUTION}, '')), $text) OR ${has('coalesce(error_message, \'\')')}` +
+    // The execution row's own text and the trace's error texts (span-model/error-texts.ts): no
+    // span row is read for them. The error texts also hold what the span search can miss: an
+    // exception message with characters the events' JSON escapes, a line timed before the skew.
+    const withoutSpans = `trace_id = $text OR contains(lower(coalesce(${FLOW_OF_EXECUTION}, '')), $text) OR ${has('coalesce(error_message, \'\')')}` +
+      ` OR trace_id IN (SELECT trace_id FROM error_texts WHERE ${has('text')})`;
+    where.push(options.textWithoutSpans ? `(${withoutSpans})` :
+      `(${withoutSpans}` +
         ` OR trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(${spanText(`${hot}, error_node_id`)} OR ${errorText})` +
         ` UNION ALL SELECT trace_id FROM span_starts WHERE ${spanText(hot)}` +
         ` UNION ALL SELECT trace_id FROM log_data WHERE ${logsInRange}trace_id <> '' AND ${has('body')}))`,

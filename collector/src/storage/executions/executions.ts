@@ -2,16 +2,34 @@
  * The execution list and search on DuckDB (the contract's ExecutionReads): a page of
  * executions for a filter, one execution, the trace ids of a flow. Not-found is `undefined`.
  * The SQL is built by execution-list-sql.ts (golden tests); this module decides which time
- * windows to ask it for.
+ * windows to ask it for, and how far back a text search must read spans at all (the executions
+ * found without reading one — by their own row or their error texts — bound it: hitsFloor).
+ * Invariant: a page holds exactly the matching executions of its range, newest first; only a
+ * `partial` filter lets a page end before `limit` rows with hasMore.
  */
 import type { ExecutionPage, ExecutionReads } from '../contract.js';
 import type { ConnectionPool, Row } from '../connection-pool.js';
 import { executionRecordFromRow, type ExecutionRecord } from '../records.js';
-import { buildExecutionListQuery, scansSpans, SPAN_FLOOR_SQL, type ExecutionFilter } from './execution-list-sql.js';
+import { buildExecutionListQuery, scansSpans, SPAN_RANGE_SQL, type ExecutionFilter } from './execution-list-sql.js';
 import { abandonBeforeNs, flowIn, STATUS_EXPR } from './execution-sql.js';
 
 /** Time windows (before the newest start, or the cursor) tried for a page: 1 minute, 1 hour, 1 day. */
 const PAGE_WINDOWS_NS = [60n, 3_600n, 86_400n].map((s) => s * 1_000_000_000n);
+
+/**
+ * With a range the text hits bound (hitsFloor), a window is tried only when the range is at least
+ * this many times wider: the window is then a small extra cost when it does not fill the page.
+ */
+const HITS_WINDOW_RATIO = 8n;
+
+const BIGINT_MIN = -(2n ** 63n);
+const BIGINT_MAX = 2n ** 63n - 1n;
+
+/** The smaller of two optional bounds. */
+function minOf(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a < b ? a : b;
+}
 
 /** The first `limit` rows as a page, and whether more followed. */
 function pageOf(rows: Row[], limit: number): ExecutionPage {
@@ -51,36 +69,73 @@ export class DuckDbExecutions implements ExecutionReads {
     // one more scan.
     // Windows are cut by start time: a page in another order (longest first) is one query.
     const windowed = (!isFiltered(filter) || spanSearch) && filter.sort !== 'duration';
+    // Executions found by text without reading a span (their own row, their error texts) bound
+    // the span search: it needs to reach back only as far as they do (see hitsFloor).
+    const hits = windowed && spanSearch ? await this.hitsFloor(filter, want, abandonBefore, signal) : undefined;
     let newest = windowed ? (filter.cursor?.startNs ?? (await this.newestStartNs(signal))) : null;
     if (newest !== null && filter.toNs !== undefined && filter.toNs < newest) newest = filter.toNs;
     for (const widthNs of newest === null ? [] : PAGE_WINDOWS_NS) {
       const floor = newest! - widthNs;
       if (filter.fromNs !== undefined && filter.fromNs >= floor) break; // the filter's own range is narrower
+      // A window not much narrower than the hits' range costs about as much as that range
+      // and is seldom filled by the span search alone (error texts are rare): go to the range.
+      if (hits !== undefined && newest! - hits < widthNs * HITS_WINDOW_RATIO) break;
       const { rows, complete } = await this.listRows({ ...filter, fromNs: floor, limit: want }, abandonBefore, spanSearch, signal);
       if (rows.length >= want || complete) return pageOf(rows, filter.limit);
+    }
+    if (hits !== undefined) {
+      // Every match from the floor on: a full page when the hits alone fill one; else (a partial
+      // page was allowed) all the matches there are down to the oldest hit, and more may follow.
+      const { rows, complete } = await this.listRows({ ...filter, fromNs: hits, limit: want }, abandonBefore, spanSearch, signal);
+      if (rows.length >= want || complete) return pageOf(rows, filter.limit);
+      if (filter.partial && rows.length > 0) return { executions: rows.map(executionRecordFromRow), hasMore: true };
     }
     const { rows } = await this.listRows({ ...filter, limit: want }, abandonBefore, spanSearch, signal);
     return pageOf(rows, filter.limit);
   }
 
   /**
-   * The rows of one list query. A span search within a time range is bounded to the spans of
-   * the executions in it; `complete` says that the range starts at or before the oldest
-   * execution, so that no wider range can add a row.
+   * Where a text search's page may stop looking (a start time), from the executions that hold the
+   * text in their own row or their error texts — found without reading a span row, in a few ms
+   * (buildExecutionListQuery's textWithoutSpans). They are matches of the full search too, so when
+   * `want` of them start at or after the floor, the newest `want` matches all do: the span search,
+   * the costly part (every payload), need not look at anything older. With `filter.partial` any
+   * hit sets the floor: the page then holds every match down to the oldest hit (a run found by its
+   * error at once) and the next page goes on from there. Undefined when there is no such floor
+   * (too few hits, or attribute filters the cheap query would have to scan spans for).
+   */
+  private async hitsFloor(filter: ExecutionFilter, want: number, abandonBefore: bigint, signal?: AbortSignal): Promise<bigint | undefined> {
+    if ((filter.text ?? '') === '' || (filter.attributes ?? []).length > 0) return undefined;
+    const { sql, params } = buildExecutionListQuery({ ...filter, limit: want }, abandonBefore, { textWithoutSpans: true });
+    const hits = await this.pool.rows(sql, params, signal);
+    if (hits.length < want && !(filter.partial && hits.length > 0)) return undefined;
+    return BigInt(hits[hits.length - 1].start_ns as bigint);
+  }
+
+  /**
+   * The rows of one list query. A span search within a time range — from fromNs, and up to the
+   * cursor or toNs — is bounded to the spans of the executions in it; `complete` says that the
+   * range starts at or before the oldest execution, so that no wider range can add a row.
    */
   private async listRows(
     filter: ExecutionFilter, abandonBefore: bigint, spanSearch: boolean, signal?: AbortSignal,
   ): Promise<{ rows: Row[]; complete: boolean }> {
-    let spanFromNs: bigint | undefined;
+    let bounds: Pick<ExecutionFilter, 'spanFromNs' | 'spanToNs'> = {};
     let complete = false;
-    if (spanSearch && filter.fromNs !== undefined) {
-      const [floor] = await this.pool.rows(SPAN_FLOOR_SQL, { from_ns: filter.fromNs }, signal);
-      if (floor.oldest === null) return { rows: [], complete: true }; // no executions at all
-      if (floor.span_from === null) return { rows: [], complete: false }; // none in the range
-      spanFromNs = BigInt(floor.span_from as bigint);
-      complete = BigInt(floor.oldest as bigint) >= filter.fromNs;
+    const upTo = minOf(filter.cursor?.startNs, filter.toNs);
+    if (spanSearch && (filter.fromNs !== undefined || upTo !== undefined)) {
+      const [range] = await this.pool.rows(SPAN_RANGE_SQL, { from_ns: filter.fromNs ?? BIGINT_MIN, to_ns: upTo ?? BIGINT_MAX }, signal);
+      if (range.oldest === null) return { rows: [], complete: true }; // no executions at all
+      complete = filter.fromNs !== undefined && BigInt(range.oldest as bigint) >= filter.fromNs;
+      if (range.span_from === null) return { rows: [], complete }; // none in the range
+      // Without fromNs (all history below the cursor) only the upper bound: the lines of a span
+      // search are looked for from its lower bound on (LOG_SKEW_NS), and all history has none.
+      bounds = {
+        ...(filter.fromNs !== undefined ? { spanFromNs: BigInt(range.span_from as bigint) } : {}),
+        spanToNs: BigInt(range.span_to as bigint),
+      };
     }
-    const { sql, params } = buildExecutionListQuery({ ...filter, spanFromNs }, abandonBefore);
+    const { sql, params } = buildExecutionListQuery({ ...filter, ...bounds }, abandonBefore);
     return { rows: await this.pool.rows(sql, params, signal), complete };
   }
 

@@ -8,7 +8,8 @@
  *   merge executions  the execution rows after the group (execution-merge.ts)
  *   replace rows      delete the execution rows rewritten and the running rows replaced
  *   append            execution, span, attribute value and running rows; then new log lines
- *                     and new metric points (a retried batch's are not stored again)
+ *                     and new metric points (a retried batch's are not stored again); the
+ *                     error texts of the spans and lines stored (span-model/error-texts.ts)
  *   commit, remember  COMMIT, then what the writer's memory learns from it
  *
  * Any step that throws rolls the whole group back; the queue (group-commit-queue.ts) then
@@ -20,9 +21,10 @@ import { logKey, minMax, spanKey, storedRangeToSearch, uniqueSpans } from '../gr
 import { appendMetricPoint, newMetricPoints } from '../metric-points.js';
 import type { MetricRow } from '../metric-rows.js';
 import { executionRecordFromRow, type ExecutionRecord } from '../records.js';
-import { appendAttributeValue, appendExecution, appendLog, appendSpan, appendStart } from '../row-appender.js';
+import { appendAttributeValue, appendErrorText, appendExecution, appendLog, appendSpan, appendStart } from '../row-appender.js';
 import type { IngestBatch, IngestLog, IngestSpan } from '../span-model/span.js';
 import { encodeSpans, encodeStart } from '../span-model/encode.js';
+import { errorTextsOfLogs, errorTextsOfSpans } from '../span-model/error-texts.js';
 import { storedSpanKeys } from '../stored-parents.js';
 import { executionRowProblem } from '../table-columns.js';
 import { appendAll, GroupKeys, keySet, PhaseClock, rows, type GroupKey } from './duckdb-io.js';
@@ -232,6 +234,7 @@ export class GroupCommit {
     await appendAll(this.c, 'span_data', encoded.rows, appendSpan);
     await appendAll(this.c, 'attribute_values', encoded.attributeValues, appendAttributeValue);
     await appendAll(this.c, 'span_starts', starts.map(encodeStart), appendStart);
+    await appendAll(this.c, 'error_texts', errorTextsOfSpans(spans), appendErrorText);
   }
 
   /** Steps "look up stored" and "append" for log lines: those stored before (a retry repeats them exactly) are not. */
@@ -249,6 +252,7 @@ export class GroupCommit {
     });
     clock.lap('lookup');
     await appendAll(this.c, 'log_data', fresh, appendLog);
+    await appendAll(this.c, 'error_texts', errorTextsOfLogs(fresh), appendErrorText);
     clock.lap('append');
     return fresh;
   }

@@ -1,0 +1,13 @@
+SELECT *, execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before) AS status
+FROM execution_data
+WHERE (flow_name IN ($flow0) OR (flow_name IS NULL AND service_name || ': ' || root_name IN ($flow0)))
+  AND (trace_id = $text OR contains(lower(coalesce(coalesce(flow_name, service_name || ': ' || root_name), '')), $text) OR (contains(coalesce(error_message, ''), $text_anchor) AND contains(lower(coalesce(error_message, '')), $text)) OR trace_id IN (SELECT trace_id FROM error_texts WHERE (contains(text, $text_anchor) AND contains(lower(text), $text))))
+  AND (start_ns < $cursor_start OR (start_ns = $cursor_start AND trace_id < $cursor_trace))
+ORDER BY start_ns DESC, trace_id DESC
+LIMIT 51
+-- $abandon_before = 1700000000000000000n
+-- $flow0 = "orders"
+-- $text = "ord-1234 declined"
+-- $text_anchor = "-1234 "
+-- $cursor_start = 123n
+-- $cursor_trace = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
