@@ -125,3 +125,39 @@ describe('searching for an error', () => {
     await expect.poll(loaded, { timeout: 15_000 }).toBe(RUNS / 10);
   });
 });
+
+describe('a text search over a long history', () => {
+  it('shows the runs found by their error at once, then goes on searching older history page by page until the end', async () => {
+    // Older runs that match "issuer" only by a node's name (no error text): the search must read
+    // their spans, which a partial page leaves to the next page.
+    const older = Array.from({ length: 40 }, (_, i) => makeExecution({
+      flowName: 'refund', startMs: now - 3 * 3_600_000 + i * 20_000, userId: 'u-2', trigger: 'http',
+      nodes: [{ name: 'issuer lookup', durationMs: 5 }],
+    }));
+    await sendSpans(collector.url, 'shop', older.flatMap((r) => [r.root, ...r.nodes]));
+    const answers: Array<{ url: string; rows: number; next: string | null }> = [];
+    const onResponse = async (r: import('playwright-core').Response) => {
+      if (new URL(r.url()).pathname !== '/api/executions') return;
+      const body = await r.json();
+      answers.push({ url: r.url(), rows: body.executions.length, next: body.nextCursor });
+    };
+    page.on('response', onResponse);
+    try {
+      await page.goto(`${collector.url}/?q=issuer`);
+      // The 16 runs whose error says "card declined by issuer", then the 40 older ones, and the end.
+      await expect.poll(loaded, { timeout: 20_000 }).toBe(RUNS / 10 + older.length);
+      await expect.poll(() => page.locator('[data-testid="execution-list"] .more').textContent()).toContain('end of list');
+      const first = answers[0];
+      expect(new URL(first.url).searchParams.get('partial')).toBe('true');
+      // The first answer held the runs found by their error texts only, and said more may follow.
+      expect(first.rows).toBe(RUNS / 10);
+      expect(first.next).not.toBeNull();
+      expect(answers.length).toBeGreaterThanOrEqual(2);
+      // Newest first over all pages: the failed runs on top, the older refunds below.
+      await list().evaluate((el) => el.scrollTo({ top: 0 }));
+      expect(await page.locator('[data-testid="execution-row"]').first().getAttribute('data-status')).toBe('error');
+    } finally {
+      page.off('response', onResponse);
+    }
+  });
+});

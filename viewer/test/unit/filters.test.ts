@@ -19,6 +19,11 @@ describe('execution filters', () => {
     expect(buildUrl('/api/executions', q)).toBe('/api/executions?from=2026-01-01T11%3A00%3A00.000Z&attr=a%3D1&attr=b%3D2');
   });
 
+  it('lets a text search answer partial pages, and only a text search', () => {
+    expect(filtersToApi({ ...emptyFilters(), q: 'card declined' }, 0).partial).toBe('true');
+    expect(filtersToApi({ ...emptyFilters(), flow: 'checkout' }, 0).partial).toBeUndefined();
+  });
+
   it('decides locally whether a live execution fits, or defers to the server', () => {
     const e = { flowName: 'checkout', serviceName: 'shop', status: 'running', userId: 'alice', triggerType: 'http', startMs: 0, durationMs: 0 };
     expect(matchesLocally({ ...emptyFilters(), flow: 'checkout' }, e, 0)).toBe(true);

@@ -72,6 +72,9 @@ export function filtersToApi(f: ExecutionFilters, now: number): Record<string, Q
     maxDurationMs: f.maxDurationMs,
     attr: f.attrs,
     q: f.q,
+    // A text search may answer a first page of the runs found by their error texts before older
+    // history is searched (the API's partial pages); the list loads the next pages as it scrolls.
+    partial: f.q ? 'true' : undefined,
     sort: f.sort || undefined,
   };
 }

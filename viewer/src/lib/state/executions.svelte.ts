@@ -38,6 +38,8 @@ export class ExecutionListState {
   /** New executions only the server can match to the filters. */
   unmatched = $state.raw<ReadonlySet<string>>(new Set());
   readonly newCount = $derived(this.held.length + this.unmatched.size);
+  /** The filters search text: older pages may take a while (all history is searched), and may be short. */
+  textSearch = $state(false);
   private filters: ExecutionFilters | null = null;
   private controller: AbortController | null = null;
   /** The pointer is over the list or it is scrolled down: rows must not move. */
@@ -48,6 +50,7 @@ export class ExecutionListState {
   /** Loads the first page for `filters`, dropping a request for other filters still in flight. */
   async load(filters: ExecutionFilters, quiet = false): Promise<void> {
     this.filters = filters;
+    this.textSearch = filters.q.trim() !== '';
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
@@ -117,7 +120,8 @@ export class ExecutionListState {
     const filters = this.filters;
     this.loadingNew = true;
     try {
-      const page = await listExecutions(api, filtersToApi(filters, Date.now()), null, PAGE);
+      // A full first page (not partial): a page made only of new rows then means a gap before the rows shown.
+      const page = await listExecutions(api, { ...filtersToApi(filters, Date.now()), partial: undefined }, null, PAGE);
       if (filters !== this.filters) return;
       const known = new Set(this.list.items.map((e) => e.traceId));
       const fresh = page.executions.filter((e) => !known.has(e.traceId));
