@@ -133,6 +133,13 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 export const NODE_STATUSES = ['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
+/** OTel span kinds, lower case, in OTel's order: an index is OTel's SpanKind number (the API's names). */
+export const SPAN_KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+export type SpanKindName = (typeof SPAN_KIND_NAMES)[number];
+/** OTel status codes, lower case, in OTel's order: an index is OTel's StatusCode number (the API's names). */
+export const STATUS_CODE_NAMES = ['unset', 'ok', 'error'] as const;
+export type StatusCodeName = (typeof STATUS_CODE_NAMES)[number];
+
 /** The statuses that count as a failure (error counts, failed live events, the red rows). */
 export const ERROR_STATUSES = ['error', 'timed_out'] as const satisfies readonly NodeStatus[];
 /** The statuses a finished root can state for its execution (running and abandoned are derived). */

@@ -6,18 +6,15 @@
  * (millisecond precision) plus, where a waterfall needs more, nanoseconds since the epoch as
  * decimal strings.
  */
-import { EXECUTION_STATUSES, NODE_STATUSES, type ExecutionStatus, type NodeStatus } from '@flowtrace/instrumentation/conventions';
+import {
+  EXECUTION_STATUSES, NODE_STATUSES, SPAN_KIND_NAMES, STATUS_CODE_NAMES,
+  type ExecutionStatus, type NodeStatus, type SpanKindName, type StatusCodeName,
+} from '@flowtrace/instrumentation/conventions';
 import Type, { type Static, type TSchema } from 'typebox';
 import { Attributes, IsoTime, named, Nullable, StringEnum, TupleOf, UnixNano } from './schema-kit.js';
 
-export type { ExecutionStatus, NodeStatus };
-
-/** OTel span kinds, lower case, in OTel's order (an index is OTel's SpanKind number). */
-export const SPAN_KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
-export type SpanKindName = (typeof SPAN_KIND_NAMES)[number];
-/** OTel status codes, lower case, in OTel's order. */
-export const STATUS_CODE_NAMES = ['unset', 'ok', 'error'] as const;
-export type StatusCodeName = (typeof STATUS_CODE_NAMES)[number];
+export type { ExecutionStatus, NodeStatus, SpanKindName, StatusCodeName };
+export { SPAN_KIND_NAMES, STATUS_CODE_NAMES };
 
 const NullableString = (description?: string) => Nullable(Type.String(description ? { description } : {}));
 

@@ -10,6 +10,7 @@
  * a trace answer never has empty `spans` (a trace with no finished span is "not found").
  */
 import type { FastifyInstance } from 'fastify';
+import { SPAN_KIND_NAMES } from '@flowtrace/instrumentation/conventions';
 import type { Storage } from '../storage/index.js';
 import { failureOf, paddedTraceId } from './grafana-errors.js';
 import { JAEGER_KINDS, toJaegerTrace, type JaegerTrace } from './jaeger-model.js';
@@ -75,7 +76,7 @@ export async function jaegerRoutes(app: FastifyInstance, opts: { storage: Storag
         hide: true,
         querystring: {
           type: 'object',
-          properties: { service: NAME, spanKind: { type: 'string', enum: ['', 'unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] } },
+          properties: { service: NAME, spanKind: { type: 'string', enum: ['', ...SPAN_KIND_NAMES] } },
           required: ['service'],
         },
       },

@@ -14,8 +14,8 @@
  * nobody looks at takes no room in the buffer, and streams of everything never get them.
  */
 import type { ExecutionSummary, LiveEvent, LiveEventType, LiveLog, NodeStatus } from '../api/wire-types.js';
-import type { CommitNotice, IngestLog } from '../storage/index.js';
-import { executionToWire, isoOfNs, severityName, spanStatus, spanToLiveWire, type LiveSpanSource } from './to-wire.js';
+import { spanStatusOf, type CommitNotice, type IngestLog } from '../storage/index.js';
+import { executionToWire, isoOfNs, severityName, spanToLiveWire, type LiveSpanSource } from './to-wire.js';
 
 /** Default cap of the replay buffer (--live-buffer-size). */
 export const DEFAULT_LIVE_BUFFER_BYTES = 16 * 2 ** 20;
@@ -139,7 +139,7 @@ export class LiveFeed {
       if (e.created) this.execution('execution.started', e.traceId, null, executionToWire(e));
     }
     for (const start of notice.starts) this.span('span.started', start);
-    for (const span of notice.spans) this.span(FAILED_STATUSES.has(spanStatus(span)) ? 'span.failed' : 'span.completed', span);
+    for (const span of notice.spans) this.span(FAILED_STATUSES.has(spanStatusOf(span)) ? 'span.failed' : 'span.completed', span);
     for (const line of lines.sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0))) this.line(line);
     for (const e of notice.executions) {
       if (!e.rootFinishedNow) continue;

@@ -2,20 +2,12 @@
  * Storage records → the API's wire types, in one place: nanoseconds become ISO 8601 plus
  * decimal nanosecond strings, JSON text becomes objects, statuses become names.
  */
-import { NODE_STATUSES as NODE_STATUS_NAMES } from '@flowtrace/instrumentation/conventions';
-import type { ExecutionDetail, ExecutionSummary, LiveSpan, LogLine, NodeStatus, Span, SpanKindName } from '../api/wire-types.js';
-import { flowOfExecution, severityOf, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@flowtrace/instrumentation/conventions';
+import type { ExecutionDetail, ExecutionSummary, LiveSpan, LogLine, Span } from '../api/wire-types.js';
+import { flowOfExecution, isoOfNs, severityOf, spanStatusOf, type ExecutionRecord, type LogRecord, type SpanRecord } from '../storage/index.js';
 
-const KIND_NAMES: SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
-const STATUS_CODES = ['unset', 'ok', 'error'] as const;
-const NODE_STATUSES: ReadonlySet<string> = new Set(NODE_STATUS_NAMES);
-
-/** ISO 8601 (millisecond precision) of a nanosecond timestamp. */
-export function isoOfNs(ns: bigint): string {
-  const ms = Number(ns / 1_000_000n);
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
-}
+/** The span model's (storage/span-model/span-status.ts), for the routes that write times. */
+export { isoOfNs };
 
 const msBetween = (start: bigint, end: bigint): number => Number(end - start) / 1e6;
 
@@ -68,25 +60,18 @@ export function executionDetailToWire(e: ExecutionRecord, spanCount: number, orp
   return { ...executionToWire(e), spanCount, complete: e.rootFinished && orphanCount === 0, orphanCount };
 }
 
-/** The status a span shows: running without an end; flow.*.status wins over OTel status. */
-export function spanStatus(s: Pick<SpanRecord, 'endTimeUnixNano' | 'flowStatus' | 'statusCode'>): NodeStatus {
-  if (s.endTimeUnixNano === null) return 'running';
-  if (s.flowStatus && NODE_STATUSES.has(s.flowStatus)) return s.flowStatus as NodeStatus;
-  return s.statusCode === 2 ? 'error' : 'success';
-}
-
 /** The kind, times, duration and status of a span as the API shows them (full span and live summary alike). */
 function spanTimesAndStatus(s: Pick<SpanRecord, 'kind' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'flowStatus' | 'statusCode'>) {
   const end = s.endTimeUnixNano;
   return {
-    kind: KIND_NAMES[s.kind] ?? 'unspecified',
+    kind: SPAN_KIND_NAMES[s.kind] ?? 'unspecified',
     startTime: isoOfNs(s.startTimeUnixNano),
     startTimeUnixNano: s.startTimeUnixNano.toString(),
     endTime: end === null ? null : isoOfNs(end),
     endTimeUnixNano: end === null ? null : end.toString(),
     durationMs: end === null ? null : msBetween(s.startTimeUnixNano, end),
-    status: spanStatus(s),
-    statusCode: STATUS_CODES[s.statusCode] ?? 'unset',
+    status: spanStatusOf(s),
+    statusCode: STATUS_CODE_NAMES[s.statusCode] ?? 'unset',
   };
 }
 

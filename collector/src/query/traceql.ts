@@ -11,6 +11,7 @@
  * a TraceQLError that says what was found and where. Whether a value suits its field (a duration
  * for duration, a status for status) is checked by traceql-condition.ts, not here.
  */
+import { SPAN_KIND_NAMES } from '@flowtrace/instrumentation/conventions';
 import { GrafanaInputError } from './grafana-errors.js';
 
 export type TraceQLOp = '=' | '!=' | '>' | '<' | '>=' | '<=' | '=~' | '!~';
@@ -38,7 +39,8 @@ export class TraceQLError extends GrafanaInputError {
 const INTRINSICS = new Set<string>(['name', 'status', 'kind', 'duration', 'statusMessage']);
 /** Keywords a comparison may take as its value. */
 export const STATUS_KEYWORDS = ['error', 'ok', 'unset'] as const;
-export const KIND_KEYWORDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+/** TraceQL's kind keywords are OTel's kind names, in OTel's order (an index is the SpanKind number). */
+export const KIND_KEYWORDS = SPAN_KIND_NAMES;
 const KEYWORDS = new Set<string>([...STATUS_KEYWORDS, ...KIND_KEYWORDS]);
 const UNIT_NS: Record<string, bigint> = { ns: 1n, us: 1_000n, µs: 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
 const OPS: readonly TraceQLOp[] = ['!=', '>=', '<=', '=~', '!~', '=', '>', '<']; // longest first

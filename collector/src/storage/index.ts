@@ -35,6 +35,7 @@ export type { SpanMatch } from './traces/span-match-sql.js';
 export { OUTLINE_CODES, OUTLINE_FIELDS } from './traces/trace-outline-sql.js';
 export type { ExecutionRecord } from './records.js';
 export { severityOf, type LogRecord, type SpanRecord } from './span-model/decode.js';
+export { isoOfNs, spanStatusOf } from './span-model/span-status.js';
 export type { AttributeList, BodyType, FlowFields, IngestBatch, IngestLog, IngestSpan } from './span-model/span.js';
 export { METRIC_TYPE, type MetricRow, type MetricType } from './metric-rows.js';
 export { BODY_TYPE, type OtlpOriginFields } from './span-model/span.js';

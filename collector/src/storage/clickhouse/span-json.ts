@@ -6,30 +6,15 @@
  * and written again, so 64-bit integers and payloads come back as ingest wrote them.
  * A test holds this rendering equal in meaning to query/to-wire.ts spanToWire.
  */
-import { NODE_STATUSES } from '@flowtrace/instrumentation/conventions';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@flowtrace/instrumentation/conventions';
 import type { SpanRecord } from '../records.js';
-
-const KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
-const STATUS_CODES = ['unset', 'ok', 'error'] as const;
-const SPAN_STATUSES = new Set<string>(NODE_STATUSES);
+import { isoOfNs, spanStatusOf } from '../span-model/span-status.js';
+import { OUTLINE_CODES } from '../traces/trace-outline-sql.js';
 
 /** An event as read: name, time (decimal ns text), attributes JSON text ('' when absent). */
 export type EventParts = [string, string, string];
 /** A link as read: trace id, span id, trace state JSON token ('null', '"…"' or ''), attributes JSON text. */
 export type LinkParts = [string, string, string, string];
-
-/** ISO 8601 with milliseconds of a nanosecond time (as the API writes every time). */
-export function isoOfNs(ns: bigint): string {
-  const date = new Date(Number(ns / 1_000_000n));
-  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
-}
-
-/** The status a span shows: running without an end; a known flow.*.status wins over the OTel status. */
-export function spanStatusOf(s: Pick<SpanRecord, 'endTimeUnixNano' | 'flowStatus' | 'statusCode'>): string {
-  if (s.endTimeUnixNano === null) return 'running';
-  if (s.flowStatus !== null && SPAN_STATUSES.has(s.flowStatus)) return s.flowStatus;
-  return s.statusCode === 2 ? 'error' : 'success';
-}
 
 const q = (text: string | null): string => (text === null ? 'null' : JSON.stringify(text));
 const orEmpty = (json: string, empty: string): string => (json === '' || json === 'null' ? empty : json);
@@ -56,11 +41,11 @@ export function spanJson(s: SpanRecord, events: readonly EventParts[], links: re
   const end = s.endTimeUnixNano;
   const running = end === null;
   return `{"traceId":${JSON.stringify(s.traceId)},"spanId":${JSON.stringify(s.spanId)},"parentSpanId":${q(s.parentSpanId)}`
-    + `,"name":${JSON.stringify(s.name)},"serviceName":${JSON.stringify(s.serviceName)},"kind":"${KINDS[s.kind] ?? 'unspecified'}"`
+    + `,"name":${JSON.stringify(s.name)},"serviceName":${JSON.stringify(s.serviceName)},"kind":"${SPAN_KIND_NAMES[s.kind] ?? 'unspecified'}"`
     + `,"startTime":"${isoOfNs(s.startTimeUnixNano)}","startTimeUnixNano":"${s.startTimeUnixNano}"`
     + `,"endTime":${running ? 'null' : `"${isoOfNs(end)}"`},"endTimeUnixNano":${running ? 'null' : `"${end}"`}`
     + `,"durationMs":${running ? 'null' : JSON.stringify(Number(end - s.startTimeUnixNano) / 1e6)}`
-    + `,"status":"${spanStatusOf(s)}","statusCode":"${running ? 'unset' : (STATUS_CODES[s.statusCode] ?? 'unset')}"`
+    + `,"status":"${spanStatusOf(s)}","statusCode":"${running ? 'unset' : (STATUS_CODE_NAMES[s.statusCode] ?? 'unset')}"`
     + `,"statusMessage":${running ? 'null' : q(s.statusMessage)},"attributes":${s.attributes}`
     + `,"resourceAttributes":${s.resourceAttributes},"scopeName":${q(s.scopeName)},"scopeVersion":${q(s.scopeVersion)}`
     + `,"traceState":${running ? 'null' : q(s.traceState)},"events":${running ? '[]' : eventsJson(events)},"links":${running ? '[]' : linksJson(links)}`
@@ -68,8 +53,8 @@ export function spanJson(s: SpanRecord, events: readonly EventParts[], links: re
     + `,"droppedLinksCount":${running ? 0 : s.droppedLinksCount}}`;
 }
 
-/** The coded fields of an outline tuple (the API's TraceOutline `codes`, trace-outline-sql.ts OUTLINE_CODES). */
-const OUTLINE_STATUSES = ['running', 'success', 'error', 'cancelled', 'timed_out', 'skipped', 'abandoned'];
+/** The status list of an outline tuple (the API's TraceOutline `codes`). */
+const OUTLINE_STATUSES: readonly string[] = OUTLINE_CODES.status;
 
 /** What an outline tuple is made of. */
 export type OutlineSpan = Pick<SpanRecord,

@@ -20,7 +20,7 @@
  *   string cost +200 ms (a JavaScript value per row); the ordered string_agg split into 8–128
  *   groups to sort in parallel, or without ORDER BY, saved nothing that measured.
  */
-import { NODE_STATUSES } from '@flowtrace/instrumentation/conventions';
+import { NODE_STATUSES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@flowtrace/instrumentation/conventions';
 import { spanStatusSql } from '../span-status-sql.js';
 
 /** The fields of each outline tuple, in order (the API's TraceOutline `fields`; the route checks them against its type). */
@@ -34,9 +34,9 @@ export const OUTLINE_FIELDS = [
  * of its value. Kinds and status codes are in OTel's order (an index is OTel's number).
  */
 export const OUTLINE_CODES = {
-  kind: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'],
+  kind: SPAN_KIND_NAMES,
   status: NODE_STATUSES,
-  statusCode: ['unset', 'ok', 'error'],
+  statusCode: STATUS_CODE_NAMES,
 } as const;
 
 const STATUSES = OUTLINE_CODES.status;
