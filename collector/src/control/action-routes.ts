@@ -8,7 +8,9 @@
  * announced its flow as allowing the action (else it is refused and no service hears of it);
  * every request that passed the token check is recorded in control_log with its outcome; a
  * carried-out cancel makes every later cancel of the run a no-op; an input holding redacted or
- * truncated values never runs.
+ * truncated values never runs. Instances are found and asked through the router (router.ts): here
+ * or, on a storage shared by many collectors, at whichever collector holds them; the request is
+ * recorded once, by the collector that received it.
  */
 import { randomUUID } from 'node:crypto';
 import { ATTR_FLOW_INPUT } from '@flowtrace/instrumentation/conventions';
@@ -21,6 +23,7 @@ import type { ExecutionRecord, Storage } from '../storage/index.js';
 import type { ControlHub, InstanceAnswer } from './hub.js';
 import { describeIncomplete, incompleteFields, readCapturedInput } from './replay-input.js';
 import { cancelOutcome, OUTCOME_OF_CODE, refusalOf } from './outcomes.js';
+import type { ControlRouter } from './router.js';
 
 interface Context {
   requestId: string;
@@ -34,8 +37,8 @@ interface Context {
   inputEdited?: boolean;
 }
 
-export async function actionRoutes(app: TypeBoxApp, opts: { storage: Storage; hub: ControlHub; enabled: boolean }): Promise<void> {
-  const { storage, hub, enabled } = opts;
+export async function actionRoutes(app: TypeBoxApp, opts: { storage: Storage; hub: ControlHub; router: ControlRouter; enabled: boolean }): Promise<void> {
+  const { storage, hub, router, enabled } = opts;
 
   /** Runs one control request and records how it ended, answered or refused. */
   const handle = async (request: FastifyRequest, action: 'cancel' | 'replay', work: (ctx: Context) => Promise<ControlResult>): Promise<ControlResult> => {
@@ -66,8 +69,8 @@ export async function actionRoutes(app: TypeBoxApp, opts: { storage: Storage; hu
   };
 
   /** The connected instances of the execution's service that allow `action` on its flow. */
-  const targets = (execution: ExecutionRecord, action: 'cancel' | 'replay'): string[] => {
-    const instances = hub.instances(execution.serviceName);
+  const targets = async (execution: ExecutionRecord, action: 'cancel' | 'replay'): Promise<string[]> => {
+    const instances = await router.instances(execution.serviceName);
     if (instances.length === 0) throw errors.FT_CONTROL_NO_INSTANCE(`no instance of ${execution.serviceName} holds a control connection`);
     const allowed = instances.filter((i) => i.flows.some((f) => f.id === execution.flowId && f[action]));
     if (allowed.length === 0) {
@@ -95,8 +98,8 @@ export async function actionRoutes(app: TypeBoxApp, opts: { storage: Storage; hu
     if (hub.wasCancelled(ctx.traceId) || await storage.controlLog.wasCancelled(ctx.traceId)) return noOp();
     const execution = await read(ctx);
     if (execution.status !== 'running') throw errors.FT_EXECUTION_FINISHED(`it ended ${execution.status}`);
-    const instances = targets(execution, 'cancel');
-    const answers = await Promise.all(instances.map(async (id) => ({ id, answer: await hub.request(id, randomUUID(), {
+    const instances = await targets(execution, 'cancel');
+    const answers = await Promise.all(instances.map(async (id) => ({ id, answer: await router.request(id, randomUUID(), {
       action: 'cancel', traceId: ctx.traceId, flowId: execution.flowId, requestedBy: ctx.requestedBy,
     }) })));
     const { outcome, instanceId } = cancelOutcome(answers);
@@ -117,7 +120,7 @@ export async function actionRoutes(app: TypeBoxApp, opts: { storage: Storage; hu
   }, async (request, reply) => {
     const result = await handle(request, 'replay', async (ctx) => {
       const execution = await read(ctx);
-      const instances = targets(execution, 'replay');
+      const instances = await targets(execution, 'replay');
       const body = request.body ?? {};
       ctx.inputEdited = Object.hasOwn(body, 'input');
       let input: unknown;
@@ -132,7 +135,7 @@ export async function actionRoutes(app: TypeBoxApp, opts: { storage: Storage; hu
       }
       const instanceId = instances[Math.floor(Math.random() * instances.length)];
       ctx.instanceId = instanceId;
-      const answer: InstanceAnswer = await hub.request(instanceId, randomUUID(), {
+      const answer: InstanceAnswer = await router.request(instanceId, randomUUID(), {
         action: 'replay', traceId: ctx.traceId, flowId: execution.flowId, requestedBy: ctx.requestedBy, input,
         origin: { traceId: execution.traceId, spanId: execution.rootSpanId ?? '' },
       });
@@ -158,7 +161,7 @@ export async function actionRoutes(app: TypeBoxApp, opts: { storage: Storage; hu
 
   app.get('/api/control', { schema: controlStatus }, async (): Promise<ControlStatus> => ({
     enabled,
-    instances: hub.instances().map((i) => ({ ...i, connectedAt: new Date(i.connectedAt).toISOString() })),
+    instances: (await router.instances()).map((i) => ({ ...i, connectedAt: new Date(i.connectedAt).toISOString() })),
   }));
 }
 

@@ -6,7 +6,8 @@
  * Invariants: a request is only ever sent to an instance that is connected now; every request
  * is settled exactly once — by the instance's answer, by its connection closing (`lost`), or
  * by the answer timeout (`timeout`) — so no caller waits forever; an instance that connects
- * again under the same id replaces its old connection (whose requests are then lost).
+ * again under the same id replaces its old connection (whose requests are then lost). Whoever
+ * watches (router.ts, for the relay across collectors) hears of every connect, leave and announce.
  */
 
 /** A flow as an instance announced it. */
@@ -54,7 +55,9 @@ const CANCELLED_KEPT = 10_000;
 
 export class ControlHub {
   private readonly connections = new Map<string, Connection>();
-  private readonly answerTimeoutMs: number;
+  /** How long a request waits for the instance's answer unless told otherwise. */
+  readonly answerTimeoutMs: number;
+  private readonly watchers: Array<() => void> = [];
   /** Executions cancelled through this hub lately (the control log keeps them for good). */
   private readonly cancelled = new Set<string>();
 
@@ -62,11 +65,17 @@ export class ControlHub {
     this.answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
   }
 
+  /** Calls `watcher` after every change of the connected instances or of what they announced. */
+  onChange(watcher: () => void): void {
+    this.watchers.push(watcher);
+  }
+
   /** Registers a connection; a previous one of the same instance is closed. */
   connect(info: InstanceInfo, sink: EventSink): void {
     const previous = this.connections.get(info.instanceId);
     if (previous) this.disconnect(info.instanceId, previous.sink);
     this.connections.set(info.instanceId, { info, sink, pending: new Map() });
+    this.changed();
   }
 
   /** Forgets a connection (when `sink` is still its sink) and settles its requests as lost. */
@@ -81,6 +90,7 @@ export class ControlHub {
     } catch {
       // already closed
     }
+    this.changed();
   }
 
   /** Replaces what an instance announced; false when it is not connected. */
@@ -88,6 +98,7 @@ export class ControlHub {
     const connection = this.connections.get(instanceId);
     if (!connection) return false;
     connection.info.flows = flows;
+    this.changed();
     return true;
   }
 
@@ -99,18 +110,23 @@ export class ControlHub {
     return true;
   }
 
+  /** Whether the instance holds a connection to this hub now. */
+  holds(instanceId: string): boolean {
+    return this.connections.has(instanceId);
+  }
+
   /** Connected instances, all or of one service. */
   instances(service?: string): InstanceInfo[] {
     const all = [...this.connections.values()].map((c) => c.info);
     return service === undefined ? all : all.filter((i) => i.service === service);
   }
 
-  /** Sends a request to a connected instance and waits for what it comes to. */
-  request(instanceId: string, requestId: string, payload: Record<string, unknown>): Promise<InstanceAnswer> {
+  /** Sends a request to a connected instance and waits for what it comes to (up to `timeoutMs`, by default the hub's answer timeout). */
+  request(instanceId: string, requestId: string, payload: Record<string, unknown>, timeoutMs = this.answerTimeoutMs): Promise<InstanceAnswer> {
     const connection = this.connections.get(instanceId);
     if (!connection) return Promise.resolve({ kind: 'lost' });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => settle({ kind: 'timeout' }), this.answerTimeoutMs);
+      const timer = setTimeout(() => settle({ kind: 'timeout' }), timeoutMs);
       const settle = (answer: InstanceAnswer): void => {
         clearTimeout(timer);
         connection.pending.delete(requestId);
@@ -144,6 +160,10 @@ export class ControlHub {
         this.disconnect(c.info.instanceId, c.sink);
       }
     }
+  }
+
+  private changed(): void {
+    for (const watcher of this.watchers) watcher();
   }
 
   /** Closes every connection (the collector is stopping): their requests are lost. */

@@ -8,6 +8,8 @@
  *   is connected while the stream is; when it closes, its unanswered requests are lost.
  * - `POST /v1/control/report` `{ instanceId, flows?, replies? }` → 204: answers requests and
  *   announces flows defined later; 404 FT_CONTROL_NOT_CONNECTED when the instance has no stream.
+ *   A report for an instance whose stream another collector holds (a load balancer's choice) is
+ *   forwarded to that collector through the router (router.ts) and answered 204 once sent on.
  *
  * With control off (no --control-token) both answer 403 FT_CONTROL_OFF, and the instrumentation
  * waits long before asking again.
@@ -17,14 +19,15 @@ import { connectForControl, reportToControl } from '../api/routes/control.js';
 import type { TypeBoxApp } from '../api/typebox-app.js';
 import { errors } from '../errors.js';
 import type { AnnouncedFlow, ControlHub, EventSink } from './hub.js';
+import type { ControlRouter } from './router.js';
 
 const PING_MS = 15_000;
 
 const toFlows = (flows: AnnouncedFlowBody[] | undefined): AnnouncedFlow[] =>
   (flows ?? []).map((f) => ({ id: f.id, name: f.name ?? f.id, version: f.version, cancel: f.cancel === true, replay: f.replay === true }));
 
-export async function serviceRoutes(app: TypeBoxApp, opts: { hub: ControlHub; enabled: boolean }): Promise<void> {
-  const { hub, enabled } = opts;
+export async function serviceRoutes(app: TypeBoxApp, opts: { hub: ControlHub; router: ControlRouter; enabled: boolean }): Promise<void> {
+  const { hub, router, enabled } = opts;
   const ping = setInterval(() => hub.ping(), PING_MS);
   ping.unref();
   // Streams never end by themselves: end them (settling their requests) before the server waits for its connections.
@@ -64,12 +67,11 @@ export async function serviceRoutes(app: TypeBoxApp, opts: { hub: ControlHub; en
     async (request, reply) => {
       if (!enabled) throw errors.FT_CONTROL_OFF();
       const { instanceId, flows, replies } = request.body;
-      if (flows !== undefined && !hub.announce(instanceId, toFlows(flows))) throw errors.FT_CONTROL_NOT_CONNECTED(instanceId.slice(0, 200));
-      for (const r of replies ?? []) {
-        if (!hub.answer(instanceId, r.id, { outcome: r.outcome, message: r.message, traceId: r.traceId })) {
-          throw errors.FT_CONTROL_NOT_CONNECTED(instanceId.slice(0, 200));
-        }
-      }
+      const report = {
+        ...(flows !== undefined ? { flows: toFlows(flows) } : {}),
+        ...(replies !== undefined ? { replies: replies.map((r) => ({ id: r.id, outcome: r.outcome, message: r.message, traceId: r.traceId })) } : {}),
+      };
+      if (!(await router.report(instanceId, report))) throw errors.FT_CONTROL_NOT_CONNECTED(instanceId.slice(0, 200));
       return reply.code(204).send();
     },
   );

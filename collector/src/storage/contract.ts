@@ -328,6 +328,66 @@ export interface FlowTimeRecord {
   nodes: NodeTimeRow[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Control across collectors
+// ---------------------------------------------------------------------------------------------
+
+/** A service instance connected to a collector for control (cancel, replay), as collectors list it. */
+export interface ControlInstanceRecord {
+  service: string;
+  instanceId: string;
+  /** Epoch milliseconds. */
+  connectedAt: number;
+  flows: Array<{ id: string; name: string; version?: string; cancel: boolean; replay: boolean }>;
+}
+
+/** What a control request sent to an instance came to. */
+export type ControlAnswerRecord =
+  | { kind: 'answered'; outcome: string; message?: string; traceId?: string }
+  | { kind: 'lost' }
+  | { kind: 'timeout' };
+
+/** What an instance reports on its own (POST /v1/control/report): answers to requests, flows defined later. */
+export interface ControlReportRecord {
+  flows?: ControlInstanceRecord['flows'];
+  replies?: Array<{ id: string; outcome: string; message?: string; traceId?: string }>;
+}
+
+/** The collector's side of a relay: the instances it holds, and delivery of requests and reports to them. */
+export interface ControlRelayHost {
+  /** The instances connected to this collector now. */
+  held(): ControlInstanceRecord[];
+  /** Sends a request to a held instance and resolves with what it came to, within `timeoutMs` (never rejects). */
+  deliver(instanceId: string, requestId: string, payload: Record<string, unknown>, timeoutMs: number): Promise<ControlAnswerRecord>;
+  /** Applies a report that reached another collector to a held instance. */
+  report(instanceId: string, report: ControlReportRecord): void;
+  /** A background step of the relay failed (it retries on its own). */
+  onError(error: unknown): void;
+}
+
+/**
+ * The control channel of collectors that share one database (ClickHouse; DuckDB, one process by
+ * design, has none): every collector publishes the instances it holds, lists those the others hold,
+ * and carries a request for one of them to the collector that holds it and its answer back (and an
+ * instance's report that reached another collector, as a load balancer may send it, to its holder).
+ * A request is delivered at most once and settled exactly once (answered, lost, or timeout after
+ * `timeoutMs`); an instance whose collector stops publishing leaves every list within seconds.
+ */
+export interface ControlRelay {
+  /** Starts publishing what `host` holds and delivering the requests addressed to it. */
+  serve(host: ControlRelayHost): void;
+  /** Publishes the held instances now (one connected, left or announced flows). */
+  changed(): void;
+  /** The instances the other collectors hold now, of one service or all. */
+  remoteInstances(service?: string): Promise<ControlInstanceRecord[]>;
+  /** Carries a request to the collector holding `instanceId`; `lost` when none holds it now. */
+  request(instanceId: string, requestId: string, payload: Record<string, unknown>, timeoutMs: number): Promise<ControlAnswerRecord>;
+  /** Carries an instance's report to the collector holding it; false when none holds it now. */
+  forward(instanceId: string, report: ControlReportRecord): Promise<boolean>;
+  /** Withdraws the held instances, settles waiting requests as lost and stops (idempotent). */
+  stop(): Promise<void>;
+}
+
 /** Everything storage offers; `openStorage` (storage/index.ts) picks the engine. */
 export interface Storage {
   readonly engine: StorageEngine;
@@ -349,6 +409,8 @@ export interface Storage {
   readonly retention: RetentionControl;
   /** One row per answered control request (cancel, replay). */
   readonly controlLog: ControlLogStore;
+  /** Control across collectors sharing this storage; absent where one process holds it (DuckDB). */
+  readonly controlRelay?: ControlRelay;
   /** Lines outside any span in a time range, newest first (the "why" views). */
   loneLogs(q: LoneLogQuery): Promise<LogRecord[]>;
   /** Deletes everything stored under these trace ids; returns how many had an execution or lines. */

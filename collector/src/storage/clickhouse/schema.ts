@@ -44,6 +44,7 @@
 import type { SchemaObject } from './schema-types.js';
 import { SPAN_TABLES } from './schema-spans.js';
 import { SIDE_TABLES } from './schema-side.js';
+import { CONTROL_RELAY_TABLES } from './control-relay-schema.js';
 
 export type { MaterializedViewDdl, SchemaObject, TableDdl } from './schema-types.js';
 
@@ -55,4 +56,4 @@ export type { MaterializedViewDdl, SchemaObject, TableDdl } from './schema-types
 export const SCHEMA_VERSION = 2;
 
 /** Every object, in creation order (a view after the tables it reads and fills). */
-export const SCHEMA: readonly SchemaObject[] = [...SPAN_TABLES, ...SIDE_TABLES];
+export const SCHEMA: readonly SchemaObject[] = [...SPAN_TABLES, ...SIDE_TABLES, ...CONTROL_RELAY_TABLES];

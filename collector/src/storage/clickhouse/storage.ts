@@ -12,6 +12,7 @@ import { ClickHouseCatalog } from './catalog.js';
 import { ClickHouseCommit } from './commit.js';
 import { locationOf, openConnection, parseClickHouseUrl, type ClickHouseTarget } from './connection.js';
 import { ClickHouseControlLog } from './control-log.js';
+import { ClickHouseControlRelay } from './control-relay.js';
 import { deleteTraces } from './deletion.js';
 import { abandonAfterNs } from './execution-rows-sql.js';
 import { ClickHouseExecutions } from './executions.js';
@@ -96,6 +97,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions): Promise
     timeoutMs: options.sqlTimeoutMs ?? 10_000, maxRows: options.sqlMaxRows ?? 10_000, maxBytes: options.sqlMaxBytes ?? 64 * 2 ** 20,
   });
   const exports = new ClickHouseExports(conn, t, abandonNs);
+  const controlRelay = new ClickHouseControlRelay(conn, t);
   await changes.start();
   retention.start();
   return {
@@ -113,6 +115,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions): Promise
     exports,
     retention,
     controlLog: new ClickHouseControlLog(conn, t),
+    controlRelay,
     changes,
     loneLogs: (q) => loneLogs(conn, t, q),
     deleteExecutions: (traceIds) => deleteTraces(conn, t, traceIds),
@@ -122,6 +125,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions): Promise
       await exports.close();
       await writer.close();
       await changes.close();
+      await controlRelay.stop();
       await conn.close();
     },
   };
