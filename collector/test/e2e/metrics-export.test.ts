@@ -12,7 +12,7 @@ import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-met
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType, MeterProvider, MetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { RunningServer } from '../../src/server.js';
-import { api, startTestCollector } from '../fixtures/collector.js';
+import { api, onClickHouse, startTestCollector } from '../fixtures/collector.js';
 import { rawExport, Status } from '../fixtures/grpc-client.js';
 import { encodeJson, encodeTraceProtobuf, makeOtlpSpan, makeTraceRequest, SPAN_ID, strAttr, TRACE_ID } from '../fixtures/otlp.js';
 import { encodeMetricsProtobuf, makeExemplar, makeMetricsRequest, makePoint, makeSum, makeSummary } from '../fixtures/otlp-metrics.js';
@@ -43,7 +43,10 @@ describe.each([
   ['HTTP protobuf', (s: RunningServer): PushMetricExporter => new ProtoExporter({ url: `${s.url}/v1/metrics` })],
   ['HTTP JSON', (s: RunningServer): PushMetricExporter => new JsonExporter({ url: `${s.url}/v1/metrics` })],
 ])('the metrics SDK with the official %s exporter', (transport, makeExporter) => {
-  it('exports every kind of metric without an error, and each lands in the metrics view', async () => {
+  // These read what landed through the SQL console in DuckDB's dialect (->>, ::VARCHAR of a NULL,
+  // arg_max, the metric_exemplars view); on ClickHouse the console speaks ClickHouse's, and
+  // metrics-api.test.ts checks every kind, summaries and exemplars through the metrics routes.
+  it.skipIf(onClickHouse)('exports every kind of metric without an error, and each lands in the metrics view', async () => {
     const service = `metrics-${transport.replace(' ', '-')}`;
     const reader = new OnDemandReader();
     const provider = new MeterProvider({
@@ -90,7 +93,8 @@ describe('raw OTLP metrics', () => {
     makeSummary('rpc.duration', [makePoint({ count: '4', sum: 10, quantileValues: [{ quantile: 0.5, value: 2 }, { quantile: 1, value: 4 }] })]),
   ], { resourceAttributes: [strAttr('service.name', 'raw-metrics')] });
 
-  it('stores summaries and exemplars whose trace and span ids lead to the span, once however often they are sent', async () => {
+  // DuckDB's dialect and its metric_exemplars view, as above.
+  it.skipIf(onClickHouse)('stores summaries and exemplars whose trace and span ids lead to the span, once however often they are sent', async () => {
     await api(server.url, '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from(encodeTraceProtobuf(makeTraceRequest([makeOtlpSpan({ parentSpanId: undefined })]))) });
     const body = encodeMetricsProtobuf(request);
     expect((await rawExport(`127.0.0.1:${server.grpcPort}`, 'metrics', body)).code).toBe(Status.OK);
@@ -120,7 +124,8 @@ describe('raw OTLP metrics', () => {
     expect(await sql(`SELECT count(*)::INTEGER AS n FROM metrics WHERE service_name = 'partial-metrics'`)).toEqual([{ n: 1 }]);
   });
 
-  it("runs the README's metrics queries in the SQL console", async () => {
+  // The README's queries are DuckDB's (arg_max, metric_exemplars).
+  it.skipIf(onClickHouse)("runs the README's metrics queries in the SQL console", async () => {
     expect(await sql(`SELECT attributes::VARCHAR AS a, arg_max(value, time) AS latest
       FROM metrics WHERE name = 'orders.value' GROUP BY attributes`)).toEqual([{ a: '{"route":"/a"}', latest: 99.5 }]);
     expect(await sql(`SELECT x.value, s.name, s.duration_ms, s.trace_id

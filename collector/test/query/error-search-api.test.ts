@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { api, startTestCollector } from '../fixtures/collector.js';
+import { api, onClickHouse, startTestCollector } from '../fixtures/collector.js';
 import { seed, type SeededExecution } from '../fixtures/seed.js';
 
 let server: RunningServer;
@@ -27,7 +27,9 @@ afterAll(async () => {
 const ids = (body: any): string[] => body.executions.map((e: any) => e.traceId);
 
 describe('GET /api/executions with q and partial', () => {
-  it('answers the run whose error holds the text, then searches on from its cursor', async () => {
+  // Partial pages are the DuckDB engine's shortcut (error texts first); the contract lets an engine
+  // answer full pages instead (ExecutionFilter.partial), as ClickHouse does — the test below.
+  it.skipIf(onClickHouse)('answers the run whose error holds the text, then searches on from its cursor', async () => {
     const failed = seeded[1].traceId;
     const first = await api(server.url, `/api/executions?q=${encodeURIComponent('STEP failed')}&partial=true`);
     expect(first.status).toBe(200);

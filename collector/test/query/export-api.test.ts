@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { api, startTestCollector } from '../fixtures/collector.js';
+import { api, onClickHouse, startTestCollector } from '../fixtures/collector.js';
 import { makeLogRecord, makeLogsRequest, strAttr } from '../fixtures/otlp.js';
 import { makeGauge, makeHistogram, makeMetricsRequest, makePoint, makeSum } from '../fixtures/otlp-metrics.js';
 import { readParquet } from '../fixtures/parquet.js';
@@ -114,13 +114,17 @@ async function expectSameAsConsole(kind: Kind, query: string, fromNs?: bigint, t
 }
 
 describe('GET /api/export/*.parquet', () => {
+  // ClickHouse writes times to Parquet as UTC instants (isAdjustedToUTC; read back as TIMESTAMP WITH
+  // TIME ZONE) where DuckDB writes plain TIMESTAMP, and no setting makes it write them otherwise:
+  // these three compare DuckDB's text of the times. test/clickhouse/export.test.ts makes the same
+  // checks on ClickHouse with the times compared as instants.
   for (const kind of Object.keys(VIEWS) as Kind[]) {
-    it(`exports the ${kind} view as Parquet holding exactly what the SQL console shows`, async () => {
+    it.skipIf(onClickHouse)(`exports the ${kind} view as Parquet holding exactly what the SQL console shows`, async () => {
       expect(await expectSameAsConsole(kind, '')).toBeGreaterThan(0);
     });
   }
 
-  it('writes only types that pandas, pyarrow and Spark read: no JSON, nanosecond, 128-bit, union or map columns', async () => {
+  it.skipIf(onClickHouse)('writes only types that pandas, pyarrow and Spark read: no JSON, nanosecond, 128-bit, union or map columns', async () => {
     for (const kind of Object.keys(VIEWS) as Kind[]) {
       const { path } = await download(kind);
       const { columns, schema } = await readParquet(path);
@@ -132,7 +136,7 @@ describe('GET /api/export/*.parquet', () => {
     }
   });
 
-  it('keeps only the rows within from and to, given as ISO 8601 or epoch milliseconds', async () => {
+  it.skipIf(onClickHouse)('keeps only the rows within from and to, given as ISO 8601 or epoch milliseconds', async () => {
     const to = DAY1 + 86_400_000 / 2;
     const toNs = BigInt(to) * 1_000_000n;
     for (const kind of Object.keys(VIEWS) as Kind[]) {
@@ -186,7 +190,8 @@ describe('GET /api/export/*.parquet', () => {
     again.stream.destroy();
   });
 
-  it('leaves no file behind in its directory once downloads end', async () => {
+  // DuckDB writes each export to a file of its directory; ClickHouse streams the bytes and has none.
+  it.skipIf(onClickHouse)('leaves no file behind in its directory once downloads end', async () => {
     await download('spans');
     await download('metrics');
     expect(readdirSync(server.storage.exports.directory)).toEqual([]);

@@ -1,7 +1,7 @@
 /** POST /api/sql: read statements over the spans, and the refusals. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { api, startTestCollector } from '../fixtures/collector.js';
+import { api, onClickHouse, startTestCollector } from '../fixtures/collector.js';
 import { seed } from '../fixtures/seed.js';
 
 let server: RunningServer;
@@ -19,7 +19,10 @@ afterAll(async () => {
 const sql = (text: string) => api(server.url, '/api/sql', { method: 'POST', json: { sql: text } });
 
 describe('POST /api/sql', () => {
-  it('answers columns with types, rows and timing', async () => {
+  // On ClickHouse the console speaks ClickHouse's dialect, with its own type names (String, UInt64),
+  // JSON functions and generators: these four are DuckDB's. Its row cap and time limit are tested in
+  // clickhouse-edge/sql-console.test.ts.
+  it.skipIf(onClickHouse)('answers columns with types, rows and timing', async () => {
     const r = await sql(`SELECT flow_name, count(*) AS runs, count(*) FILTER (WHERE status = 'error') AS errors
                          FROM executions GROUP BY flow_name`);
     expect(r.status).toBe(200);
@@ -33,20 +36,20 @@ describe('POST /api/sql', () => {
     expect(r.body.elapsedMs).toBeGreaterThan(0);
   });
 
-  it('reads attributes of the spans view with JSON operators', async () => {
+  it.skipIf(onClickHouse)('reads attributes of the spans view with JSON operators', async () => {
     const r = await sql(`SELECT (attributes->>'$."flow.node.id"') AS node, round(avg(duration_ms)) AS ms
                          FROM spans WHERE node_id IS NOT NULL GROUP BY 1 ORDER BY 1`);
     expect(r.body.rows.map((row: unknown[]) => row[0])).toEqual(['step-0', 'step-1', 'step-2']);
   });
 
-  it('caps the rows it returns and says so', async () => {
+  it.skipIf(onClickHouse)('caps the rows it returns and says so', async () => {
     const r = await sql('SELECT * FROM range(1000000)');
     expect(r.status).toBe(200);
     expect(r.body.rows).toHaveLength(100);
     expect(r.body.truncated).toBe(true);
   });
 
-  it('interrupts a query that runs past the time limit', async () => {
+  it.skipIf(onClickHouse)('interrupts a query that runs past the time limit', async () => {
     const r = await sql('SELECT count(*) FROM range(10000000000) a');
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('FT_SQL_TIMEOUT');
@@ -83,7 +86,8 @@ describe('POST /api/sql', () => {
     expect(r.body.message.length).toBeGreaterThan(10);
   });
 
-  it.each([
+  // DuckDB's parser message and caret line; ClickHouse words its own (still FT_SQL_ERROR, above).
+  it.skipIf(onClickHouse).each([
     ['SELEC * FROM spans', 'syntax error at or near "SELEC"', 'LINE 1: SELEC * FROM spans\n        ^'],
     ['SELECT count(*\nFROM spans', 'syntax error at or near "FROM"', 'LINE 2: FROM spans\n        ^'],
     // DuckDB names no position at the end of the input: the caret goes after the last character.

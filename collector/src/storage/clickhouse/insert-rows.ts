@@ -7,7 +7,9 @@
  * written with a bigint replacer, and ClickHouse parses the compact form no slower.
  *
  * Invariants: ids and texts as ingest wrote them; times are Int64 nanoseconds sent as decimal
- * strings (checked to fit: the last line of defence, ingest refuses such records); span attributes
+ * strings, and the fixed-width integers (node index, kind, codes, flags, dropped counts) fit their
+ * columns — both checked: ClickHouse would store another number (an integer past its type wraps),
+ * where the contract refuses the batch; ingest refuses such records first; span attributes
  * stored whole in `attributes` (hot ones included), the large ones apart in `large_attributes`;
  * '' is "no parent". The columns lists name every column written; the others take their DEFAULT.
  */
@@ -26,6 +28,16 @@ function ns(what: string, value: bigint): string {
 }
 
 const nsOrNull = (what: string, value: bigint | null): string | null => (value === null ? null : ns(what, value));
+
+const INT32: readonly [number, number] = [-(2 ** 31), 2 ** 31 - 1];
+const UINT8: readonly [number, number] = [0, 255];
+const UINT32: readonly [number, number] = [0, 2 ** 32 - 1];
+
+/** A value of a fixed-width integer column (throws when it does not fit: the batch is refused). */
+function int<T extends number | null>(what: string, value: T, [min, max]: readonly [number, number]): T {
+  if (value !== null && !(Number.isInteger(value) && value >= min && value <= max)) throw new Error(`${what} ${value} does not fit its column (${min} … ${max})`);
+  return value;
+}
 
 export const SPAN_COLUMNS = [
   'trace_id', 'span_id', 'parent_span_id', 'trace_state', 'name', 'kind', 'service_name', 'start_ns', 'end_ns', 'status_code',
@@ -55,13 +67,16 @@ export function spanInsertRows(finished: readonly IngestSpan[], running: readonl
 
 function spanRow(s: IngestSpan, finished: boolean, attributes: string, large: string | null): unknown[] {
   return [
-    s.traceId, s.spanId, s.parentSpanId ?? '', s.traceState, s.name, s.kind, s.serviceName,
+    s.traceId, s.spanId, s.parentSpanId ?? '', s.traceState, s.name, int(`span ${s.spanId} kind`, s.kind, UINT8), s.serviceName,
     ns(`span ${s.spanId} start`, s.startTimeUnixNano), finished ? nsOrNull(`span ${s.spanId} end`, s.endTimeUnixNano) : null,
-    s.statusCode, s.statusMessage, s.exceptionMessage, s.executionKind, s.flowId, s.flowName, s.flowVersion, s.triggerType, s.userId,
-    s.nodeId, s.nodeName, s.nodeType, s.nodeIndex, s.flowStatus, s.errorNodeId, attributes, large,
-    s.resourceAttributes, s.scopeName, s.scopeVersion, s.events, s.links, s.flags, s.droppedAttributesCount,
-    s.droppedEventsCount, s.droppedLinksCount, s.resourceSchemaUrl, s.resourceDroppedAttributesCount, s.scopeAttributes,
-    s.scopeDroppedAttributesCount, s.scopeSchemaUrl, s.valueTypes, finished ? FINISHED_VERSION : RUNNING_VERSION,
+    int(`span ${s.spanId} status code`, s.statusCode, UINT8), s.statusMessage, s.exceptionMessage, s.executionKind, s.flowId, s.flowName,
+    s.flowVersion, s.triggerType, s.userId, s.nodeId, s.nodeName, s.nodeType, int(`span ${s.spanId} node index`, s.nodeIndex, INT32),
+    s.flowStatus, s.errorNodeId, attributes, large, s.resourceAttributes, s.scopeName, s.scopeVersion, s.events, s.links,
+    int(`span ${s.spanId} flags`, s.flags, UINT32), int(`span ${s.spanId} dropped attributes`, s.droppedAttributesCount, UINT32),
+    int(`span ${s.spanId} dropped events`, s.droppedEventsCount, UINT32), int(`span ${s.spanId} dropped links`, s.droppedLinksCount, UINT32),
+    s.resourceSchemaUrl, int(`span ${s.spanId} resource dropped attributes`, s.resourceDroppedAttributesCount, UINT32), s.scopeAttributes,
+    int(`span ${s.spanId} scope dropped attributes`, s.scopeDroppedAttributesCount, UINT32), s.scopeSchemaUrl, s.valueTypes,
+    finished ? FINISHED_VERSION : RUNNING_VERSION,
   ];
 }
 
@@ -75,9 +90,11 @@ export const LOG_COLUMNS = [
 export function logRow(l: IngestLog): unknown[] {
   return [
     l.traceId, l.spanId, ns('log record time', l.timeUnixNano), ns('log record observed time', l.observedTimeUnixNano),
-    l.severityNumber, l.severityText, l.body, l.bodyType, l.attributes, l.resourceAttributes, l.serviceName, l.scopeName,
-    l.scopeVersion, l.eventName, l.flags, l.droppedAttributesCount, l.resourceSchemaUrl, l.resourceDroppedAttributesCount,
-    l.scopeAttributes, l.scopeDroppedAttributesCount, l.scopeSchemaUrl, l.valueTypes,
+    int('log record severity', l.severityNumber, UINT8), l.severityText, l.body, int('log record body type', l.bodyType, UINT8),
+    l.attributes, l.resourceAttributes, l.serviceName, l.scopeName, l.scopeVersion, l.eventName, int('log record flags', l.flags, UINT32),
+    int('log record dropped attributes', l.droppedAttributesCount, UINT32), l.resourceSchemaUrl,
+    int('log record resource dropped attributes', l.resourceDroppedAttributesCount, UINT32), l.scopeAttributes,
+    int('log record scope dropped attributes', l.scopeDroppedAttributesCount, UINT32), l.scopeSchemaUrl, l.valueTypes,
   ];
 }
 

@@ -66,7 +66,9 @@ export class SpanConditionRenderer {
     const sqlOp = op === '!=' ? '!=' : op;
     if (typeof value === 'number' || typeof value === 'bigint') {
       if (intrinsicType !== undefined) return `${expr} ${sqlOp} ${this.bind(value, intrinsicType)}`;
-      return `toFloat64OrNull(toString(${expr})) ${sqlOp} ${this.bind(Number(value), 'Float64')}`;
+      // As text: chDB refuses to send a JS number beyond 2^53 (9007199254740993 parses to one);
+      // ClickHouse reads the Float64 parameter from its decimal text either way.
+      return `toFloat64OrNull(toString(${expr})) ${sqlOp} ${this.bind(String(Number(value)), 'Float64')}`;
     }
     if (typeof value === 'boolean') return `toString(${expr}) ${sqlOp} ${this.bind(value ? 'true' : 'false', 'String')}`;
     return `toString(${expr}) ${sqlOp} ${this.bind(value, 'String')}`;

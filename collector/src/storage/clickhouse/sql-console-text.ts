@@ -108,6 +108,23 @@ export function leadingKeyword(sql: string): string {
   return (/^[A-Za-z_]+/.exec(sql.trimStart())?.[0] ?? '').toUpperCase();
 }
 
+/** Statements that write or change state, in ClickHouse's dialect or DuckDB's (a user may come from either). */
+const WRITE_KEYWORDS = new Set([
+  'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'UPSERT', 'ALTER', 'DROP', 'CREATE', 'REPLACE', 'ATTACH', 'DETACH', 'COPY', 'EXPORT',
+  'IMPORT', 'INSTALL', 'LOAD', 'FORCE', 'PRAGMA', 'SET', 'RESET', 'USE', 'TRUNCATE', 'RENAME', 'EXCHANGE', 'UNDROP', 'OPTIMIZE',
+  'SYSTEM', 'KILL', 'GRANT', 'REVOKE', 'BACKUP', 'RESTORE', 'CHECKPOINT', 'VACUUM', 'CALL', 'BEGIN', 'COMMIT', 'ROLLBACK', 'MOVE',
+]);
+
+/**
+ * The first word of a statement ClickHouse could not parse, when it names a write or a change of
+ * state (after comments): such a statement is refused as one, as the DuckDB console refuses it,
+ * rather than answered as a syntax error (`COPY t TO 'file'`, `INSTALL httpfs` are not ClickHouse).
+ */
+export function unparsedWriteKeyword(sql: string): string | undefined {
+  const keyword = leadingKeyword(sql.replace(/^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, ''));
+  return WRITE_KEYWORDS.has(keyword) ? keyword : undefined;
+}
+
 /** EXPLAIN kinds the console runs (not AST: its FORMAT would go to the inner SELECT, not to its output). */
 export const EXPLAIN_KINDS = ['SYNTAX', 'QUERY TREE', 'PLAN', 'PIPELINE', 'ESTIMATE'];
 const EXPLAIN_OPTIONS = new Set([

@@ -27,7 +27,7 @@ import { checkSelect, parseAst, type ConsoleCatalog } from './sql-console-check.
 import { CODES, codeOf, consoleError, messageOf } from './sql-console-errors.js';
 import {
   cteNames, describeToRun, explainToRun, EXPLAIN_KINDS, leadingKeyword, selectToRun, splitDescribe, splitExplain, tokens,
-  type ConsoleLimits, type ViewDefinitions,
+  unparsedWriteKeyword, type ConsoleLimits, type ViewDefinitions,
 } from './sql-console-text.js';
 
 export interface ClickHouseSqlConsoleOptions {
@@ -126,11 +126,17 @@ export class ClickHouseSqlConsole implements SqlConsole {
   /** The statement as ClickHouse formats it: parsed, one statement, canonical. */
   private async format(client: ClickHouseClient, text: string): Promise<string> {
     try {
-      const result = await client.query({ query: 'SELECT formatQuery({sql:String}) AS f', query_params: { sql: text }, format: 'JSONEachRow' });
+      // implicit_select = 0: chDB (clickhouse-local) reads `DELETE FROM t` as `SELECT DELETE FROM t`
+      // by default, a server does not; parsed as written, it is refused as the write it is.
+      const result = await client.query({
+        query: 'SELECT formatQuery({sql:String}) AS f SETTINGS implicit_select = 0', query_params: { sql: text }, format: 'JSONEachRow',
+      });
       const [row] = await result.json<{ f: string }>();
       return row.f;
     } catch (error) {
       if (/Multi-statements are not allowed/.test(messageOf(error))) throw refuse('send one statement at a time');
+      const write = codeOf(error) === CODES.SYNTAX_ERROR ? unparsedWriteKeyword(text) : undefined;
+      if (write !== undefined) throw refuse(`only read statements (SELECT, WITH … SELECT, EXPLAIN …, DESCRIBE …) are allowed, not ${write}`);
       throw consoleError(error);
     }
   }

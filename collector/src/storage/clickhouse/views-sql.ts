@@ -3,7 +3,8 @@
  * and running, one row per span: FINAL), executions (the merged rollup), logs and metrics, with
  * the column names DuckDB's console views use (start_time, duration_ms, status …). The Parquet
  * export writes them; the SQL console (CH-EDGE) may offer them as its views. Times are exact in
- * the *_ns Int64 columns and readable in the *_time DateTime64(6) ones (UTC).
+ * the *_ns Int64 columns and readable in the *_time DateTime64(6) ones (UTC). Truth values are
+ * Bool (true/false, as DuckDB's BOOLEAN columns answer), never the UInt8 a comparison gives here.
  *
  * Every source column is named through the table's alias (s., e., l., m.): a ClickHouse alias is
  * visible in the whole SELECT, so `… AS status_code` would otherwise stand for the column
@@ -47,7 +48,7 @@ FROM ${t.spans} AS s FINAL`;
   e.span_count AS span_count, e.error_count AS error_count, e.trigger_type AS trigger_type, e.user_id AS user_id,
   e.error_node_id AS error_node_id, e.error_message AS error_message, e.root_finished AS complete_root, e.root_span_id AS root_span_id,
   e.start_ns AS start_ns, e.end_ns AS end_ns,
-  e.root_parent_span_id IS NOT NULL AS continues_remote_trace, e.root_parent_span_id AS remote_parent_span_id
+  toBool(e.root_parent_span_id IS NOT NULL) AS continues_remote_trace, e.root_parent_span_id AS remote_parent_span_id
 FROM (${executionRowsSql(t)}) AS e
 WHERE e.status IN (${list(EXECUTION_STATUSES)})`;
     case 'logs':
