@@ -2,13 +2,14 @@
  * Exporter retries and graceful shutdown against a collector process: a batch sent 2–5 times
  * (one after another, or at once so the copies meet in one group commit, in either encoding)
  * is stored once; SIGTERM during ingest commits what was acknowledged, answers the rest with
- * 503, and exits 0.
+ * 503, and exits 0. In the ClickHouse run (test/fixtures/cli-process.ts storageArgs) "once" is
+ * what every reader sees: the console's views read FINAL, one row per span and line.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCli, type CliProcess } from '../fixtures/cli-process.js';
+import { startCli, storageArgs, type CliProcess } from '../fixtures/cli-process.js';
 import { encodeJson, encodeLogsProtobuf, makeLogRecord, makeLogsRequest, strAttr } from '../fixtures/otlp.js';
 import { executionRequest } from '../fixtures/seed.js';
 import { limitMs, size } from '../fixtures/stress.js';
@@ -24,7 +25,7 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 describe('a batch sent again and again, as exporters do after a timeout', () => {
   let cli: CliProcess;
   beforeAll(async () => {
-    cli = await startCli(['--port', '0', '--host', '127.0.0.1', '--db', join(dir, 'retries.duckdb'), '--sql-max-rows', '1000000']);
+    cli = await startCli(['--port', '0', '--host', '127.0.0.1', ...storageArgs(dir, 'retries'), '--sql-max-rows', '1000000']);
   });
   afterAll(async () => {
     await cli?.stop();
@@ -75,8 +76,7 @@ async function sequential<T>(times: number, send: (k: number) => Promise<T>): Pr
 describe('SIGTERM while clients are sending', () => {
   it('commits every acknowledged span, answers the rest with 503 or not at all, and exits 0', async () => {
     const rounds = size(2, 10);
-    const db = join(dir, 'sigterm.duckdb');
-    const args = ['--port', '0', '--host', '127.0.0.1', '--db', db, '--sql-max-rows', '1000000'];
+    const args = ['--port', '0', '--host', '127.0.0.1', ...storageArgs(dir, 'sigterm'), '--sql-max-rows', '1000000'];
     const acknowledged = new Map<string, number>();
     const statuses = new Map<number, number>();
     for (let round = 0; round < rounds; round++) {

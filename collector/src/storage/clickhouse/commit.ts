@@ -9,8 +9,10 @@
  * repeats. The lookup only keeps the notice (live events, counters) to what is new.
  * Durable: each INSERT is synchronous (async_insert = 0) and answered once its part is written;
  * the batch resolves after every insert of its group answered. There is no transaction across
- * tables: a group that fails midway is rejected and its retry completes it — the value index rows
- * go in before their spans, because the retry leaves out the spans already stored.
+ * tables, nor between span_data and its rollup (ClickHouse commits span_data's part before the
+ * rollup's view runs on it): a group that fails or dies midway is not acknowledged, and its
+ * retry completes it because the retry inserts its spans again even where span_data has them already —
+ * only a running mark whose span is stored finished is left out (it adds nothing to either table).
  */
 import type { ChangedExecution, CommitNotice, WriterStats } from '../contract.js';
 import type { ExecutionRecord } from '../records.js';
@@ -61,12 +63,15 @@ export class ClickHouseCommit {
     // per ~1,800 spans saved when traces arrive whole.
     const [before, newLogs] = await Promise.all([this.executions.getMany(traceIds, { counts: false }), this.newLogs(logs)]);
     const stored = await this.storedVersions([...finished, ...running].filter((s) => before.has(s.traceId)));
-    const newFinished = finished.filter((s) => stored.get(keyOf(s)) !== FINISHED_VERSION);
+    const storedFinished = (s: IngestSpan): boolean => stored.get(keyOf(s)) === FINISHED_VERSION;
+    const newFinished = finished.filter((s) => !storedFinished(s));
     const newRunning = running.filter((s) => !stored.has(keyOf(s)));
     lap('lookup');
-    // insert: the value index first, then the spans (the rollup's view runs with them): a span is
-    // stored only with its index rows, since a retry stores only the spans not stored yet.
-    const rows = spanInsertRows(newFinished, newRunning);
+    // insert: the value index first, then the spans (the rollup's view runs with them). Spans
+    // stored already go in again: an earlier commit of them may have died after span_data's part
+    // and before the rollup's (test/clickhouse/interrupted-insert.test.ts), and only a repeat
+    // brings them to the rollup. Only retries repeat a span, so this costs little.
+    const rows = spanInsertRows(finished, running.filter((s) => !storedFinished(s)));
     await this.conn.insertArrays(this.t.values, VALUE_COLUMNS, rows.values, this.t.insertSettings);
     await this.conn.insertArrays(this.t.spans, SPAN_COLUMNS, rows.spans, this.t.insertSettings);
     await this.conn.insertArrays(this.t.logs, LOG_COLUMNS, newLogs.map(logRow), this.t.insertSettings);
