@@ -39,6 +39,7 @@ function questions(base, { traces, bigTrace, orders, flow, errorTexts, recentErr
   let y = 0;
   let z = 0;
   let r = 0;
+  let e = 0;
   const from = new Date(WORKLOAD_START_MS - 3_600_000).toISOString();
   const enc = encodeURIComponent;
   return {
@@ -53,6 +54,8 @@ function questions(base, { traces, bigTrace, orders, flow, errorTexts, recentErr
       ['text', 'search by text, one flow\'s name (q=…)', null, () => getJson(`${base}/api/executions?limit=50&q=${enc(flow)}`)],
       // The text a user copies from a failed run's error, to find that run (status and exception messages, console lines).
       ['errorText', 'search by text, one run\'s error message (q=…)', null, () => getJson(`${base}/api/executions?limit=50&q=${enc(errorTexts[x++ % errorTexts.length])}`)],
+      // The same text looked for only in error messages (the run's own fields and error texts, no span read): full pages.
+      ['errorTextInErrors', 'search by text in error messages, one run\'s error message (q=…&in=errors)', null, () => getJson(`${base}/api/executions?limit=50&in=errors&q=${enc(errorTexts[e++ % errorTexts.length])}`)],
       // The same, as the viewer may ask it: the first page may stop at the runs found by their error texts (partial=true).
       ['errorTextPartial', 'search by text, one run\'s error message, first answer (q=…&partial=true)', null, () => getJson(`${base}/api/executions?limit=50&partial=true&q=${enc(errorTexts[y++ % errorTexts.length])}`)],
       ['errorTextAll', 'search by text, one run\'s error message, partial pages until the search is complete or a page is full', null, () => allPartialPages(base, `limit=50&q=${enc(errorTexts[z++ % errorTexts.length])}`)],

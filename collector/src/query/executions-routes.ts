@@ -60,6 +60,7 @@ export async function executionsRoutes(app: TypeBoxApp, opts: { storage: Storage
         maxDurationMs: q.maxDurationMs,
         attributes: parseAttributeFilters(q.attr),
         text: q.q,
+        textScope: q.in ?? 'all',
         partial: q.partial === true,
         sort,
         cursor: decodeCursor(q.cursor, sort),

@@ -70,6 +70,7 @@ export const MUTANTS: Record<string, (s: Storage) => Storage> = {
       return f.cursor ? { ...page, executions: page.executions.filter((e) => e.startNs !== f.cursor!.startNs) } : page;
     },
   }),
+  'list searches everywhere when asked for errors only': (s) => withExecutions(s, { list: (f, signal) => s.executions.list({ ...f, textScope: undefined }, signal) }),
   'list oldest first': (s) => withExecutions(s, { list: async (f, signal) => { const p = await s.executions.list(f, signal); return { ...p, executions: [...p.executions].reverse() }; } }),
   'list ignores the signal': (s) => withExecutions(s, { list: (f) => s.executions.list(f) }),
   'abandoned shown as running': (s) => withExecutions(s, { get: async (id) => { const e = await s.executions.get(id); return e?.status === 'abandoned' ? { ...e, status: 'running' } : e; } }),

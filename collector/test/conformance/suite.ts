@@ -11,6 +11,7 @@
  * broken one promise at a time (node test/conformance/mutants-check.mjs).
  */
 import { describe } from 'vitest';
+import { errorSearchCases } from './cases-error-search.js';
 import { feedCases } from './cases-feed.js';
 import { lifecycleCases } from './cases-lifecycle.js';
 import { listCases } from './cases-list.js';
@@ -32,6 +33,7 @@ export function describeStorageConformance(engineName: string, openFresh: OpenSt
     rootCases(openFresh);
     statusCases(openFresh);
     listCases(openFresh);
+    errorSearchCases(openFresh);
     traceCases(openFresh);
     statisticsCases(openFresh);
     sqlCases(openFresh);

@@ -24,6 +24,7 @@ const cases: Record<string, ExecutionFilter> = {
   'attributes': { attributes: [{ key: 'http.route', value: '/orders/:id' }, { key: 'tenant "x"', value: 'a' }], limit: 50 },
   'text': { text: 'Checkout', limit: 50 },
   'text-with-digits': { text: 'ORD-1234', limit: 50 },
+  'text-in-errors': { text: 'Card declined', textScope: 'errors', status: ['error'], cursor: { startNs: 123n, traceId: 'a'.repeat(32) }, limit: 51 },
   'span-searches-in-range': {
     text: 'Checkout', attributes: [{ key: 'note', value: 'n'.repeat(200) }, { key: 'order.id', value: 'o-1' }], fromNs: 1_000n, spanFromNs: 900n, limit: 51,
   },

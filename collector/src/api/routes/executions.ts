@@ -37,6 +37,10 @@ export const listExecutions = {
     maxDurationMs: Type.Optional(Type.Number({ minimum: 0 })),
     attr: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 20, description: 'key=value; repeat for several (all must hold)' })),
     q: Type.Optional(Type.String({ maxLength: 500, description: 'Text in names, attribute values and console lines' })),
+    in: Type.Optional(StringEnum(['all', 'errors'], {
+      default: 'all',
+      description: 'Where q is looked for. all: everywhere (names, attribute values with payloads, console lines). errors: only the execution\'s own fields (trace id, flow name, its error message) and its error texts (status messages of failed spans, exception messages, error-level console lines, each up to 2,000 characters): an execution found so failed or logged an error holding q. No span payload is read, so it answers in milliseconds where a search of all history reads every payload; it combines with every other filter and pages by cursor as usual.',
+    })),
     partial: Type.Optional(Type.Boolean({
       default: false,
       description: 'With q: a page may hold fewer than limit executions and still give a nextCursor, once it holds every match down to the oldest execution found by its own fields or its error texts (status, exception and error-level console messages): a failed run is found by its error without waiting for older history to be searched, which the next page does. The executions and their order over all pages are the same.',

@@ -9,6 +9,7 @@
  * condition on merged values (status, flow, duration, the exact start) is applied after it. Span
  * searches read only the spans of the window's traces (span_data is ordered by trace id).
  */
+import { ERROR_SEVERITY, MAX_ERROR_TEXT_CHARS } from '../span-model/error-texts.js';
 import { isIndexedFilter } from '../span-model/value-index.js';
 import type { ExecutionFilter } from '../contract.js';
 import { DURATION_SQL, executionRowsSql, FLOW_SQL, startRangeFilter, startsSql, type RecordColumn } from './execution-rows-sql.js';
@@ -52,6 +53,23 @@ export function attributeParams(p: string, key: string, value: string): Params {
 
 /** Nullable text columns joined by spaces, NULL ones left out. */
 const joined = (...columns: string[]): string => `concatWithSeparator(' ', ${columns.map((c) => `ifNull(${c}, '')`).join(', ')})`;
+
+/**
+ * The traces whose error texts hold the text (`has`), as DuckDB's error_texts table holds them
+ * (span-model/error-texts.ts): a failed span's status message, the message of each exception
+ * event of any span, an error-level console line, each cut to MAX_ERROR_TEXT_CHARS code points.
+ * Read from the status, events and log columns: no attribute or payload is read.
+ */
+function errorTextTraces(t: Tables, spanScope: string, logScope: string, has: (column: string) => string): string {
+  const cut = (text: string): string => `substringUTF8(${text}, 1, ${MAX_ERROR_TEXT_CHARS})`;
+  const message = "e, 'attributes', 'exception.message'";
+  const exceptionText = `if(JSONType(${message}) = 'String', JSONExtractString(${message}), JSONExtractRaw(${message}))`;
+  const exception = `arrayExists(e -> JSONExtractString(e, 'name') = 'exception' AND JSONType(${message}) != 'Null'`
+    + ` AND ${has(cut(exceptionText))}, JSONExtractArrayRaw(events))`;
+  return `SELECT trace_id FROM ${t.spans} WHERE ${spanScope}((status_code = 2 AND ${has(cut("ifNull(status_message, '')"))})`
+    + ` OR (position(events, '"exception"') > 0 AND ${exception}))`
+    + ` UNION ALL SELECT trace_id FROM ${t.logs} WHERE ${logScope}trace_id != '' AND severity_number >= ${ERROR_SEVERITY} AND ${has(cut('body'))}`;
+}
 
 /**
  * The value index rows of an indexed `key = value` filter (parameters {p}_key, {p}_value) as a
@@ -160,9 +178,11 @@ export function buildExecutionListQuery(t: Tables, filter: ExecutionFilter, aban
       params.log_from = (filter.fromNs - LOG_SKEW_NS).toString();
       logScope = 'time_ns >= {log_from:Int64} AND ';
     }
-    outer.push(`(trace_id = lower({text:String}) OR ${has(`ifNull(${FLOW_SQL}, '')`)} OR ${has("ifNull(error_message, '')")}`
-      + ` OR trace_id IN (SELECT trace_id FROM ${t.spans} WHERE ${spanScope}(${spanText})`
-      + ` UNION ALL SELECT trace_id FROM ${t.logs} WHERE ${logScope}trace_id != '' AND ${has('body')}))`);
+    const own = `trace_id = lower({text:String}) OR ${has(`ifNull(${FLOW_SQL}, '')`)} OR ${has("ifNull(error_message, '')")}`;
+    outer.push(filter.textScope === 'errors'
+      ? `(${own} OR trace_id IN (${errorTextTraces(t, spanScope, logScope, has)}))`
+      : `(${own} OR trace_id IN (SELECT trace_id FROM ${t.spans} WHERE ${spanScope}(${spanText})`
+        + ` UNION ALL SELECT trace_id FROM ${t.logs} WHERE ${logScope}trace_id != '' AND ${has('body')}))`);
   }
   if (filter.cursor && byDuration) {
     params.cursor_duration = (filter.cursor.durationNs ?? 0n).toString();

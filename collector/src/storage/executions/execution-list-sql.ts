@@ -23,6 +23,9 @@ export interface ExecutionCursor {
   durationNs?: bigint;
 }
 
+/** Where a text search looks: everywhere (names, attributes, payloads, lines), or in error texts only. */
+export type TextScope = 'all' | 'errors';
+
 /** Orders of the list: newest first (the default), or longest first. */
 export type ExecutionSort = 'start' | 'duration';
 
@@ -43,6 +46,15 @@ export interface ExecutionFilter {
    * messages, console and log lines; or a trace id.
    */
   text?: string;
+  /**
+   * Where `text` is looked for: 'all' (the default) everywhere above; 'errors' only in the
+   * execution's own fields (trace id, flow, its error message) and its error texts — a failed
+   * span's status message, an exception event's message, an error-level console line
+   * (span-model/error-texts.ts, each cut to MAX_ERROR_TEXT_CHARS) — never in names, attribute
+   * values or payloads. A run found so failed or logged an error holding the text; DuckDB finds it
+   * without reading a span row (scansSpans is false).
+   */
+  textScope?: TextScope;
   /** Newest first unless 'duration' (longest first). */
   sort?: ExecutionSort;
   /**
@@ -81,7 +93,7 @@ export interface BuiltQuery {
  * cannot answer): a scan of every span in the range, which is worth narrowing in time first.
  */
 export function scansSpans(filter: ExecutionFilter): boolean {
-  return (filter.text ?? '') !== '' || (filter.attributes ?? []).some(({ key, value }) => !isIndexedFilter(key, value));
+  return ((filter.text ?? '') !== '' && filter.textScope !== 'errors') || (filter.attributes ?? []).some(({ key, value }) => !isIndexedFilter(key, value));
 }
 
 /**
@@ -117,7 +129,8 @@ export interface ListQueryOptions {
   /**
    * Only where no span row is read: the execution row's trace id, flow and error message, and
    * the trace's error texts (schema/tables/error_texts.sql). A subset of the full text search's
-   * matches, found in milliseconds: executions.ts bounds the span search with it.
+   * matches, found in milliseconds: executions.ts bounds the span search with it. The same as
+   * the filter's textScope 'errors', which asks for exactly this subset.
    */
   textWithoutSpans?: boolean;
 }
@@ -247,7 +260,7 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     // exception message with characters the events' JSON escapes, a line timed before the skew.
     const withoutSpans = `trace_id = $text OR contains(lower(coalesce(${FLOW_OF_EXECUTION}, '')), $text) OR ${has('coalesce(error_message, \'\')')}` +
       ` OR trace_id IN (SELECT trace_id FROM error_texts WHERE ${has('text')})`;
-    where.push(options.textWithoutSpans ? `(${withoutSpans})` :
+    where.push(options.textWithoutSpans || filter.textScope === 'errors' ? `(${withoutSpans})` :
       `(${withoutSpans}` +
         ` OR trace_id IN (SELECT trace_id FROM span_data WHERE ${inRange}(${spanText(`${hot}, error_node_id`)} OR ${errorText})` +
         ` UNION ALL SELECT trace_id FROM span_starts WHERE ${spanText(hot)}` +

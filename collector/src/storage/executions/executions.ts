@@ -4,6 +4,8 @@
  * The SQL is built by execution-list-sql.ts (golden tests); this module decides which time
  * windows to ask it for, and how far back a text search must read spans at all (the executions
  * found without reading one — by their own row or their error texts — bound it: hitsFloor).
+ * A text search in errors only (ExecutionFilter.textScope) reads no span: one query, like the
+ * other filters on the execution row.
  * Invariant: a page holds exactly the matching executions of its range, newest first; only a
  * `partial` filter lets a page end before `limit` rows with hasMore.
  */

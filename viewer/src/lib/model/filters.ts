@@ -21,6 +21,12 @@ export interface ExecutionFilters {
   /** `key=value` pairs. */
   attrs: string[];
   q: string;
+  /**
+   * Where q is looked for: '' everywhere (names, attribute values with payloads, console lines),
+   * 'errors' only in a run's own fields and its error texts (the API's in=errors, fast on any
+   * history). A scope of the search box, not a filter: not counted as one. URL key `in`.
+   */
+  qIn: '' | 'errors';
   /** '' newest first, 'duration' longest first (an order, not a filter: not counted as one). */
   sort: '' | 'duration';
 }
@@ -31,7 +37,7 @@ type ScalarKey = (typeof FILTER_KEYS)[number];
 export const RANGES: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
 
 export function emptyFilters(): ExecutionFilters {
-  return { flow: '', service: '', status: '', user: '', trigger: '', range: '', from: '', to: '', minDurationMs: '', maxDurationMs: '', attrs: [], q: '', sort: '' };
+  return { flow: '', service: '', status: '', user: '', trigger: '', range: '', from: '', to: '', minDurationMs: '', maxDurationMs: '', attrs: [], q: '', qIn: '', sort: '' };
 }
 
 /** Reads filters from a URL query. Unknown keys are ignored. */
@@ -39,6 +45,7 @@ export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
   const f = emptyFilters();
   for (const key of FILTER_KEYS) f[key] = params.get(key) ?? '';
   f.attrs = params.getAll('attr').filter((a) => a.includes('='));
+  f.qIn = params.get('in') === 'errors' ? 'errors' : '';
   f.sort = params.get('sort') === 'duration' ? 'duration' : '';
   return f;
 }
@@ -52,6 +59,8 @@ export function filtersToSearch(f: ExecutionFilters, base = new URLSearchParams(
   }
   out.delete('attr');
   for (const a of f.attrs) out.append('attr', a);
+  out.delete('in');
+  if (f.qIn) out.set('in', f.qIn);
   out.delete('sort');
   if (f.sort) out.set('sort', f.sort);
   return out;
@@ -72,9 +81,11 @@ export function filtersToApi(f: ExecutionFilters, now: number): Record<string, Q
     maxDurationMs: f.maxDurationMs,
     attr: f.attrs,
     q: f.q,
+    in: f.q && f.qIn ? f.qIn : undefined,
     // A text search may answer a first page of the runs found by their error texts before older
     // history is searched (the API's partial pages); the list loads the next pages as it scrolls.
-    partial: f.q ? 'true' : undefined,
+    // A search in errors only reads no span: its pages are full at once.
+    partial: f.q && !f.qIn ? 'true' : undefined,
     sort: f.sort || undefined,
   };
 }

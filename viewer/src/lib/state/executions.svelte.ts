@@ -22,6 +22,9 @@ import { api } from './auth.svelte.js';
 
 const PAGE = 50;
 
+/** A search of every span's text running this long offers the search in error texts only (slowSearch). */
+export const SLOW_SEARCH_MS = 1_000;
+
 export class ExecutionListState {
   list = $state.raw<LoadedList>(emptyList());
   readonly items = $derived(this.list.items);
@@ -40,6 +43,12 @@ export class ExecutionListState {
   readonly newCount = $derived(this.held.length + this.unmatched.size);
   /** The filters search text: older pages may take a while (all history is searched), and may be short. */
   textSearch = $state(false);
+  /**
+   * A search of every span's text (not in errors only) has been running for SLOW_SEARCH_MS: the
+   * list offers to search error messages only, which reads no span and answers at once.
+   */
+  slowSearch = $state(false);
+  private slowTimer: ReturnType<typeof setTimeout> | undefined;
   private filters: ExecutionFilters | null = null;
   private controller: AbortController | null = null;
   /** The pointer is over the list or it is scrolled down: rows must not move. */
@@ -56,6 +65,7 @@ export class ExecutionListState {
     this.controller = controller;
     if (!quiet) this.loading = true;
     this.duringLoad = [];
+    if (!quiet) this.watchSlow(filters);
     try {
       const page = await listExecutions(api, filtersToApi(filters, Date.now()), null, PAGE, controller.signal);
       if (controller.signal.aborted) return;
@@ -73,6 +83,7 @@ export class ExecutionListState {
       else this.error = err as ApiRequestError;
     } finally {
       if (this.controller === controller) {
+        if (!quiet) this.watchSlow(null);
         this.loading = false;
         this.controller = null;
         this.duringLoad = [];
@@ -85,6 +96,7 @@ export class ExecutionListState {
     if (!this.filters || !hasOlder(this.list) || this.loadingMore) return;
     this.loadingMore = true;
     const filters = this.filters;
+    this.watchSlow(filters);
     try {
       const query = filtersToApi(filters, Date.now());
       const { nextCursor, olderThanMs } = this.list;
@@ -97,6 +109,7 @@ export class ExecutionListState {
     } catch (err) {
       this.error = err as ApiRequestError;
     } finally {
+      if (filters === this.filters) this.watchSlow(null);
       this.loadingMore = false;
     }
   }
@@ -183,7 +196,19 @@ export class ExecutionListState {
     else this.list = prependNewer(this.list, [e]);
   }
 
+  /**
+   * Starts timing a search for `filters` (null: the search ended): one of every span's text that
+   * runs past SLOW_SEARCH_MS sets slowSearch. Only the newest search is timed.
+   */
+  private watchSlow(filters: ExecutionFilters | null): void {
+    clearTimeout(this.slowTimer);
+    this.slowSearch = false;
+    if (filters === null || filters.q.trim() === '' || filters.qIn === 'errors') return;
+    this.slowTimer = setTimeout(() => (this.slowSearch = true), SLOW_SEARCH_MS);
+  }
+
   dispose(): void {
+    clearTimeout(this.slowTimer);
     this.controller?.abort();
   }
 }
