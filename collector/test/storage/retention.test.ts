@@ -37,19 +37,24 @@ describe('retention', () => {
     dir = mkdtempSync(join(tmpdir(), 'ft-retention-'));
     const path = join(dir, 'db.duckdb');
     const cap = 6 * 1024 * 1024;
-    storage = await openDuckDbStorage({ path, retention: { maxBytes: cap } });
+    // Only the passes this test runs (no timer's pass in between, whose timing a loaded machine moves).
+    storage = await openDuckDbStorage({ path, retention: { maxBytes: cap, intervalMs: DAY } });
     const noise = () => randomBytes(1000).toString('hex');
     const sizes: number[] = [];
+    const usedBefore: number[] = [];
     for (let round = 0; round < 20; round++) {
       const spans = Array.from({ length: 100 }, (_, i) =>
         makeExecutionRows({ nodes: 10, startMs: Date.now() - (20 - round) * 60_000 + i }).map((r) => ({ ...r, attributes: attributeList({ 'flow.node.input': noise() }) })),
       ).flat();
       await storage.writer.write({ spans, starts: [], logs: [] });
       await storage.retention.runOnce();
+      usedBefore.push(storage.retention.lastRun!.usedBytesBefore);
       sizes.push(statSync(path).size + (existsSync(`${path}.wal`) ? statSync(`${path}.wal`).size : 0));
     }
     const last = storage.retention.lastRun!;
-    expect(last.usedBytesBefore).toBeGreaterThan(cap);
+    // The cap was passed and retention acted (the last pass may start just under it: a
+    // checkpoint before it can free what the pass before deleted).
+    expect(Math.max(...usedBefore)).toBeGreaterThan(cap);
     // Bounded near the cap: a pass stops when a step brings no space back, rather than empty the
     // history (used after the last pass: 7.0–12.8 MB over 11 runs, 2 at a time; unretained ~48 MB).
     expect(last.usedBytesAfter).toBeLessThanOrEqual(3 * cap);
