@@ -63,17 +63,24 @@ export class ClickHouseCommit {
     // per ~1,800 spans saved when traces arrive whole.
     const [before, newLogs] = await Promise.all([this.executions.getMany(traceIds, { counts: false }), this.newLogs(logs)]);
     const stored = await this.storedVersions([...finished, ...running].filter((s) => before.has(s.traceId)));
-    const storedFinished = (s: IngestSpan): boolean => stored.get(keyOf(s)) === FINISHED_VERSION;
+    const storedFinished = (s: IngestSpan): boolean => stored.get(keyOf(s))?.version === FINISHED_VERSION;
     const newFinished = finished.filter((s) => !storedFinished(s));
     const newRunning = running.filter((s) => !stored.has(keyOf(s)));
+    const repeatedFinished = finished.filter(storedFinished);
+    const repeatedRunning = running.filter((s) => stored.has(keyOf(s)) && !storedFinished(s));
     lap('lookup');
     // insert: the value index first, then the spans (the rollup's view runs with them). Spans
     // stored already go in again: an earlier commit of them may have died after span_data's part
     // and before the rollup's (test/clickhouse/interrupted-insert.test.ts), and only a repeat
-    // brings them to the rollup. Only retries repeat a span, so this costs little.
-    const rows = spanInsertRows(finished, running.filter((s) => !storedFinished(s)));
-    await this.conn.insertArrays(this.t.values, VALUE_COLUMNS, rows.values, this.t.insertSettings);
-    await this.conn.insertArrays(this.t.spans, SPAN_COLUMNS, rows.spans, this.t.insertSettings);
+    // brings them to the rollup. A repeat carries the ingest time stored with it, so the rollup's
+    // last_seen_ns (and lastSeenAt) stays what it was: a retry changes nothing a reader sees. Only
+    // retries repeat a span, so this costs little.
+    const fresh = spanInsertRows(newFinished, newRunning);
+    const repeats = spanInsertRows(repeatedFinished, repeatedRunning);
+    const repeatIngest = [...repeatedFinished, ...repeatedRunning].map((s) => stored.get(keyOf(s))!.ingestNs);
+    await this.conn.insertArrays(this.t.values, VALUE_COLUMNS, [...fresh.values, ...repeats.values], this.t.insertSettings);
+    await this.conn.insertArrays(this.t.spans, SPAN_COLUMNS, fresh.spans, this.t.insertSettings);
+    await this.conn.insertArrays(this.t.spans, [...SPAN_COLUMNS, 'ingest_ns'], repeats.spans.map((row, i) => [...row, repeatIngest[i]]), this.t.insertSettings);
     await this.conn.insertArrays(this.t.logs, LOG_COLUMNS, newLogs.map(logRow), this.t.insertSettings);
     await this.conn.insertArrays(this.t.metrics, METRIC_COLUMNS, metrics.map(metricRow), this.t.insertSettings);
     lap('append');
@@ -89,15 +96,15 @@ export class ClickHouseCommit {
     return notice;
   }
 
-  /** The highest stored version of each of these spans (absent: not stored). */
-  private async storedVersions(spans: IngestSpan[]): Promise<Map<string, number>> {
+  /** The highest stored version of each of these spans and its latest ingest time (absent: not stored). */
+  private async storedVersions(spans: IngestSpan[]): Promise<Map<string, { version: number; ingestNs: string }>> {
     if (spans.length === 0) return new Map();
     const rows = await this.conn.query(
-      `SELECT trace_id, span_id, max(version) AS v FROM ${this.t.spans}
+      `SELECT trace_id, span_id, max(version) AS v, toString(max(ingest_ns)) AS ingest FROM ${this.t.spans}
        WHERE trace_id IN {trace_ids:Array(String)} AND span_id IN {span_ids:Array(String)} GROUP BY trace_id, span_id`,
       { trace_ids: [...new Set(spans.map((s) => s.traceId))], span_ids: [...new Set(spans.map((s) => s.spanId))] },
     );
-    return new Map(rows.map((r) => [`${String(r.trace_id)}/${String(r.span_id)}`, Number(r.v)]));
+    return new Map(rows.map((r) => [`${String(r.trace_id)}/${String(r.span_id)}`, { version: Number(r.v), ingestNs: String(r.ingest) }]));
   }
 
   /** The lines not stored yet (a retried batch repeats them exactly), each once. */
