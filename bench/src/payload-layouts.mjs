@@ -2,6 +2,9 @@
 // on the same rows (bench/PROFILING.md, "Session 8 — payload storage"). Prints; writes nothing
 // but scratch files in DIR.
 //   node bench/src/payload-layouts.mjs [--spans 40000] [--commit 2048] [--dir /tmp/payload-layouts]
+//                                      [--storage v1.0.0|v1.2.0|latest] [--only layout,layout…]
+// --storage is the DuckDB storage format of the scratch files (zstd needs v1.2.0 or later: the
+// whole-zstd layout is flowtrace's since session 10, "Session 10 — payloads in zstd").
 // 1. WAL: 600 commits of one row with a 300-character payload, before any checkpoint: WAL bytes
 //    per payload byte, per layout (the list layout is the one that grows faster than the data).
 // 2. Writes: the payload workload's spans, appended in commits of --commit rows: CPU and wall
@@ -18,11 +21,18 @@ import { eachBody } from './lib/body-file.mjs';
 import { COLLECTOR_DIST, loadIngest, loadSpanEncoder } from './lib/collector-dist.mjs';
 import { prepareDataset } from './lib/dataset.mjs';
 
-const { values: args } = parseArgs({ options: { spans: { type: 'string', default: '40000' }, commit: { type: 'string', default: '2048' }, dir: { type: 'string', default: '/tmp/payload-layouts' } } });
+const { values: args } = parseArgs({ options: { spans: { type: 'string', default: '40000' }, commit: { type: 'string', default: '2048' }, dir: { type: 'string', default: '/tmp/payload-layouts' }, storage: { type: 'string', default: 'v1.0.0' }, only: { type: 'string' } } });
 const dir = args.dir;
 mkdirSync(dir, { recursive: true });
 const PIECES = 8;
-const { textPieces, largePieces } = await import(`${COLLECTOR_DIST}storage/span-model/large-attributes.js`);
+const chosen = (layout) => args.only === undefined || args.only.split(',').includes(layout);
+/** Pieces of at most 3,800 characters (the workload's payloads are ASCII, so bytes too): the session-8 layout's cut. */
+const textPieces = (text) => Array.from({ length: Math.ceil(text.length / 3800) }, (_, i) => text.slice(i * 3800, (i + 1) * 3800));
+/** At most PIECES pieces, the last holding the rest. */
+const largePieces = (text) => {
+  const p = textPieces(text);
+  return p.length <= PIECES ? p : [...p.slice(0, PIECES - 1), p.slice(PIECES - 1).join('')];
+};
 
 /** The layouts: DDL of the span table (and side table), and how one commit appends its rows. */
 const LAYOUTS = {
@@ -35,6 +45,7 @@ const LAYOUTS = {
       for (let i = 0; i < PIECES; i++) (i < p.length ? a.appendVarchar(p[i]) : a.appendNull());
     },
   },
+  'whole-zstd': { span: 'large VARCHAR USING COMPRESSION zstd', append: (a, r) => (r.large === null ? a.appendNull() : a.appendVarchar(r.large)) },
   'side-pieces': { side: 'seq USMALLINT, piece VARCHAR', sideRows: (rows) => rows.flatMap((r) => (r.large === null ? [] : textPieces(r.large).map((p, i) => [r, i, p]))) },
   'side-deflate': { side: 'chunk BLOB', sideRows: (rows) => chunks(rows) },
 };
@@ -53,7 +64,7 @@ function chunks(rows) {
 async function open(name, layout) {
   const path = join(dir, `${name}.duckdb`);
   for (const f of [path, `${path}.wal`]) rmSync(f, { force: true });
-  const instance = await DuckDBInstance.create(path, { checkpoint_threshold: '1GB' });
+  const instance = await DuckDBInstance.create(path, { checkpoint_threshold: '1GB', storage_compatibility_version: args.storage });
   const c = await instance.connect();
   const L = LAYOUTS[layout];
   await c.run(`CREATE TABLE spans (trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, start_ns BIGINT NOT NULL, attributes VARCHAR NOT NULL${L.span ? ', ' + L.span : ''})`);
@@ -87,7 +98,7 @@ const walBytes = (path) => (existsSync(`${path}.wal`) ? statSync(`${path}.wal`).
 
 // 1. The WAL under one-row commits.
 console.log('## WAL, 600 one-row commits with a 300-character payload (no checkpoint)');
-for (const layout of Object.keys(LAYOUTS)) {
+for (const layout of Object.keys(LAYOUTS).filter(chosen)) {
   const db = await open(`wal-${layout}`, layout);
   const large = JSON.stringify({ 'flow.node.input': 'x'.repeat(300) });
   for (let i = 0; i < 600; i++) await commitRows(db, [{ traceId: `t${i}`, spanId: `s${i}`, startNs: BigInt(i), attributes: '{}', large }]);
@@ -102,12 +113,12 @@ const dataset = prepareDataset({ dir, seed: 42, spans: Number(args.spans), paylo
 const rows = [];
 for (const { body } of eachBody(dataset.path, dataset.index)) {
   for (const r of encodeSpans(ingestTraces(body, 'protobuf').batch.spans).rows) {
-    rows.push({ traceId: r.span.traceId, spanId: r.span.spanId, startNs: r.span.startTimeUnixNano, attributes: r.attributes, large: r.largePieces === null ? null : r.largePieces.join('') });
+    rows.push({ traceId: r.span.traceId, spanId: r.span.spanId, startNs: r.span.startTimeUnixNano, attributes: r.attributes, large: r.largeAttributes });
   }
 }
 const commit = Number(args.commit);
 console.log(`\n## Writes: ${rows.length} spans (${rows.filter((r) => r.large !== null).length} with payloads), commits of ${commit}`);
-for (const layout of Object.keys(LAYOUTS)) {
+for (const layout of Object.keys(LAYOUTS).filter(chosen)) {
   const db = await open(`w-${layout}`, layout);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -124,6 +135,9 @@ for (const layout of Object.keys(LAYOUTS)) {
     + `(${(rows.length / (wall / 1000)).toFixed(0)} spans/s); checkpoint ${checkpoint.toFixed(0)} ms; WAL ${(wal / 1e6).toFixed(1)} MB; file ${(bytes / rows.length).toFixed(0)} B/span`);
 }
 
+if (chosen('pieces') && chosen('side-pieces')) await compareReads();
+
+async function compareReads() {
 // 3. Reads when the payloads live in a side table (joined back per span) against the pieces layout.
 console.log('\n## Reads (median of 5), pieces layout against the side table of pieces');
 const pieces = await DuckDBInstance.create(join(dir, 'w-pieces.duckdb'), { access_mode: 'READ_ONLY' });
@@ -145,3 +159,4 @@ for (const [what, onPieces, onSide] of [
   ['text search over payloads', `SELECT count(DISTINCT trace_id) FROM spans WHERE contains(lower(${text}), 'sku-1234')`, "SELECT count(DISTINCT trace_id) FROM whole WHERE contains(lower(large), 'sku-1234')"],
 ]) console.log(`${what.padEnd(28)} pieces ${await median(pc, onPieces)} ms, side table ${await median(sc, onSide)} ms`);
 pc.closeSync(); sc.closeSync(); pieces.closeSync(); side.closeSync();
+}

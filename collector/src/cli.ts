@@ -236,6 +236,7 @@ async function main(): Promise<void> {
   process.stdout.write(`  viewer   ${server.url}/\n  OTLP     ${server.url}/v1/traces, ${server.url}/v1/logs, ${server.url}/v1/metrics\n`);
   if (server.grpcPort !== undefined) process.stdout.write(`  OTLP/gRPC ${new URL(server.url).hostname}:${server.grpcPort}\n`);
   process.stdout.write(`  API      ${server.url}/api/openapi.json\n`);
+  for (const notice of server.storage.notices) process.stderr.write(`flowtrace: note: ${notice}\n`);
   const stop = (signal: string) => {
     process.stdout.write(`flowtrace: ${signal}, committing pending batches and closing the database\n`);
     // Acknowledged batches are durable in the WAL already: a stop that hangs (an engine call that

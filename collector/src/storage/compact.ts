@@ -5,10 +5,13 @@
  * `compactDatabase` does that with the collector stopped: folds the write-ahead log into the
  * file, copies everything (tables, views, macros, the index) with COPY FROM DATABASE into a
  * file beside it, checks every table's row count, and only then renames the copy over the
- * original. A failure at any step leaves the original as it was.
+ * original. A failure at any step leaves the original as it was. The copy is in the current
+ * storage format (database.ts STORAGE_VERSION), so compacting also upgrades a file an older
+ * flowtrace wrote.
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { STORAGE_VERSION } from './database.js';
 
 export interface CompactResult {
   bytesBefore: number;
@@ -52,7 +55,8 @@ export async function compactDatabase(path: string): Promise<CompactResult> {
       throw error;
     }
     await c.run('CHECKPOINT src');
-    await c.run(`ATTACH ${quoted(copy)} AS dst`);
+    // The copy is written in the current storage format (an older file is upgraded by compacting it).
+    await c.run(`ATTACH ${quoted(copy)} AS dst (STORAGE_VERSION '${STORAGE_VERSION}')`);
     await c.run('COPY FROM DATABASE src TO dst');
     await c.run('CHECKPOINT dst');
     const [before, after] = [await tableCounts(c, 'src'), await tableCounts(c, 'dst')];

@@ -393,6 +393,8 @@ export interface Storage {
   readonly engine: StorageEngine;
   /** Where the data is: a database file, ':memory:', or the ClickHouse URL without credentials. */
   readonly location: string;
+  /** What the operator should know about the stored data, found at open (the CLI prints them at start). */
+  readonly notices: readonly string[];
   readonly writer: BatchWriter;
   readonly executions: ExecutionReads;
   readonly traces: TraceReads;

@@ -10,8 +10,18 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConnectionPool } from './connection-pool.js';
 import { applySchema } from './schema.js';
 
+/**
+ * DuckDB's storage format a new database file is written in: v1.2 is the first that compresses
+ * strings with zstd, which the large attributes' column asks for (span-model/large-attributes.ts).
+ * DuckDB 1.2 and later open such a file. A file keeps the format it was created in; compact.ts
+ * rewrites an older one in this format.
+ */
+export const STORAGE_VERSION = 'v1.2.0';
+
 export interface Database {
   readonly path: string;
+  /** What the operator should know about the file, said at start (an older storage format). */
+  readonly notices: readonly string[];
   readonly instance: DuckDBInstance;
   readonly writer: DuckDBConnection;
   /** Connections for API reads. */
@@ -51,9 +61,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   if (options.threads) config.threads = String(options.threads);
   if (options.checkpointThreshold) config.checkpoint_threshold = options.checkpointThreshold;
+  config.storage_compatibility_version = STORAGE_VERSION;
   const instance = await DuckDBInstance.create(path, config);
   const writer = await instance.connect();
   await applySchema(writer);
+  const notices = path === ':memory:' ? [] : await formatNotices(writer, path);
   await writer.run(
     `INSERT INTO flowtrace_meta VALUES ('abandon_after_ms', $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     { v: String(options.abandonAfterMs ?? 600_000) },
@@ -82,6 +94,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let closed = false;
   return {
     path,
+    notices,
     instance,
     writer,
     readers,
@@ -106,4 +119,23 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       instance.closeSync();
     },
   };
+}
+
+/** `[major, minor]` of a storage version such as 'v1.2.0' or 'v1.0.0+'. */
+function majorMinor(version: string): [number, number] {
+  const [major, minor] = version.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10));
+  return [major || 0, minor || 0];
+}
+
+/** A notice when the file is in a storage format older than STORAGE_VERSION (an older flowtrace wrote it). */
+async function formatNotices(c: DuckDBConnection, path: string): Promise<string[]> {
+  const [[tags]] = (await c.runAndReadAll('SELECT tags FROM duckdb_databases() WHERE database_name = current_database()')).getRowsJS();
+  const version = (tags as Array<{ key: string; value: string }>).find((t) => t.key === 'storage_version')?.value;
+  if (version === undefined) return [];
+  const [have, want] = [majorMinor(version), majorMinor(STORAGE_VERSION)];
+  if (have[0] > want[0] || (have[0] === want[0] && have[1] >= want[1])) return [];
+  return [
+    `${path} is in DuckDB's storage format ${version}, written by an older flowtrace: payloads are stored uncompressed in it. `
+    + `Stop the collector and run \`flowtrace compact --db ${path}\` once to rewrite it in format ${STORAGE_VERSION} (payloads compressed with zstd).`,
+  ];
 }

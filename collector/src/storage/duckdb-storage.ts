@@ -117,6 +117,7 @@ export async function openDuckDbStorage(options: DuckDbOptions): Promise<DuckDbS
   const storage: DuckDbStorage = {
     engine: 'duckdb',
     location: options.path,
+    notices: db.notices,
     writer,
     executions,
     traces: new DuckDbTraces(readers, executions),

@@ -7,8 +7,8 @@
 import { attributeMacros } from './span-model/attribute-sql.js';
 
 /**
- * Generators by the name order.txt gives them. `attribute-macros`: large_attributes_text,
- * merged_attributes, moved_attribute_entries and span_attributes, generated from the rules the
+ * Generators by the name order.txt gives them. `attribute-macros`: merged_attributes,
+ * moved_attribute_entries and span_attributes, generated from the rules the
  * span model encodes by (storage/span-model/attribute-sql.ts); order.txt runs them after the
  * macros they call and before the views that call them.
  */

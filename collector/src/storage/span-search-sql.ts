@@ -87,7 +87,7 @@ class Renderer {
     const path = this.bind(jsonPathForKey(key));
     // contains() skips the JSON parse for the many rows that lack the key.
     const json = `coalesce(CASE WHEN contains(attributes, ${token}) THEN json_extract_string(attributes, ${path}) END, `
-      + `CASE WHEN large_attributes_0 IS NOT NULL THEN json_extract_string(${LARGE_ATTRIBUTES}, ${path}) END)`;
+      + `CASE WHEN large_attributes IS NOT NULL THEN json_extract_string(${LARGE_ATTRIBUTES}, ${path}) END)`;
     const movable = movableAttribute(key);
     if (movable === undefined) return json;
     return `(CASE WHEN ${isMovedSql(movable)} THEN ${movedColumnText(movable)} ELSE ${json} END)`;

@@ -11,7 +11,7 @@
  * order); test/storage/table-columns.test.ts compares them with a database built from it.
  */
 import type { ExecutionRecord } from './records.js';
-import { LARGE_PIECE_COLUMNS, largePieceColumn } from './span-model/large-attributes.js';
+import { LARGE_ATTRIBUTES_COLUMN } from './span-model/large-attributes.js';
 import type { AttributeValueRow, LogDataRow, SpanDataRow, SpanStartRow } from './span-model/rows.js';
 import type { ErrorTextRow } from './span-model/error-texts.js';
 import type { FlowFields, IngestSpan, OtlpOriginFields } from './span-model/span.js';
@@ -58,9 +58,9 @@ function hotColumns<R extends { span: FlowFields }>(): Array<Column<R>> {
   ];
 }
 
-/** The piece columns of the large attributes (span-model/large-attributes.ts): piece i, or NULL. */
-function pieceColumns<R extends { largePieces: string[] | null }>(): Array<Column<R>> {
-  return Array.from({ length: LARGE_PIECE_COLUMNS }, (_, i) => text<R>(largePieceColumn(i), (r) => r.largePieces?.[i] ?? null));
+/** The large attributes' column (span-model/large-attributes.ts), NULL when a span has none. */
+function largeAttributesColumn<R extends { largeAttributes: string | null }>(): Column<R> {
+  return text<R>(LARGE_ATTRIBUTES_COLUMN, (r) => r.largeAttributes);
 }
 
 /** The columns span_data and log_data share from version 13: resource and scope fields, value types. */
@@ -99,7 +99,7 @@ export const SPAN_DATA_COLUMNS: ReadonlyArray<Column<SpanDataRow>> = [
   int('dropped_links_count', 'UINTEGER', (r) => r.span.droppedLinksCount, 'droppedLinksCount'),
   int('moved_attributes', 'USMALLINT', (r) => r.movedAttributes, undefined, undefined, true),
   ...originColumns(spanOf),
-  ...pieceColumns<SpanDataRow>(),
+  largeAttributesColumn<SpanDataRow>(),
 ];
 
 /** span_starts (tables/span_starts.sql). */
@@ -113,7 +113,7 @@ export const SPAN_STARTS_COLUMNS: ReadonlyArray<Column<SpanStartRow>> = [
   ...hotColumns<SpanStartRow>(),
   text('attributes', (r) => r.attributes, false), text('resource_attributes', (r) => r.span.resourceAttributes, false),
   text('scope_name', (r) => r.span.scopeName), text('scope_version', (r) => r.span.scopeVersion),
-  ...pieceColumns<SpanStartRow>(),
+  largeAttributesColumn<SpanStartRow>(),
 ];
 
 /** log_data (tables/log_data.sql). */

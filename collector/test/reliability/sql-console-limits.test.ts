@@ -106,7 +106,7 @@ describe('the SQL console limits', () => {
       'SELECT unnest(range(10)) AS i, generate_series(1, 3)',
       "SELECT h, count(e.trace_id) FROM generate_series(TIMESTAMP '2024-01-01', TIMESTAMP '2024-01-02', INTERVAL 1 HOUR) g(h) LEFT JOIN executions e ON date_trunc('hour', e.start_time) = h GROUP BY h",
       "SELECT json_extract_string(attributes, '$.\"flow.node.id\"'), attributes->'$.x', json_keys(attributes) FROM spans LIMIT 5",
-      'SELECT merged_attributes(attributes, large_attributes_text(large_attributes_0, large_attributes_1, large_attributes_2, large_attributes_3, large_attributes_4, large_attributes_5, large_attributes_6, large_attributes_7)) FROM span_data LIMIT 1',
+      'SELECT merged_attributes(attributes, large_attributes) FROM span_data LIMIT 1',
       'SELECT * FROM (SELECT flow_name, status FROM executions) PIVOT (count(*) FOR status IN (\'success\', \'error\'))',
       "SELECT lpad(flow_name, 20, '.'), bar(duration_ms, 0, 1000), printf('%5.1f', duration_ms), repeat('-', 10), replace(flow_name, 'l', 'L') FROM executions",
       'DESCRIBE spans', 'SHOW TABLES', 'SUMMARIZE executions', "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'",

@@ -121,7 +121,7 @@ function schemaSql(version: number): string[] {
 /**
  * A database file at schema `version` holding rows as the old ingest wrote them: JSON texts
  * with lone surrogate escapes (JSON.stringify("\ud83d") is the text "\ud83d"), one escape cut
- * in two by the large_attributes pieces, and an escaped backslash that must stay as it is.
+ * in two by the old large_attributes list's pieces, and an escaped backslash that must stay as it is.
  */
 async function oldDatabase(path: string, version: number, traceId: string): Promise<void> {
   const instance = await DuckDBInstance.create(path);

@@ -63,9 +63,10 @@ async function oldRows(c: DuckDBConnection, version: number, r: OldRows): Promis
       attributes, resource_attributes, events, links, flags, dropped_attributes_count, dropped_events_count, dropped_links_count)
     VALUES ($t, $s, $p, 'GET /old', 2, 'old-svc', $b, $e, 2, $a, '{"service.name":"old-svc"}', $ev, '[]', 0, 0, 0, 0)`,
   { t: r.traceId, s: r.spanId, p: r.remoteParent, b: t, e: t + 1000n, a: attributes, ev: version < 10 ? JSON.stringify([{ name: HALF }]) : '[]' });
-  // A large attribute in two pieces: a list column from version 7, piece columns from version 15.
+  // A large attribute: in two pieces, a list column from version 7, piece columns from version 15; whole from version 18.
   const [p1, p2] = [LARGE.slice(0, 3800), LARGE.slice(3800)];
-  if (version >= 15) await c.run(`UPDATE span_data SET large_attributes_0 = $p1, large_attributes_1 = $p2 WHERE span_id = $s`, { s: r.spanId, p1, p2 });
+  if (version >= 18) await c.run(`UPDATE span_data SET large_attributes = $l WHERE span_id = $s`, { s: r.spanId, l: LARGE });
+  else if (version >= 15) await c.run(`UPDATE span_data SET large_attributes_0 = $p1, large_attributes_1 = $p2 WHERE span_id = $s`, { s: r.spanId, p1, p2 });
   else if (version >= 7) await c.run(`UPDATE span_data SET large_attributes = [$p1, $p2] WHERE span_id = $s`, { s: r.spanId, p1, p2 });
   await c.run(`INSERT INTO span_starts (trace_id, span_id, name, kind, service_name, start_ns, attributes, resource_attributes)
     VALUES ($t, $s, 'running', 1, 'old-svc', $b, $a, '{}')`, { t: r.traceId, s: newSpanId(), b: t + 10n, a: attributes });

@@ -75,8 +75,8 @@ it('renders every kind of span exactly as the wire conversion does', async () =>
   expect(shown.find((s) => s.attributes['flow.node.id'] === 'n8')!.attributes).toEqual({
     'flow.node.id': 'n8', 'flow.node.index': 0, 'flow.execution.status': 'success',
   });
-  // As stored: the hot ones left to their columns, the large ones in their pieces.
-  const stored = await storage.sql.run(`SELECT attributes, moved_attributes, large_attributes_0 IS NOT NULL AS large FROM span_data
+  // As stored: the hot ones left to their columns, the large ones apart.
+  const stored = await storage.sql.run(`SELECT attributes, moved_attributes, large_attributes IS NOT NULL AS large FROM span_data
     WHERE trace_id = '${traceId}' AND (node_id IN ('n7', 'n8') OR contains(attributes, '"n2"')) ORDER BY start_ns`);
   expect(stored.rows.map(([a, bits, large]) => [a, Number(bits), large])).toEqual([
     ['{"flow.node.id":"n2"}', 0, true], ['{"other":1}', 0x1fff & ~0x400, true], ['{}', 0x40 | 0x200 | 0x400, false],

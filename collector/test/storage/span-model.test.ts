@@ -10,7 +10,7 @@ import { openStorage, type Storage } from '../../src/storage/index.js';
 import { attributeMacros } from '../../src/storage/span-model/attribute-sql.js';
 import { decodeSpan } from '../../src/storage/span-model/decode.js';
 import { encodeAttributes, encodeSpan, encodeSpans, encodeStart } from '../../src/storage/span-model/encode.js';
-import { LARGE_ATTRIBUTE_CHARS, LARGE_PIECE_COLUMNS } from '../../src/storage/span-model/large-attributes.js';
+import { LARGE_ATTRIBUTE_CHARS } from '../../src/storage/span-model/large-attributes.js';
 import { MOVABLE_ATTRIBUTES } from '../../src/storage/span-model/moved-attributes.js';
 import { SPAN_DATA_COLUMNS, SPAN_STARTS_COLUMNS } from '../../src/storage/table-columns.js';
 import { attributeList, makeSpanRow, newSpanId, newTraceId, ns } from '../fixtures/rows.js';
@@ -50,7 +50,7 @@ describe('encode', () => {
   it('moves nothing and indexes nothing of a running span, but keeps its large attributes apart', () => {
     const row = encodeStart(flowSpan());
     expect(JSON.parse(row.attributes)).toMatchObject({ 'flow.node.id': 'n1', 'order.id': 'ord-1' });
-    expect(row.largePieces).toEqual([JSON.stringify({ 'flow.node.input': LONG })]);
+    expect(row.largeAttributes).toBe(JSON.stringify({ 'flow.node.input': LONG }));
   });
 
   it('indexes each trace, key and value of a group once', () => {
@@ -59,11 +59,10 @@ describe('encode', () => {
     expect(encodeSpans(spans).attributeValues).toEqual([[traceId, 'order.id', 'ord-9']]);
   });
 
-  it('cuts large attributes past the piece columns into the last one', () => {
-    const huge = 'h'.repeat(3800 * (LARGE_PIECE_COLUMNS + 1));
-    const row = encodeSpan(makeSpanRow({ attributes: attributeList({ huge }) }));
-    expect(row.largePieces).toHaveLength(LARGE_PIECE_COLUMNS);
-    expect(row.largePieces!.join('')).toBe(JSON.stringify({ huge }));
+  it('keeps large attributes of any length whole, in one JSON object text', () => {
+    const huge = 'h'.repeat(40_000);
+    const row = encodeSpan(makeSpanRow({ attributes: attributeList({ huge, other: 'x'.repeat(300) }) }));
+    expect(row.largeAttributes).toBe(JSON.stringify({ huge, other: 'x'.repeat(300) }));
   });
 });
 

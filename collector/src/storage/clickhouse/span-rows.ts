@@ -31,12 +31,9 @@ const EXECUTION_NS = ['start_ns', 'end_ns', 'min_start_ns', 'max_start_ns', 'las
 
 /** A span_data row read back (FINAL: the finished row over its running mark) as the stored span. */
 export function spanRecordOf(row: Row): SpanRecord {
-  const large = row.large_attributes;
   return decodeSpan({
     ...withBigints(row, SPAN_NS),
     parent_span_id: row.parent_span_id === '' ? null : row.parent_span_id,
-    // span-model/decode.ts reads the large attributes from its piece columns; the whole text is one piece.
-    large_attributes_0: large === undefined ? null : large,
     moved_attributes: 0,
   });
 }

@@ -103,6 +103,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions): Promise
   return {
     engine: 'clickhouse',
     location: `${locationOf(target)}#${database}`,
+    notices: [],
     target,
     writer,
     executions,

@@ -1,34 +1,28 @@
 /**
  * The SQL that reads a span's attributes, generated from the rules encode.ts writes them by —
- * the table of movable attributes (moved-attributes.ts) and the piece columns of the large
- * attributes (large-attributes.ts) — so the two can never disagree.
+ * the table of movable attributes (moved-attributes.ts) and the large attributes' column
+ * (large-attributes.ts) — so the two can never disagree.
  *
  * FOR SCHEMA (storage/schema/): `attributeMacros()` returns the CREATE OR REPLACE MACRO
  * statements of the attribute-access macros. schema/order.txt runs them at its
  * `generated:attribute-macros` line (storage/schema-generated.ts) at every start, before the
  * views that call them; no file of schema/macros/ restates them.
  *
- *   large_attributes_text(p0, …, p7)   the large attributes' JSON text from a row's pieces, NULL when none
  *   merged_attributes(small, large)    one JSON object text of the small and the large attributes
  *   moved_attribute_entries(moved, …)  the `"key":value` texts of the moved attributes, joined by commas
  *   span_attributes(small, large, moved, …hot columns)  every attribute of a span_data row
  *
  * SQL built in TypeScript calls them through the expressions below (SPAN_ATTRIBUTES …).
  */
-import { LARGE_PIECE_COLUMNS, largePieceColumn } from './large-attributes.js';
+import { LARGE_ATTRIBUTES_COLUMN } from './large-attributes.js';
 import { MOVABLE_ATTRIBUTES, type MovableAttribute } from './moved-attributes.js';
 
 /** The hot columns moved attributes are rebuilt from, once each, in the macros' parameter order. */
 const MOVABLE_COLUMNS: readonly string[] = [...new Set(MOVABLE_ATTRIBUTES.map((m) => m.column))];
 
-/** The piece columns of a row (with an optional alias and its dot, e.g. 's.'). */
-export function largePieceColumns(row = ''): string {
-  return Array.from({ length: LARGE_PIECE_COLUMNS }, (_, i) => row + largePieceColumn(i)).join(', ');
-}
-
-/** SQL: the large attributes' JSON text of a span_data or span_starts row, NULL when it has none. */
+/** SQL: the large attributes' JSON text of a span_data or span_starts row (with an optional alias and its dot, e.g. 's.'), NULL when it has none. */
 export function largeAttributesSql(row = ''): string {
-  return `large_attributes_text(${largePieceColumns(row)})`;
+  return row + LARGE_ATTRIBUTES_COLUMN;
 }
 
 /** SQL: every attribute of a span_data row as one JSON object text (moved, small and large). */
@@ -66,12 +60,8 @@ function movedEntrySql(m: MovableAttribute): string {
 
 /** The CREATE OR REPLACE MACRO statements of the attribute-access macros, in the order they are created. */
 export function attributeMacros(): string[] {
-  const pieces = Array.from({ length: LARGE_PIECE_COLUMNS }, (_, i) => `p${i}`);
   const hot = MOVABLE_COLUMNS.join(', ');
   return [
-    `-- The large attributes' JSON text from a row's piece columns (storage/span-model/large-attributes.ts), NULL when none.
-CREATE OR REPLACE MACRO large_attributes_text(${pieces.join(', ')}) AS
-  CASE WHEN p0 IS NULL THEN NULL ELSE concat(${pieces.join(', ')}) END`,
     `-- One JSON object text of the small attributes and the large ones (NULL when none).
 CREATE OR REPLACE MACRO merged_attributes(small, large) AS
   CASE
@@ -85,7 +75,7 @@ CREATE OR REPLACE MACRO moved_attribute_entries(moved, ${hot}) AS
   concat_ws(',',
     ${MOVABLE_ATTRIBUTES.map(movedEntrySql).join(',\n    ')})`,
     `-- Every attribute of a span_data row as one JSON object text: the moved ones, then the small
--- and the large ones (large: large_attributes_text of the row's pieces).
+-- and the large ones (large: the row's large_attributes column).
 CREATE OR REPLACE MACRO span_attributes(small, large, moved, ${hot}) AS
   CASE
     WHEN coalesce(moved, 0) = 0 THEN merged_attributes(small, large)

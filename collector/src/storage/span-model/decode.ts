@@ -2,13 +2,13 @@
  * Stored rows → complete stored spans and log records, in one place. A span_data row (or a
  * span_starts row: the columns a running span lacks read as running) becomes a SpanRecord with
  * every attribute in one JSON object again: the moved ones rebuilt from their columns in front
- * (moved-attributes.ts), then the small ones, then the large ones joined from their pieces
- * (large-attributes.ts). SQL that reads attributes does the same through the macros
- * attribute-sql.ts generates from the same rules. Times stay nanoseconds (bigint); query/
- * turns records into the API's wire types (query/to-wire.ts).
+ * (moved-attributes.ts), then the small ones, then the large ones (large-attributes.ts). SQL
+ * that reads attributes does the same through the macros attribute-sql.ts generates from the
+ * same rules. Times stay nanoseconds (bigint); query/ turns records into the API's wire types
+ * (query/to-wire.ts).
  */
 import { severityTextOf } from '../severity.js';
-import { LARGE_PIECE_COLUMNS, largePieceColumn, mergedAttributes } from './large-attributes.js';
+import { LARGE_ATTRIBUTES_COLUMN, mergedAttributes } from './large-attributes.js';
 import { withMovedAttributes } from './moved-attributes.js';
 import type { BodyType, IngestLog, IngestSpan, OtlpOriginFields } from './span.js';
 
@@ -35,17 +35,9 @@ const bigOrNull = (v: unknown): bigint | null => (v === null || v === undefined 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v ?? 0));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 
-const PIECE_COLUMNS = Array.from({ length: LARGE_PIECE_COLUMNS }, (_, i) => largePieceColumn(i));
-
-/** The large attributes' JSON text of a row, joined from its piece columns; null when it has none. */
+/** The large attributes' JSON text of a row; null when it has none. */
 export function largeAttributesOf(row: StoredRow): string | null {
-  let text: string | null = null;
-  for (let i = 0; i < PIECE_COLUMNS.length; i++) {
-    const piece = row[PIECE_COLUMNS[i]];
-    if (piece === null || piece === undefined) break;
-    text = text === null ? String(piece) : text + String(piece);
-  }
-  return text;
+  return str(row[LARGE_ATTRIBUTES_COLUMN]);
 }
 
 /** A row of span_data, or of span_starts, as a complete stored span. */

@@ -7,7 +7,7 @@
  * A running span (span_starts) keeps its large attributes apart too, but moves and indexes
  * nothing. Engine-neutral: encodeAttributes is what another engine reuses to split the same way.
  */
-import { LARGE_ATTRIBUTE_CHARS, largePieces } from './large-attributes.js';
+import { LARGE_ATTRIBUTE_CHARS } from './large-attributes.js';
 import { isMovedValue, movableAttribute } from './moved-attributes.js';
 import type { AttributeValueRow, SpanDataRow, SpanStartRow } from './rows.js';
 import type { AttributeList, FlowFields, IngestSpan } from './span.js';
@@ -70,13 +70,13 @@ export function encodeAttributes(list: AttributeList, flow: FlowFields, move: bo
 /** A finished span as its span_data row; `indexed`, when given, receives its value index entries (key, value …). */
 export function encodeSpan(span: IngestSpan, indexed: string[] | null = null): SpanDataRow {
   const a = encodeAttributes(span.attributes, span, true, indexed);
-  return { span, attributes: a.small, largePieces: a.large === null ? null : largePieces(a.large), movedAttributes: a.moved };
+  return { span, attributes: a.small, largeAttributes: a.large, movedAttributes: a.moved };
 }
 
 /** A running span as its span_starts row. */
 export function encodeStart(span: IngestSpan): SpanStartRow {
   const a = encodeAttributes(span.attributes, span, false, null);
-  return { span, attributes: a.small, largePieces: a.large === null ? null : largePieces(a.large) };
+  return { span, attributes: a.small, largeAttributes: a.large };
 }
 
 /** The rows of a group's finished spans: span_data rows, and attribute_values rows, each (trace, key, value) once. */

@@ -12,11 +12,8 @@ export interface SpanDataRow {
   span: IngestSpan;
   /** JSON object text of the attributes left in the small JSON: not moved, not large. */
   attributes: string;
-  /**
-   * The JSON object text of the large attributes in pieces, one per column large_attributes_0 …
-   * (large-attributes.ts largePieces); null when the span has none.
-   */
-  largePieces: string[] | null;
+  /** The JSON object text of the large attributes (large-attributes.ts); null when the span has none. */
+  largeAttributes: string | null;
   /** MOVABLE_ATTRIBUTES bits of the attributes left to their hot column (moved-attributes.ts). */
   movedAttributes: number;
 }
@@ -25,7 +22,7 @@ export interface SpanDataRow {
 export interface SpanStartRow {
   span: IngestSpan;
   attributes: string;
-  largePieces: string[] | null;
+  largeAttributes: string | null;
 }
 
 /** An attribute_values row (value-index.ts): trace id, attribute key, indexed value text. */

@@ -1,7 +1,7 @@
 -- Spans in flight, known only from their start marks (OTLP log records). A row lives here
 -- until the finished span arrives and replaces it. Small: only what runs right now, plus
 -- starts whose end never came (abandoned), which retention removes with their execution.
--- large_attributes_0 … _7 as in span_data.sql.
+-- large_attributes as in span_data.sql.
 CREATE TABLE IF NOT EXISTS span_starts (
   trace_id            VARCHAR  NOT NULL,
   span_id             VARCHAR  NOT NULL,
@@ -24,12 +24,5 @@ CREATE TABLE IF NOT EXISTS span_starts (
   resource_attributes VARCHAR  NOT NULL,
   scope_name          VARCHAR,
   scope_version       VARCHAR,
-  large_attributes_0  VARCHAR,
-  large_attributes_1  VARCHAR,
-  large_attributes_2  VARCHAR,
-  large_attributes_3  VARCHAR,
-  large_attributes_4  VARCHAR,
-  large_attributes_5  VARCHAR,
-  large_attributes_6  VARCHAR,
-  large_attributes_7  VARCHAR
+  large_attributes    VARCHAR USING COMPRESSION zstd
 );

@@ -8,7 +8,7 @@ WITH hits AS MATERIALIZED (
   QUALIFY row_number() OVER (PARTITION BY h.trace_id ORDER BY h.start_ns, h.span_id) <= 3
 ), shown_spans AS (
   SELECT trace_id, list({span_id: span_id, name: name, start_ns: start_ns, end_ns: end_ns,
-    attributes: span_attributes(attributes, large_attributes_text(large_attributes_0, large_attributes_1, large_attributes_2, large_attributes_3, large_attributes_4, large_attributes_5, large_attributes_6, large_attributes_7), moved_attributes, execution_kind, flow_id, flow_name, flow_version, trigger_type, user_id, node_id, node_name, node_type, node_index, flow_status, error_node_id), resource_attributes: resource_attributes} ORDER BY start_ns, span_id) AS spans
+    attributes: span_attributes(attributes, large_attributes, moved_attributes, execution_kind, flow_id, flow_name, flow_version, trigger_type, user_id, node_id, node_name, node_type, node_index, flow_status, error_node_id), resource_attributes: resource_attributes} ORDER BY start_ns, span_id) AS spans
   FROM span_data s SEMI JOIN shown w ON w.trace_id = s.trace_id AND w.span_id = s.span_id
   WHERE s.start_ns BETWEEN (SELECT min(start_ns) FROM shown) AND (SELECT max(start_ns) FROM shown)
   GROUP BY trace_id
