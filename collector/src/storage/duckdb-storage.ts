@@ -19,12 +19,13 @@ import { ParquetExporter, prepareExportDirectory, removeExportDirectory } from '
 import { GrafanaReads } from './grafana-reads.js';
 import { loneLogs } from './lone-logs.js';
 import { MetricReads } from './metric-reads.js';
+import { duckDbMetricQuery } from './metric-reads-sql.js';
 import { Retention, usedBytes } from './retention.js';
 import { SqlConsole } from './sql-console.js';
 import { DuckDbStatistics } from './statistics/statistics.js';
 import { DuckDbTraces } from './traces/traces.js';
 import type { CommitNotice } from './contract.js';
-import { GroupCommitWriter } from './writer/group-commit-queue.js';
+import { GroupCommitWriter } from './writer/group-commit-writer.js';
 
 export interface DuckDbOptions {
   /** Database file, or ':memory:'. */
@@ -125,7 +126,7 @@ export async function openDuckDbStorage(options: DuckDbOptions): Promise<DuckDbS
     catalog: new DuckDbCatalog(readers),
     loneLogs: (q) => loneLogs(readers, q),
     grafana: new GrafanaReads(readers),
-    metrics: new MetricReads(readers),
+    metrics: new MetricReads(duckDbMetricQuery(readers)),
     sql,
     exports,
     retention,

@@ -8,7 +8,9 @@
  * Where each concept lives (DuckDB, the default engine):
  *   contract.ts                  the interface every engine keeps
  *   duckdb-storage.ts            opens DuckDB and builds the Storage on it
- *   writer/                      group-commit-queue.ts (the queue) and commit.ts (one commit, as named steps)
+ *   batch-queue.ts               the writer every engine uses: group commit, bounded, failed groups retried in halves
+ *   writer/                      DuckDB's commit: group-commit-writer.ts (the queue on one connection) and
+ *                                commit.ts (one commit, as named steps)
  *   span-model/                  the one span model: logical span (span.ts), rows (rows.ts), encode.ts,
  *                                decode.ts, the attribute SQL generated from the same rules (attribute-sql.ts)
  *   executions/                  the execution list and search, and the SQL of an execution row

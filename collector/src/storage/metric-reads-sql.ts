@@ -6,6 +6,8 @@
  * attributes of a metric; series are read per stream, so two instances of a service that send
  * the same attributes never have their counters subtracted from each other.
  */
+import type { ConnectionPool } from './connection-pool.js';
+import type { MetricQuery, MetricQueryName } from './metric-reads.js';
 
 /** Every metric name per service with its newest description, over $from_ns..$to_ns. */
 export const METRIC_LIST_SQL = `
@@ -92,3 +94,12 @@ SELECT *, count(*) OVER () AS total FROM once
 QUALIFY row_number() OVER (PARTITION BY at_ns // $bucket_ns ORDER BY value DESC NULLS LAST, at_ns DESC) <= $per_bucket
 ORDER BY at_ns
 LIMIT $limit`;
+
+const QUERIES: Record<MetricQueryName, string> = {
+  list: METRIC_LIST_SQL, info: METRIC_INFO_SQL, buckets: METRIC_BUCKETS_SQL, exemplars: METRIC_EXEMPLARS_SQL,
+};
+
+/** The metric reads' queries (metric-reads.ts) on DuckDB's read connections. */
+export function duckDbMetricQuery(pool: ConnectionPool): MetricQuery {
+  return (which, params) => pool.use(async (c) => (await c.runAndReadAll(QUERIES[which], params)).getRowObjectsJS() as Array<Record<string, unknown>>);
+}

@@ -1,14 +1,12 @@
 /**
- * The reads behind the viewer's Metrics page: every metric name per service, and one metric
- * over a time range as bucketed series (one per stream, the busiest read, the highest shown)
- * with the exemplars that lead to traces. A metric never sent is undefined, not an empty answer;
- * a metric without points in the range is an empty one. A metric is read as its newest point's
- * type and temporality say (points of an instrument since changed are left out). SQL in
- * metric-reads-sql.ts, the series arithmetic in metric-series.ts.
+ * The reads behind the viewer's Metrics page, for every engine: every metric name per service,
+ * and one metric over a time range as bucketed series (one per stream, the busiest read, the
+ * highest shown) with the exemplars that lead to traces. A metric never sent is undefined, not an
+ * empty answer; a metric without points in the range is an empty one. A metric is read as its
+ * newest point's type and temporality say (points of an instrument since changed are left out).
+ * Each engine answers four named queries in its own SQL (DuckDB: metric-reads-sql.ts; ClickHouse:
+ * clickhouse/metrics-sql.ts) with the same columns; the series arithmetic is metric-series.ts.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ConnectionPool } from './connection-pool.js';
-import { METRIC_BUCKETS_SQL, METRIC_EXEMPLARS_SQL, METRIC_INFO_SQL, METRIC_LIST_SQL } from './metric-reads-sql.js';
 import { METRIC_TYPE, type MetricType } from './metric-rows.js';
 import { buildSeries, distinguishingResources, measuresOf, peakOf, TEMPORALITY, type BucketRow, type MetricMeasure } from './metric-series.js';
 
@@ -85,7 +83,14 @@ export const MAX_STREAMS_READ = 200;
 const EXEMPLAR_SLACK_NS = 300_000_000_000n;
 
 type Row = Record<string, unknown>;
-const big = (v: unknown): bigint => BigInt(v as bigint);
+
+/** The queries an engine answers for these reads, each with the named parameters given below. */
+export type MetricQueryName = 'list' | 'info' | 'buckets' | 'exemplars';
+/** Runs one of them: the rows, with the columns the DuckDB SQL (metric-reads-sql.ts) names. */
+export type MetricQuery = (which: MetricQueryName, params: Record<string, string | number | bigint | boolean>) => Promise<Row[]>;
+
+/** A bigint from either engine's column (DuckDB: bigint; ClickHouse's JSON: a decimal string). */
+const big = (v: unknown): bigint => BigInt(v as bigint | string);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -112,15 +117,11 @@ function shapeOf(r: Row): MetricShapeRecord {
 }
 
 export class MetricReads {
-  constructor(private readonly pool: ConnectionPool) {}
-
-  private rows(sql: string, params: Record<string, string | number | bigint | boolean>): Promise<Row[]> {
-    return this.pool.use(async (c: DuckDBConnection) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Row[]);
-  }
+  constructor(private readonly rows: MetricQuery) {}
 
   /** Every metric per service with points in the range, by service then name. */
   async list(range: { fromNs: bigint; toNs: bigint }): Promise<MetricListRecord[]> {
-    const rows = await this.rows(METRIC_LIST_SQL, { from_ns: range.fromNs, to_ns: range.toNs });
+    const rows = await this.rows('list', { from_ns: range.fromNs, to_ns: range.toNs });
     return rows.map((r) => ({
       ...shapeOf(r),
       serviceName: String(r.service_name),
@@ -133,7 +134,7 @@ export class MetricReads {
 
   /** One metric over a range as bucketed series and exemplars; undefined when it was never sent. */
   async series(q: SeriesRequest): Promise<MetricSeriesRecord | undefined> {
-    const [info] = await this.rows(METRIC_INFO_SQL, { service: q.service, name: q.name });
+    const [info] = await this.rows('info', { service: q.service, name: q.name });
     if (!info) return undefined;
     const shape = shapeOf(info);
     const firstBucketNs = (q.fromNs / q.bucketNs) * q.bucketNs;
@@ -142,11 +143,11 @@ export class MetricReads {
     const readFromNs = firstBucketNs - q.bucketNs > 0n ? firstBucketNs - q.bucketNs : 0n;
     const isDeltaDistribution = shape.temporality === TEMPORALITY.delta && (shape.type === METRIC_TYPE.histogram || shape.type === METRIC_TYPE.exponential_histogram);
     const [bucketRows, exemplarRows] = await Promise.all([
-      this.rows(METRIC_BUCKETS_SQL, {
+      this.rows('buckets', {
         service: q.service, name: q.name, type: shape.type, temporality: shape.temporality,
         lo_ns: readFromNs, hi_ns: q.toNs, bucket_ns: q.bucketNs, max_streams: MAX_STREAMS_READ, all_buckets: isDeltaDistribution,
       }),
-      this.rows(METRIC_EXEMPLARS_SQL, {
+      this.rows('exemplars', {
         service: q.service, name: q.name, type: shape.type, from_ns: q.fromNs, to_ns: q.toNs, slack_ns: EXEMPLAR_SLACK_NS,
         bucket_ns: q.bucketNs, per_bucket: q.exemplarsPerBucket, limit: q.maxExemplars,
       }),

@@ -17,7 +17,7 @@ import {
   COUNT_CANDIDATES, DELETE_OLD_METRIC_POINTS, DELETE_OLD_ORPHAN_ERROR_TEXTS, DELETE_OLD_ORPHAN_LOGS, NTH_OLDEST_CANDIDATE, OLD_EXECUTIONS,
 } from './retention-sql.js';
 import type { RetentionControl, RetentionRun, RetentionStats } from './contract.js';
-import type { GroupCommitWriter } from './writer/group-commit-queue.js';
+import type { GroupCommitWriter } from './writer/group-commit-writer.js';
 
 export interface RetentionOptions {
   /** Keep executions and lines without one younger than this (ms); undefined: no age limit. */

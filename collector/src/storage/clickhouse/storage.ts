@@ -19,7 +19,8 @@ import { ClickHouseExecutions } from './executions.js';
 import { ClickHouseExports } from './exports.js';
 import { ClickHouseGrafana } from './grafana.js';
 import { loneLogs } from './lone-logs.js';
-import { ClickHouseMetrics } from './metrics.js';
+import { MetricReads } from '../metric-reads.js';
+import { clickHouseMetricQuery } from './metrics.js';
 import { ClickHouseRetention } from './retention.js';
 import { applySchema } from './schema-apply.js';
 import { schemaPlan } from './schema-plan.js';
@@ -29,7 +30,7 @@ import { ClickHouseStatistics } from './statistics.js';
 import { tablesOf } from './tables.js';
 import { ClickHouseTraces } from './traces.js';
 import { viewSql } from './views-sql.js';
-import { WriterQueue } from './writer-queue.js';
+import { BatchQueue } from '../batch-queue.js';
 
 export interface ClickHouseOptions {
   /** `http(s)://host:8123` (a server) or `chdb:PATH` (chDB in this process, for tests and trying it). */
@@ -88,7 +89,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions): Promise
   const statistics = new ClickHouseStatistics(conn, t, abandonAfterMs);
   const changes = new ChangeFeed(conn, t, executions, { pollMs: options.changeFeedPollMs, onNotice: options.onCommit, onError: options.onWriteError });
   const committer = new ClickHouseCommit(conn, t, executions, changes, options.onWriteError);
-  const writer = new WriterQueue((batches, stats) => committer.commit(batches, stats), {
+  const writer = new BatchQueue((batches, stats) => committer.commit(batches, stats), {
     maxQueueRows: options.maxQueueRows, maxGroupRows: options.maxGroupRows, onCommit: options.onCommit, onError: options.onWriteError,
   });
   const retention = new ClickHouseRetention(conn, t, { ...options.retention, abandonAfterMs, onError: options.onRetentionError });
@@ -111,7 +112,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions): Promise
     statistics,
     catalog: new ClickHouseCatalog(conn, t),
     grafana: new ClickHouseGrafana(conn, t),
-    metrics: new ClickHouseMetrics(conn, t),
+    metrics: new MetricReads(clickHouseMetricQuery(conn, t)),
     sql,
     exports,
     retention,

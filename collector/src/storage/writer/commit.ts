@@ -12,7 +12,7 @@
  *                     error texts of the spans and lines stored (span-model/error-texts.ts)
  *   commit, remember  COMMIT, then what the writer's memory learns from it
  *
- * Any step that throws rolls the whole group back; the queue (group-commit-queue.ts) then
+ * Any step that throws rolls the whole group back; the queue (../batch-queue.ts) then
  * commits the group's halves apart. A commit resolves with the CommitNotice of what it stored.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';

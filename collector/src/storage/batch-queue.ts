@@ -1,30 +1,32 @@
 /**
- * The one writer of a DuckDB database (the contract's BatchWriter): a queue of batches that
- * are committed in groups. Every batch that arrives while a commit runs joins the next one
- * (group commit), so many concurrent requests share one transaction (commit.ts), and each
- * batch's promise resolves only after COMMIT: a resolved write is durable. Writes are
- * idempotent (commit.ts). A batch fails only for itself: when a group's commit fails, its
- * halves are committed apart, down to the one batch that cannot be stored.
+ * The contract's BatchWriter for every engine: a bounded queue of batches stored in groups.
+ * Every batch that arrives while a group is being stored joins the next group, so many
+ * concurrent requests share one commit (DuckDB: one transaction, writer/commit.ts; ClickHouse:
+ * one set of INSERTs, each of which makes a part, clickhouse/commit.ts). A batch's promise
+ * resolves only after its group's commit answered — a resolved write is durable — and fails only
+ * for itself: a failed group is committed again in halves, down to the one batch that cannot be
+ * stored, so no other request of its group sees its error.
  *
  * The queue is bounded in rows; past the bound `write` fails at once with FT_QUEUE_FULL
- * (429 + Retry-After) instead of holding memory, and FT_SHUTTING_DOWN (503) once closing.
- * Other writes to the database (deletes, retention, the control log) run through `exclusive`,
- * between group commits, so they never interleave with one.
+ * (429 + Retry-After) instead of holding memory, and FT_SHUTTING_DOWN (503) once closing. Other
+ * writes an engine makes on the same connection (deletes, retention, the control log) run
+ * through `between`, between two groups, so they never interleave with a commit.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { errors, type FlowtraceError } from '../../errors.js';
-import type { BatchWriter, CommitNotice, WriterStats } from '../contract.js';
-import type { IngestBatch } from '../span-model/span.js';
-import { GroupCommit, type GroupCommitOptions } from './commit.js';
+import { errors, type FlowtraceError } from '../errors.js';
+import type { BatchWriter, CommitNotice, WriterStats } from './contract.js';
+import type { IngestBatch } from './span-model/span.js';
 
-export interface WriterOptions extends GroupCommitOptions {
+export interface BatchQueueOptions {
   /** Rows (spans + starts + logs + metric points) waiting at most; past it writes are refused. */
   maxQueueRows?: number;
-  /** Rows per group commit at most. */
+  /** Rows per group at most (a group holds at least one batch, however large). */
   maxGroupRows?: number;
   onCommit?: (notice: CommitNotice) => void;
   onError?: (error: unknown) => void;
 }
+
+/** Stores a group of batches as one commit and says what it stored; throws to fail the whole group. */
+export type CommitGroup = (batches: IngestBatch[], stats: WriterStats) => Promise<CommitNotice>;
 
 interface Pending {
   batch: IngestBatch;
@@ -33,7 +35,12 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-export class GroupCommitWriter implements BatchWriter {
+/** The rows a batch adds to the queue. */
+export function rowsOf(batch: IngestBatch): number {
+  return batch.spans.length + batch.starts.length + batch.logs.length + (batch.metrics?.length ?? 0);
+}
+
+export class BatchQueue implements BatchWriter {
   private readonly queue: Pending[] = [];
   private readonly jobs: Array<() => Promise<void>> = [];
   private queuedRows = 0;
@@ -43,24 +50,14 @@ export class GroupCommitWriter implements BatchWriter {
   private markIdle: () => void = () => {};
   private readonly maxQueueRows: number;
   private readonly maxGroupRows: number;
-  private readonly committer: GroupCommit;
   readonly stats: WriterStats = {
     queuedRows: 0, commits: 0, committedSpans: 0, committedLogs: 0, failedCommits: 0, lastCommitMs: 0,
     phaseMs: { lookup: 0, append: 0, commit: 0 },
   };
 
-  constructor(
-    private readonly connection: DuckDBConnection,
-    private readonly options: WriterOptions = {},
-  ) {
+  constructor(private readonly commit: CommitGroup, private readonly options: BatchQueueOptions = {}) {
     this.maxQueueRows = options.maxQueueRows ?? 200_000;
     this.maxGroupRows = options.maxGroupRows ?? 20_000;
-    this.committer = new GroupCommit(connection, this.stats, options);
-  }
-
-  /** Loads what the commits remember (recent span keys, stored traces, running rows); call once before writing. */
-  init(): Promise<void> {
-    return this.committer.load();
   }
 
   /** The error a batch of this many rows would be refused with right now, if any. */
@@ -74,7 +71,7 @@ export class GroupCommitWriter implements BatchWriter {
 
   /** Stores a batch; resolves once it is committed. Rejects with FT_QUEUE_FULL / FT_SHUTTING_DOWN / FT_WRITE_FAILED. */
   write(batch: IngestBatch): Promise<void> {
-    const rows = batch.spans.length + batch.starts.length + batch.logs.length + (batch.metrics?.length ?? 0);
+    const rows = rowsOf(batch);
     const refusal = this.refusalFor(rows);
     if (refusal) return Promise.reject(refusal);
     if (rows === 0) return Promise.resolve();
@@ -86,20 +83,11 @@ export class GroupCommitWriter implements BatchWriter {
     });
   }
 
-  /** Runs a write job (delete, retention, control log) between group commits, on the writer's connection. */
-  exclusive<T>(job: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  /** Runs a job between two groups (never beside a commit); refused once closing. */
+  between<T>(job: () => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(errors.FT_SHUTTING_DOWN());
     return new Promise<T>((resolve, reject) => {
-      this.jobs.push(async () => {
-        try {
-          resolve(await job(this.connection));
-        } catch (error) {
-          reject(error);
-        } finally {
-          // The job may have deleted executions and starts the commits remember.
-          this.committer.forget();
-        }
-      });
+      this.jobs.push(() => job().then(resolve, reject));
       this.kick();
     });
   }
@@ -155,16 +143,15 @@ export class GroupCommitWriter implements BatchWriter {
 
   /**
    * Commits a group of batches. When the commit fails, each half of the group is committed on
-   * its own, down to single batches, so only a batch that cannot be stored even alone is refused
-   * and no other request of its group sees its error. Ingest checks every row against its
-   * column first (table-columns.ts), so this is the last line of defence: one bad batch among n
-   * costs about 2·log2(n) more commits, never a failed request of someone else.
+   * its own, down to single batches, so only a batch that cannot be stored even alone is refused.
+   * Ingest checks every row against its column first, so this is the last line of defence: one
+   * bad batch among n costs about 2·log2(n) more commits, never a failed request of someone else.
    */
   private async commitGroup(group: Pending[]): Promise<void> {
     const started = performance.now();
     let notice: CommitNotice;
     try {
-      notice = await this.committer.commit(group.map((p) => p.batch));
+      notice = await this.commit(group.map((p) => p.batch), this.stats);
     } catch (error) {
       this.stats.failedCommits += 1;
       if (group.length > 1) {
@@ -182,6 +169,10 @@ export class GroupCommitWriter implements BatchWriter {
     this.stats.committedLogs += notice.logCount;
     this.stats.lastCommitMs = performance.now() - started;
     for (const p of group) p.resolve();
-    this.options.onCommit?.(notice);
+    try {
+      this.options.onCommit?.(notice);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
   }
 }
