@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { eachBody } from './lib/body-file.mjs';
-import { COLLECTOR_DIST } from './lib/collector-dist.mjs';
+import { COLLECTOR_DIST, startNodeFlags } from './lib/collector-dist.mjs';
 import { prepareDataset } from './lib/dataset.mjs';
 import { encodeTracesProtobuf, requestChunks } from './lib/otlp.mjs';
 import { loadAverage } from './lib/stats.mjs';
@@ -62,7 +62,10 @@ async function http(flags) {
   const dataset = prepareDataset({ dir: args.dir, seed: 42, ...KINDS[args.kind] });
   const db = fresh(join(args.dir, `http-${args.kind}.duckdb`));
   const load = loadAverage();
-  const collector = await listening([join(args.tree, 'collector/dist/cli.js'), 'start', '--port', '0', '--host', '127.0.0.1', '--db', db, '--grpc-port', '0', ...flags]);
+  // The tree's collector starts with the node flags its `pnpm start` gives it; FT_BENCH_COLLECTOR_NODE_FLAGS
+  // adds some, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (bench/src/cpu-profile-summary.mjs reads the profiles).
+  const nodeFlags = [...startNodeFlags(args.tree), ...(process.env.FT_BENCH_COLLECTOR_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  const collector = await listening([...nodeFlags, join(args.tree, 'collector/dist/cli.js'), 'start', '--port', '0', '--host', '127.0.0.1', '--db', db, '--grpc-port', '0', ...flags]);
   try {
     const shares = Array.from({ length: 4 }, (_, k) => dataset.index.entries.filter((_, i) => i % 4 === k));
     const clients = shares.map((entries) => {

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /**
  * The `flowtrace` command: `flowtrace start [--port N] [--host H] [--db PATH] …`,
  * `flowtrace compact [--db PATH]` for a stopped collector's database file, and

@@ -38,7 +38,7 @@ describe('collector/Dockerfile', () => {
   });
 
   it('starts the built CLI on all interfaces with the database on the volume', () => {
-    expect(dockerfile).toMatch(/CMD \["node", "collector\/dist\/cli\.js", "start", "--host", "0\.0\.0\.0"/);
+    expect(dockerfile).toMatch(/CMD \["node", "--max-semi-space-size=64", "collector\/dist\/cli\.js", "start", "--host", "0\.0\.0\.0"/);
     expect(dockerfile).toContain('/data/flowtrace.duckdb');
     expect(read('collector/package.json')).toContain('"build": "node scripts/copy-assets.mjs && tsc -b"');
   });

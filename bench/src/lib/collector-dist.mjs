@@ -10,6 +10,17 @@ const require = createRequire(import.meta.url);
 export const COLLECTOR_DIST = require.resolve('@flowtrace/collector').replace(/index\.js$/, '');
 export const COLLECTOR_CLI = join(COLLECTOR_DIST, 'cli.js');
 
+/**
+ * The node flags a tree's `pnpm start` gives the collector (its package.json "start" script:
+ * `node <flags> collector/dist/cli.js start`), so a benchmark starts each tree's collector as
+ * its users do. `root` is the tree (with a trailing slash); none when the script names none.
+ */
+export function startNodeFlags(root = join(COLLECTOR_DIST, '../../')) {
+  const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts?.start ?? '';
+  const m = /\bnode((?:\s+--\S+)*)\s+collector\/dist\/cli\.js\b/.exec(start);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
 export const loadIngest = () => import(`${COLLECTOR_DIST}ingest/index.js`);
 export const loadStorage = () => import(`${COLLECTOR_DIST}storage/index.js`);
 export const loadRowAppender = () => import(`${COLLECTOR_DIST}storage/row-appender.js`);

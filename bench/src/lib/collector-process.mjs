@@ -1,13 +1,14 @@
-// The collector as its own process (`node collector/dist/cli.js start`), as users run it: the
+// The collector as its own process (`node <flags> collector/dist/cli.js start`, the flags of the
+// root package.json's start script: collector-dist.mjs startNodeFlags), as users run it: the
 // ingest clients and the query timer are other processes, and its memory is measured from
 // /proc. Stopped with SIGTERM, which commits, checkpoints and closes the database.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { COLLECTOR_CLI } from './collector-dist.mjs';
+import { COLLECTOR_CLI, startNodeFlags } from './collector-dist.mjs';
 
 /** Starts a collector on 127.0.0.1 and a free port; resolves once it listens. */
 export async function startCollectorProcess(dbPath, extraArgs = [], nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, COLLECTOR_CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...extraArgs], {
+  const child = spawn(process.execPath, [...startNodeFlags(), ...nodeArgs, COLLECTOR_CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
