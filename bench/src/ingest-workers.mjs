@@ -86,9 +86,25 @@ async function http(flags) {
     for (const r of results) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
     console.log(`${args.tree} ${args.kind} ${flags.join(' ')}: ${(acked / seconds).toFixed(0)} spans/s (${acked} in ${seconds.toFixed(2)} s, statuses ${JSON.stringify(statuses)}); `
       + `collector CPU µs/span: process ${(cpu.total * 1e6 / acked).toFixed(1)}, main thread ${(cpu.main * 1e6 / acked).toFixed(1)}; load ${load}`);
+    console.log(`  writer: ${await writerPhases(collector.url)}`);
   } finally {
     await collector.stop();
   }
+}
+
+/**
+ * The writer's group commits from the collector's /metrics: how many, and the wall-clock time of
+ * each phase (lookup, append, commit) — the writer is the pipeline's last stage, and the sum
+ * against the run's seconds says how busy it was. A tree without these metrics says so.
+ */
+async function writerPhases(url) {
+  const text = await fetch(`${url}/metrics`).then((r) => (r.ok ? r.text() : '')).catch(() => '');
+  const value = (pattern) => Number(new RegExp(`^${pattern} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const commits = value('flowtrace_batches_committed_total');
+  const phases = ['lookup', 'append', 'commit'].map((p) => [p, value(`flowtrace_writer_phase_ms_total\\{phase="${p}"\\}`)]);
+  if (Number.isNaN(commits) || phases.some(([, ms]) => Number.isNaN(ms))) return 'no writer metrics in this tree';
+  const total = phases.reduce((n, [, ms]) => n + ms, 0);
+  return `${commits} group commits; ${phases.map(([p, ms]) => `${p} ${(ms / 1000).toFixed(2)} s`).join(', ')} (${(total / 1000).toFixed(2)} s in all)`;
 }
 
 async function small() {

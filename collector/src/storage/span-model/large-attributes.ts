@@ -12,6 +12,12 @@
  *   workload the zstd column checkpoints in 162–175 ms against 393–406 for the pieces and keeps
  *   112 against 557 B per span (`node bench/src/payload-layouts.mjs --storage v1.2.0`;
  *   bench/PROFILING.md "Session 10 — payloads in zstd").
+ * - Forced, not left to DuckDB: its own choice (with zstd_min_string_length lowered to 128)
+ *   takes FSST for payloads under ~4 KB, whose estimate beats zstd's guess of half the text:
+ *   140.2 against 14.4 B per row for 1.5 KB JSON payloads on every row. The price of forcing: a
+ *   zstd segment keeps a 4-byte length for every row, NULL or not, so a span without payloads
+ *   pays ~4 bytes (6.6 against 2.6 B per row with none; `node
+ *   bench/src/payload-compression-choice.mjs`, "Session 11 — forced or chosen zstd").
  * - Plain VARCHAR, not a VARCHAR[] list: with a list column each commit logged bytes in
  *   proportion to the list rows written since the last checkpoint (600 one-span requests with a
  *   300-character attribute, 427 KiB sent, left a 55 MiB WAL); one string column logs ~1.5 bytes

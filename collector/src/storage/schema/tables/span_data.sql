@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS span_data (
   -- attribute filters, suggestions and scans read small text and payloads are read only when a
   -- span is shown or searched. Their JSON object text, NULL when a span has none. zstd: DuckDB's
   -- default (FSST) leaves a segment uncompressed once one string passes ~4 KB; zstd needs storage
-  -- format v1.2 (storage/database.ts) and is ignored in an older file. Plain VARCHAR, not a list:
+  -- format v1.2 (storage/database.ts) and is ignored in an older file. Forced, at a 4-byte length
+  -- per row with or without payloads (storage/span-model/large-attributes.ts says why). Plain VARCHAR, not a list:
   -- a VARCHAR[] column made every commit log bytes in proportion to the list rows since the last
   -- checkpoint (storage/span-model/large-attributes.ts).
   large_attributes         VARCHAR USING COMPRESSION zstd
