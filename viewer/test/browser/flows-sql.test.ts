@@ -70,7 +70,8 @@ describe('flows pages', () => {
   it('shows a flow over time with charts and per-node statistics', async () => {
     await page.locator('[data-testid="flow-row"] a', { hasText: 'checkout' }).click();
     await expect.poll(() => page.locator('[data-testid="node-stats"] tbody tr').count(), { timeout: 10_000 }).toBe(3);
-    expect(await page.locator('[data-testid="chart"]').count()).toBe(2);
+    // The charts come from their own request: they may draw after the node table.
+    await expect.poll(() => page.locator('[data-testid="chart"]').count(), { timeout: 10_000 }).toBe(2);
     expect(await page.locator('[data-testid="node-stats"]').textContent()).toContain('charge card');
     await screenshot(page, 'flow');
   });

@@ -50,7 +50,8 @@ describe('token mode', () => {
     await tab.goto(`${collector.url}/?trace=${run.traceId}&span=${run.nodes[0].spanId}`);
     await expect.poll(() => tab.locator('[data-testid="span-panel"]').getAttribute('data-span-id'), { timeout: 15_000 }).toBe(run.nodes[0].spanId);
     expect(await tab.locator('[data-testid="token-input"]').count()).toBe(0);
-    expect(await tab.locator('[data-testid="execution-row"]').count()).toBe(1);
+    // The list is fetched apart from the trace: its row may come after the span panel.
+    await expect.poll(() => tab.locator('[data-testid="execution-row"]').count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => tab.locator('[data-testid="live-indicator"]').textContent(), { timeout: 15_000 }).toContain('Live');
     await screenshot(tab, 'token-new-tab');
     await tab.close();
