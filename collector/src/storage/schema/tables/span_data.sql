@@ -63,8 +63,8 @@ CREATE TABLE IF NOT EXISTS span_data (
   -- span is shown or searched. Their JSON object text, NULL when a span has none. zstd: DuckDB's
   -- default (FSST) leaves a segment uncompressed once one string passes ~4 KB; zstd needs storage
   -- format v1.2 (storage/database.ts) and is ignored in an older file. Forced, at a 4-byte length
-  -- per row with or without payloads (storage/span-model/large-attributes.ts says why). Plain VARCHAR, not a list:
-  -- a VARCHAR[] column made every commit log bytes in proportion to the list rows since the last
-  -- checkpoint (storage/span-model/large-attributes.ts).
+  -- per row with or without payloads. Plain VARCHAR, not a list: a VARCHAR[] column made every
+  -- commit log bytes in proportion to the list rows since the last checkpoint. Why each:
+  -- storage/span-model/large-attributes.ts.
   large_attributes         VARCHAR USING COMPRESSION zstd
 );
