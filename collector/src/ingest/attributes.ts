@@ -1,10 +1,12 @@
 /**
  * KeyValue lists → rendered attributes: a span's as an AttributeList (key, value JSON …: storage
- * decides what goes where), every other list (resource, scope, events, links, log records,
+ * decides what goes where; a long string value is handed down as its own text, otlp/attribute-text.ts),
+ * every other list (resource, scope, events, links, log records,
  * metric points) as a JSON object text. Both keep the first of duplicate keys and at most
  * `caps.maxAttributes` keys (the rest are counted in `cut.dropped`), cap keys and values, and
  * note under its key the type tree of each value whose JSON does not tell its type.
  */
+import { RAW_STRING_CHARS, rawValue, valueJson } from '../otlp/attribute-text.js';
 import type { TypeTree } from '../otlp/value-types.js';
 import type { KeyValue } from '../otlp/shapes.js';
 import type { AttributeList, FlowFields } from '../storage/index.js';
@@ -24,7 +26,9 @@ export interface RenderOptions {
 
 /**
  * A KeyValue list as an AttributeList. `types` receives the type tree of each value whose JSON
- * does not tell its type, by key.
+ * does not tell its type, by key. A span's list (options.flow given) keeps a string longer than
+ * RAW_STRING_CHARS raw instead of as JSON (otlp/attribute-text.ts); other lists become JSON
+ * objects (attributesObject), so their values are all JSON.
  */
 export function renderAttributes(
   list: KeyValue[] | null | undefined, caps: IngestCaps, cut: CutState, types: Record<string, TypeTree>, options: RenderOptions = {},
@@ -41,7 +45,15 @@ export function renderAttributes(
     if (omit !== null && omit.has(key)) continue;
     if (kept >= caps.maxAttributes) { cut.dropped++; continue; }
     if (seen !== null) { if (seen.has(key)) continue; seen.add(key); }
-    if (flow !== null) setFlowField(flow, key, kv.value, capValue!);
+    if (flow !== null) {
+      setFlowField(flow, key, kv.value, capValue!);
+      const text = kv.value?.stringValue;
+      if (text != null && text.length > RAW_STRING_CHARS) {
+        out.push(key, rawValue(capString(text, caps, cut)));
+        kept++;
+        continue;
+      }
+    }
     const typedBefore = cut.typed;
     out.push(key, anyValueToJson(kv.value, caps, cut, 0));
     if (cut.typed !== typedBefore) types[key] = typeTreeOf(kv.value, caps, 0)!;
@@ -53,7 +65,7 @@ export function renderAttributes(
 /** An AttributeList as a JSON object text. */
 export function attributesObject(list: AttributeList): string {
   let out = '{';
-  for (let i = 0; i < list.length; i += 2) out += (i === 0 ? '' : ',') + JSON.stringify(list[i]) + ':' + list[i + 1];
+  for (let i = 0; i < list.length; i += 2) out += (i === 0 ? '' : ',') + JSON.stringify(list[i]) + ':' + valueJson(list[i + 1]);
   return out + '}';
 }
 

@@ -9,7 +9,7 @@
  * else the small attributes JSON, else large_attributes — so every stored attribute is found.
  */
 import { jsonPathForKey } from './executions/execution-sql.js';
-import { isMovedSql, LARGE_ATTRIBUTES, movedColumnText, SPAN_ATTRIBUTES } from './span-model/attribute-sql.js';
+import { isMovedSql, largeAttributeTextSql, movedColumnText, SPAN_ATTRIBUTES } from './span-model/attribute-sql.js';
 import { movableAttribute } from './span-model/moved-attributes.js';
 
 /** Fields of a span that are not attributes. status is the OTLP code (0 unset, 1 ok, 2 error), kind the OTLP kind number. */
@@ -87,7 +87,7 @@ class Renderer {
     const path = this.bind(jsonPathForKey(key));
     // contains() skips the JSON parse for the many rows that lack the key.
     const json = `coalesce(CASE WHEN contains(attributes, ${token}) THEN json_extract_string(attributes, ${path}) END, `
-      + `CASE WHEN large_attributes IS NOT NULL THEN json_extract_string(${LARGE_ATTRIBUTES}, ${path}) END)`;
+      + `${largeAttributeTextSql(this.bind(key), path)})`;
     const movable = movableAttribute(key);
     if (movable === undefined) return json;
     return `(CASE WHEN ${isMovedSql(movable)} THEN ${movedColumnText(movable)} ELSE ${json} END)`;

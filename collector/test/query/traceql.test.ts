@@ -123,13 +123,13 @@ describe('TraceQL → SQL', () => {
     const { sql, params } = renderSpanCondition(condition(`{ name = "${hostile}" && span."${hostile}" = "${hostile}" && resource.r =~ "${hostile}" }`)!);
     expect(sql).not.toContain('DROP');
     expect(Object.values(params)).toContain(hostile);
-    expect(sql).toMatchInlineSnapshot(`"(name = $c0 AND coalesce(CASE WHEN contains(attributes, $c1) THEN json_extract_string(attributes, $c2) END, CASE WHEN large_attributes IS NOT NULL THEN json_extract_string(large_attributes, $c2) END) = $c3 AND regexp_full_match(json_extract_string(resource_attributes, $c4), $c5))"`);
+    expect(sql).toMatchInlineSnapshot(`"(name = $c0 AND coalesce(CASE WHEN contains(attributes, $c1) THEN json_extract_string(attributes, $c2) END, large_attribute_text(large_attributes, $c3, $c2)) = $c4 AND regexp_full_match(json_extract_string(resource_attributes, $c5), $c6))"`);
   });
 
   it('reads a hot attribute from its column when ingest moved it there', () => {
     const { sql } = renderSpanCondition(condition('{ span.flow.node.id = "step-1" || .n > 2 }')!);
     expect(sql).toContain('CASE WHEN coalesce(moved_attributes, 0) & 64 <> 0 THEN node_id ELSE');
-    expect(sql).toContain('TRY_CAST(json_extract_string(resource_attributes, $c6) AS DOUBLE) > $c7'); // .n: span or resource
+    expect(sql).toContain('TRY_CAST(json_extract_string(resource_attributes, $c8) AS DOUBLE) > $c9'); // .n: span or resource
   });
 
   it('reads service.name of the resource from its column', () => {

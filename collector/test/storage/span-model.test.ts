@@ -10,7 +10,7 @@ import { openStorage, type Storage } from '../../src/storage/index.js';
 import { attributeMacros } from '../../src/storage/span-model/attribute-sql.js';
 import { decodeSpan } from '../../src/storage/span-model/decode.js';
 import { encodeAttributes, encodeSpan, encodeSpans, encodeStart } from '../../src/storage/span-model/encode.js';
-import { LARGE_ATTRIBUTE_CHARS } from '../../src/storage/span-model/large-attributes.js';
+import { LARGE_ATTRIBUTE_CHARS, largeAttributesJson, RAW_ENTRY, RAW_VALUE } from '../../src/storage/span-model/large-attributes.js';
 import { MOVABLE_ATTRIBUTES } from '../../src/storage/span-model/moved-attributes.js';
 import { SPAN_DATA_COLUMNS, SPAN_STARTS_COLUMNS } from '../../src/storage/table-columns.js';
 import { attributeList, makeSpanRow, newSpanId, newTraceId, ns } from '../fixtures/rows.js';
@@ -35,7 +35,7 @@ describe('encode', () => {
     const span = flowSpan();
     const a = encodeAttributes(span.attributes, span, true, indexed);
     expect(JSON.parse(a.small)).toEqual({ 'order.id': 'ord-1', n: 7, ok: true, d: 1.5, 'flowtrace.truncated': true });
-    expect(JSON.parse(a.large!)).toEqual({ 'flow.node.input': LONG });
+    expect(a.large).toBe(`${RAW_ENTRY}flow.node.input${RAW_VALUE}${LONG}`);
     const bit = (key: string) => MOVABLE_ATTRIBUTES.find((m) => m.key === key)!.bit;
     expect(a.moved).toBe(bit('flow.node.id') | bit('flow.node.index') | bit('flow.name') | bit('flow.execution.status') | bit('flow.node.status'));
     // Doubles with a fraction, moved keys, large values and the truncation mark are not indexed.
@@ -50,7 +50,7 @@ describe('encode', () => {
   it('moves nothing and indexes nothing of a running span, but keeps its large attributes apart', () => {
     const row = encodeStart(flowSpan());
     expect(JSON.parse(row.attributes)).toMatchObject({ 'flow.node.id': 'n1', 'order.id': 'ord-1' });
-    expect(row.largeAttributes).toBe(JSON.stringify({ 'flow.node.input': LONG }));
+    expect(JSON.parse(largeAttributesJson(row.largeAttributes)!)).toEqual({ 'flow.node.input': LONG });
   });
 
   it('indexes each trace, key and value of a group once', () => {
@@ -59,10 +59,20 @@ describe('encode', () => {
     expect(encodeSpans(spans).attributeValues).toEqual([[traceId, 'order.id', 'ord-9']]);
   });
 
-  it('keeps large attributes of any length whole, in one JSON object text', () => {
-    const huge = 'h'.repeat(40_000);
+  it('keeps large string attributes of any length whole, as their own text', () => {
+    const huge = 'h"'.repeat(20_000);
     const row = encodeSpan(makeSpanRow({ attributes: attributeList({ huge, other: 'x'.repeat(300) }) }));
-    expect(row.largeAttributes).toBe(JSON.stringify({ huge, other: 'x'.repeat(300) }));
+    expect(row.largeAttributes).toBe(`${RAW_ENTRY}huge${RAW_VALUE}${huge}${RAW_ENTRY}other${RAW_VALUE}${'x'.repeat(300)}`);
+    expect(largeAttributesJson(row.largeAttributes)).toBe(JSON.stringify({ huge, other: 'x'.repeat(300) }));
+  });
+
+  it('keeps the JSON form for a long value that is not a string, or a string it cannot frame', () => {
+    const list = Array.from({ length: 80 }, (_, i) => `item-${i}`);
+    const mixed = encodeSpan(makeSpanRow({ attributes: attributeList({ list, text: 'x'.repeat(300) }) }));
+    expect(mixed.largeAttributes).toBe(JSON.stringify({ list, text: 'x'.repeat(300) }));
+    const framed = encodeSpan(makeSpanRow({ attributes: attributeList({ text: `a${RAW_VALUE}b`.repeat(100) }) }));
+    expect(framed.largeAttributes).toBe(JSON.stringify({ text: `a${RAW_VALUE}b`.repeat(100) }));
+    expect(largeAttributesJson(framed.largeAttributes)).toBe(framed.largeAttributes);
   });
 });
 

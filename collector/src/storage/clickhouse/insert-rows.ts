@@ -14,6 +14,7 @@
  * '' is "no parent". The columns lists name every column written; the others take their DEFAULT.
  */
 import { encodeAttributes } from '../span-model/encode.js';
+import { largeAttributesJson } from '../span-model/large-attributes.js';
 import type { IngestLog, IngestSpan } from '../span-model/span.js';
 import type { MetricRow } from '../metric-rows.js';
 import { FINISHED_VERSION, RUNNING_VERSION } from './span-rows.js';
@@ -58,7 +59,8 @@ export function spanInsertRows(finished: readonly IngestSpan[], running: readonl
       indexed.length = 0;
       // Hot attributes stay in the JSON too (move = false): SQL over attributes sees every one.
       const a = encodeAttributes(s.attributes, s, false, indexed);
-      spans.push(spanRow(s, done, a.small, a.large));
+      // ClickHouse keeps large attributes as one JSON object text (its SQL reads them so).
+      spans.push(spanRow(s, done, a.small, largeAttributesJson(a.large)));
       values.add(s, done, indexed);
     }
   }

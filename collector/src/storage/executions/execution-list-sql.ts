@@ -5,7 +5,7 @@
  * value is long enough to be a large attribute and whether the attribute value index answers it).
  */
 import { isIndexedFilter, mayRenderNumber } from '../span-model/value-index.js';
-import { isMovedSql, LARGE_ATTRIBUTES, movedColumnText } from '../span-model/attribute-sql.js';
+import { isMovedSql, LARGE_ATTRIBUTES, largeAttributeTextSql, movedColumnText } from '../span-model/attribute-sql.js';
 import { LARGE_ATTRIBUTE_CHARS } from '../span-model/large-attributes.js';
 import { movableAttribute } from '../span-model/moved-attributes.js';
 import {
@@ -207,8 +207,10 @@ export function buildExecutionListQuery(filter: ExecutionFilter, abandonBeforeNs
     // The contains() tests are a fast prefilter over the compact JSON ingest writes (a string
     // value, or a number/bool/array token); json_extract_string decides. A value whose shortest
     // "key":value text fits the limit is never in large_attributes, which is then not read.
-    const large = JSON.stringify(key).length + 1 + JSON.stringify(value).length > LARGE_ATTRIBUTE_CHARS
-      ? ` OR ${matches(LARGE_ATTRIBUTES)}` : '';
+    // Large attributes are read by key (large_attribute_text), whichever form their column holds.
+    const mayBeLarge = JSON.stringify(key).length + 1 + JSON.stringify(value).length > LARGE_ATTRIBUTE_CHARS;
+    const large = mayBeLarge ? ` OR ${largeAttributeTextSql(`$attr_key${i}`, `$attr_path${i}`)} = $attr_value${i}` : '';
+    if (mayBeLarge) params[`attr_key${i}`] = key;
     // A hot attribute ingest left to its column (storage/moved-attributes.ts) is compared there.
     const movable = movableAttribute(key);
     const spanAttributes = movable === undefined ? matches('attributes')

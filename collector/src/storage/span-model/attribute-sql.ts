@@ -8,19 +8,25 @@
  * `generated:attribute-macros` line (storage/schema-generated.ts) at every start, before the
  * views that call them; no file of schema/macros/ restates them.
  *
+ *   large_attributes_json(large)       the large attributes' column text (either form) as a JSON object text
+ *   large_attribute_text(large, key, path)  one large attribute's text as json_extract_string gives it
  *   merged_attributes(small, large)    one JSON object text of the small and the large attributes
  *   moved_attribute_entries(moved, …)  the `"key":value` texts of the moved attributes, joined by commas
  *   span_attributes(small, large, moved, …hot columns)  every attribute of a span_data row
  *
  * SQL built in TypeScript calls them through the expressions below (SPAN_ATTRIBUTES …).
  */
-import { LARGE_ATTRIBUTES_COLUMN } from './large-attributes.js';
+import { LARGE_ATTRIBUTES_COLUMN, RAW_ENTRY, RAW_VALUE } from './large-attributes.js';
 import { MOVABLE_ATTRIBUTES, type MovableAttribute } from './moved-attributes.js';
 
 /** The hot columns moved attributes are rebuilt from, once each, in the macros' parameter order. */
 const MOVABLE_COLUMNS: readonly string[] = [...new Set(MOVABLE_ATTRIBUTES.map((m) => m.column))];
 
-/** SQL: the large attributes' JSON text of a span_data or span_starts row (with an optional alias and its dot, e.g. 's.'), NULL when it has none. */
+/**
+ * SQL: the large attributes' column of a span_data or span_starts row (with an optional alias and
+ * its dot, e.g. 's.'), as stored: NULL when it has none, else either form of large-attributes.ts
+ * (the macros below take it as it is; text search reads it so).
+ */
 export function largeAttributesSql(row = ''): string {
   return row + LARGE_ATTRIBUTES_COLUMN;
 }
@@ -39,8 +45,17 @@ export function startAttributesSql(row = ''): string {
 export const SPAN_ATTRIBUTES = spanAttributesSql();
 /** SQL: like SPAN_ATTRIBUTES without the large attributes (key suggestions skip payloads). */
 export const SMALL_SPAN_ATTRIBUTES = `span_attributes(attributes, NULL, moved_attributes, ${MOVABLE_COLUMNS.join(', ')})`;
-/** SQL: the large attributes' text of a span_data or span_starts row (NULL when none). */
+/** SQL: the large attributes' column text of a span_data or span_starts row, as stored (NULL when none): what text search reads. */
 export const LARGE_ATTRIBUTES = largeAttributesSql();
+
+/**
+ * SQL: the text of the large attribute `key` of a span_data row as json_extract_string gives it
+ * (NULL when the row has no such large attribute). `key` and `path` are SQL expressions (bound
+ * parameters): the key, and its JSON path (jsonPathForKey).
+ */
+export function largeAttributeTextSql(key: string, path: string): string {
+  return `large_attribute_text(${LARGE_ATTRIBUTES}, ${key}, ${path})`;
+}
 
 /** SQL: the value of a moved attribute's column as the text json_extract_string would give (flow.node.index as digits). */
 export function movedColumnText(m: MovableAttribute, row = ''): string {
@@ -58,16 +73,42 @@ function movedEntrySql(m: MovableAttribute): string {
   return `CASE WHEN moved & ${m.bit} <> 0 THEN '${JSON.stringify(m.key).replace(/'/g, "''")}:' || ${value} END`;
 }
 
+/** SQL: a one-character string of a control character (chr(30) for the record separator). */
+function sqlChar(c: string): string {
+  return `chr(${c.charCodeAt(0)})`;
+}
+
 /** The CREATE OR REPLACE MACRO statements of the attribute-access macros, in the order they are created. */
 export function attributeMacros(): string[] {
   const hot = MOVABLE_COLUMNS.join(', ');
+  const entry = sqlChar(RAW_ENTRY);
+  const value = sqlChar(RAW_VALUE);
   return [
-    `-- One JSON object text of the small attributes and the large ones (NULL when none).
+    `-- The large attributes' column text as one JSON object text: the JSON form as it is, the raw
+-- form (entries of ${entry}, key, ${value}, text; storage/span-model/large-attributes.ts) rendered
+-- entry by entry; NULL stays NULL.
+CREATE OR REPLACE MACRO large_attributes_json(large) AS
+  CASE
+    WHEN large IS NULL OR NOT starts_with(large, ${entry}) THEN large
+    ELSE '{' || array_to_string(list_transform(string_split(substr(large, 2), ${entry}),
+      e -> CAST(to_json(split_part(e, ${value}, 1)) AS VARCHAR) || ':'
+        || CAST(to_json(substr(e, strpos(e, ${value}) + 1)) AS VARCHAR)), ',') || '}'
+  END`,
+    `-- One large attribute's text, as json_extract_string(path) gives it from the JSON form: the
+-- raw form's entry of the key is cut out without parsing the rest.
+CREATE OR REPLACE MACRO large_attribute_text(large, key, path) AS
+  CASE
+    WHEN large IS NULL THEN NULL
+    WHEN NOT starts_with(large, ${entry}) THEN json_extract_string(large, path)
+    WHEN contains(large, ${entry} || key || ${value})
+      THEN split_part(substr(large, strpos(large, ${entry} || key || ${value}) + length(key) + 2), ${entry}, 1)
+  END`,
+    `-- One JSON object text of the small attributes and the large ones (the column's text, NULL when none).
 CREATE OR REPLACE MACRO merged_attributes(small, large) AS
   CASE
     WHEN large IS NULL THEN small
-    WHEN small = '{}' THEN large
-    ELSE substr(small, 1, length(small) - 1) || ',' || substr(large, 2)
+    WHEN small = '{}' THEN large_attributes_json(large)
+    ELSE substr(small, 1, length(small) - 1) || ',' || substr(large_attributes_json(large), 2)
   END`,
     `-- The "key":value texts of a span_data row's moved attributes joined by commas ('' when none);
 -- the bits of span_data.moved_attributes (storage/span-model/moved-attributes.ts).

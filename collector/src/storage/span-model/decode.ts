@@ -35,7 +35,7 @@ const bigOrNull = (v: unknown): bigint | null => (v === null || v === undefined 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v ?? 0));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 
-/** The large attributes' JSON text of a row; null when it has none. */
+/** The large attributes' column text of a row, in either form (large-attributes.ts); null when it has none. */
 export function largeAttributesOf(row: StoredRow): string | null {
   return str(row[LARGE_ATTRIBUTES_COLUMN]);
 }

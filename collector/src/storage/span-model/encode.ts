@@ -7,7 +7,8 @@
  * A running span (span_starts) keeps its large attributes apart too, but moves and indexes
  * nothing. Engine-neutral: encodeAttributes is what another engine reuses to split the same way.
  */
-import { LARGE_ATTRIBUTE_CHARS } from './large-attributes.js';
+import { isRawValue } from '../../otlp/attribute-text.js';
+import { encodeLargeAttributes, LARGE_ATTRIBUTE_CHARS } from './large-attributes.js';
 import { isMovedValue, movableAttribute } from './moved-attributes.js';
 import type { AttributeValueRow, SpanDataRow, SpanStartRow } from './rows.js';
 import type { AttributeList, FlowFields, IngestSpan } from './span.js';
@@ -17,7 +18,7 @@ import { indexedValueOf, isIndexedKey } from './value-index.js';
 export interface EncodedAttributes {
   /** JSON object text of the attributes neither moved nor large. */
   small: string;
-  /** JSON object text of the large attributes, null when none. */
+  /** The large attributes as their column holds them (large-attributes.ts), null when none. */
   large: string | null;
   /** MOVABLE_ATTRIBUTES bits of the attributes left to their column. */
   moved: number;
@@ -41,11 +42,16 @@ function quoted(key: string): string {
  */
 export function encodeAttributes(list: AttributeList, flow: FlowFields, move: boolean, indexed: string[] | null): EncodedAttributes {
   let small = '{';
-  let large: string | null = null;
+  let large: AttributeList | null = null;
   let moved = 0;
   for (let i = 0; i < list.length; i += 2) {
     const key = list[i];
     const value = list[i + 1];
+    // A string ingest handed down raw is long: always a large attribute, never moved or indexed.
+    if (isRawValue(value)) {
+      (large ??= []).push(key, value);
+      continue;
+    }
     if (move) {
       const m = movableAttribute(key);
       if (m !== undefined && isMovedValue(m, flow, value)) {
@@ -55,7 +61,7 @@ export function encodeAttributes(list: AttributeList, flow: FlowFields, move: bo
     }
     const entry = quoted(key) + ':' + value;
     if (entry.length > LARGE_ATTRIBUTE_CHARS) {
-      large = large === null ? '{' + entry : large + ',' + entry;
+      (large ??= []).push(key, value);
       continue;
     }
     small += small.length === 1 ? entry : ',' + entry;
@@ -64,7 +70,7 @@ export function encodeAttributes(list: AttributeList, flow: FlowFields, move: bo
       if (text !== null) indexed.push(key, text);
     }
   }
-  return { small: small + '}', large: large === null ? null : large + '}', moved };
+  return { small: small + '}', large: large === null ? null : encodeLargeAttributes(large), moved };
 }
 
 /** A finished span as its span_data row; `indexed`, when given, receives its value index entries (key, value …). */

@@ -13,9 +13,10 @@
 import type { MetricRow } from '../metric-rows.js';
 
 /**
- * A span's attributes as ingest rendered them: key, value JSON, key, value JSON … in the order
- * sent, each key once (the first of duplicates), after the ingest caps (and with
- * `"flowtrace.truncated": true` last when something was cut).
+ * A span's attributes as ingest rendered them: key, value, key, value … in the order sent, each
+ * key once (the first of duplicates), after the ingest caps (and with `"flowtrace.truncated":
+ * true` last when something was cut). A value is its JSON text, or a long string's own text
+ * behind a mark (otlp/attribute-text.ts: isRawValue, valueJson).
  */
 export type AttributeList = string[];
 

@@ -1,6 +1,6 @@
 WITH hits AS MATERIALIZED (
   SELECT trace_id, span_id, start_ns FROM span_data
-  WHERE (TRY_CAST(coalesce(CASE WHEN contains(attributes, $c0) THEN json_extract_string(attributes, $c1) END, CASE WHEN large_attributes IS NOT NULL THEN json_extract_string(large_attributes, $c1) END) AS DOUBLE) >= $c2 OR (CASE WHEN coalesce(moved_attributes, 0) & 512 <> 0 THEN CAST(node_index AS VARCHAR) ELSE coalesce(CASE WHEN contains(attributes, $c3) THEN json_extract_string(attributes, $c4) END, CASE WHEN large_attributes IS NOT NULL THEN json_extract_string(large_attributes, $c4) END) END) = $c5 OR json_extract_string(resource_attributes, $c6) = $c7 OR (coalesce(CASE WHEN contains(attributes, $c8) THEN json_extract_string(attributes, $c9) END, CASE WHEN large_attributes IS NOT NULL THEN json_extract_string(large_attributes, $c9) END) <> $c10 OR json_extract_string(resource_attributes, $c11) <> $c12))
+  WHERE (TRY_CAST(coalesce(CASE WHEN contains(attributes, $c0) THEN json_extract_string(attributes, $c1) END, large_attribute_text(large_attributes, $c2, $c1)) AS DOUBLE) >= $c3 OR (CASE WHEN coalesce(moved_attributes, 0) & 512 <> 0 THEN CAST(node_index AS VARCHAR) ELSE coalesce(CASE WHEN contains(attributes, $c4) THEN json_extract_string(attributes, $c5) END, large_attribute_text(large_attributes, $c6, $c5)) END) = $c7 OR json_extract_string(resource_attributes, $c8) = $c9 OR (coalesce(CASE WHEN contains(attributes, $c10) THEN json_extract_string(attributes, $c11) END, large_attribute_text(large_attributes, $c12, $c11)) <> $c13 OR json_extract_string(resource_attributes, $c14) <> $c15))
 ), picked AS (
   SELECT trace_id, max(start_ns) AS newest_ns, count(*) AS matched FROM hits
   GROUP BY trace_id ORDER BY newest_ns DESC, trace_id DESC LIMIT 5
@@ -21,14 +21,17 @@ LEFT JOIN shown_spans x ON x.trace_id = p.trace_id
 ORDER BY p.newest_ns DESC, p.trace_id DESC
 -- $c0 = "\"http.status_code\":"
 -- $c1 = "$.\"http.status_code\""
--- $c2 = 500
--- $c3 = "\"flow.node.index\":"
--- $c4 = "$.\"flow.node.index\""
--- $c5 = "2"
--- $c6 = "$.\"host.name\""
--- $c7 = "web-1"
--- $c8 = "\"cached\":"
--- $c9 = "$.\"cached\""
--- $c10 = "true"
+-- $c2 = "http.status_code"
+-- $c3 = 500
+-- $c4 = "\"flow.node.index\":"
+-- $c5 = "$.\"flow.node.index\""
+-- $c6 = "flow.node.index"
+-- $c7 = "2"
+-- $c8 = "$.\"host.name\""
+-- $c9 = "web-1"
+-- $c10 = "\"cached\":"
 -- $c11 = "$.\"cached\""
--- $c12 = "true"
+-- $c12 = "cached"
+-- $c13 = "true"
+-- $c14 = "$.\"cached\""
+-- $c15 = "true"
