@@ -9,8 +9,7 @@
  * The column's text has two forms (encodeLargeAttributes):
  * - **raw**: when every large attribute of the span is a string, each as RAW_ENTRY, its key,
  *   RAW_VALUE, its text — the payload as sent, never escaped (why: otlp/attribute-text.ts). A key
- *   or text holding RAW_ENTRY, RAW_VALUE or NUL (the appender's strings end at NUL) cannot be
- *   framed so, and takes the JSON form;
+ *   or text holding RAW_ENTRY or RAW_VALUE cannot be framed so, and takes the JSON form;
  * - **JSON**: one JSON object text of the large attributes (a long array or kvlist, a string
  *   that cannot be framed, and every row an older flowtrace wrote).
  * A JSON object text starts with `{`, the raw form with RAW_ENTRY. Readers render the raw form as
@@ -47,9 +46,9 @@ export const RAW_ENTRY = '\u001e';
 /** Parts an entry's key from its text in the raw form (ASCII unit separator). */
 export const RAW_VALUE = '\u001f';
 
-/** True when a key or a string can stand in the raw form: no separator, no NUL. */
+/** True when a key or a string can stand in the raw form: it holds no separator. */
 function framable(text: string): boolean {
-  return text.indexOf(RAW_ENTRY) < 0 && text.indexOf(RAW_VALUE) < 0 && text.indexOf('\u0000') < 0;
+  return text.indexOf(RAW_ENTRY) < 0 && text.indexOf(RAW_VALUE) < 0;
 }
 
 /**
