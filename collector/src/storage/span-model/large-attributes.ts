@@ -29,7 +29,10 @@
  *   140.2 against 14.4 B per row for 1.5 KB JSON payloads on every row. The price of forcing: a
  *   zstd segment keeps a 4-byte length for every row, NULL or not, so a span without payloads
  *   pays ~4 bytes (6.6 against 2.6 B per row with none; `node
- *   bench/src/payload-compression-choice.mjs`, "Session 11 — forced or chosen zstd").
+ *   bench/src/payload-compression-choice.mjs`, "Session 11 — forced or chosen zstd"). Kept: on
+ *   1M spans, 66.9 against 64.2 B/span without payloads before the change, 163.6 against 710.7
+ *   with them; a side table or a second span table would spare the length but slow reads
+ *   (`node bench/src/no-payload-bytes.mjs`, "Session 13 — the bytes of a span without payloads").
  * - Plain VARCHAR, not a VARCHAR[] list: with a list column each commit logged bytes in
  *   proportion to the list rows written since the last checkpoint (600 one-span requests with a
  *   300-character attribute, 427 KiB sent, left a 55 MiB WAL); one string column logs ~1.5 bytes

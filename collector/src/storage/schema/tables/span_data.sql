@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS span_data (
   -- Large attributes (captured inputs and outputs, bodies, prompts): an attribute whose
   -- "key":value JSON text is longer than 256 characters goes here instead of attributes, so
   -- attribute filters, suggestions and scans read small text and payloads are read only when a
-  -- span is shown or searched. Their JSON object text, NULL when a span has none. zstd: DuckDB's
+  -- span is shown or searched. Strings as sent (per attribute: a record separator, the key, a
+  -- unit separator, the text), else one JSON object text; NULL when a span has none. zstd: DuckDB's
   -- default (FSST) leaves a segment uncompressed once one string passes ~4 KB; zstd needs storage
   -- format v1.2 (storage/database.ts) and is ignored in an older file. Forced, at a 4-byte length
   -- per row with or without payloads. Plain VARCHAR, not a list: a VARCHAR[] column made every
