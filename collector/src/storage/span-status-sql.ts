@@ -10,12 +10,40 @@
  */
 import { EXECUTION_STATUSES, NODE_STATUSES } from '@flowtrace/instrumentation/conventions';
 
-/** A list of statuses as an SQL list: ('a', 'b'). Statuses are words; anything else is refused. */
-export function sqlStatusList(statuses: readonly string[]): string {
+/** Statuses are words; anything else is refused, so nothing but a list of words reaches the SQL. */
+function quotedStatuses(statuses: readonly string[]): string {
   for (const s of statuses) {
     if (!/^[a-z_]+$/.test(s)) throw new Error(`not a status word: ${JSON.stringify(s)}`);
   }
-  return `(${statuses.map((s) => `'${s}'`).join(', ')})`;
+  return statuses.map((s) => `'${s}'`).join(', ');
+}
+
+/** A list of statuses as an SQL list literal: ['a', 'b']. */
+export function sqlStatusList(statuses: readonly string[]): string {
+  return `[${quotedStatuses(statuses)}]`;
+}
+
+/**
+ * DuckDB plans `x IN (…)` of this many constants or more as a join against the list (its IN
+ * clause rewriter), and a CASE over a value repeats the value in each WHEN: the outline's status
+ * index, a CASE over span_status() holding such an IN, planned eight joins and took 10.3 against
+ * 5.5 ms per trace (bench/PROFILING.md, "Session 13"; test/storage/status-plans.test.ts). A
+ * shorter IN stays, because DuckDB can evaluate it inside the table scan.
+ */
+const IN_PLANNED_AS_JOIN = 5;
+
+/** SQL: true when `expr` is one of `statuses` (NULL when `expr` is NULL). */
+export function statusIn(expr: string, statuses: readonly string[]): string {
+  return statuses.length < IN_PLANNED_AS_JOIN
+    ? `${expr} IN (${quotedStatuses(statuses)})`
+    : `list_contains(${sqlStatusList(statuses)}, ${expr})`;
+}
+
+/** SQL: true when `expr` is none of `statuses` (NULL when `expr` is NULL). */
+export function statusNotIn(expr: string, statuses: readonly string[]): string {
+  return statuses.length < IN_PLANNED_AS_JOIN
+    ? `${expr} NOT IN (${quotedStatuses(statuses)})`
+    : `NOT list_contains(${sqlStatusList(statuses)}, ${expr})`;
 }
 
 /**

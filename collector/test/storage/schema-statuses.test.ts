@@ -82,9 +82,9 @@ describe('span and execution statuses, in the SQL console and in the API', () =>
 
 describe('the status lists the schema takes from the conventions', () => {
   it('are the node statuses, and the execution statuses a root can state (not running or abandoned)', () => {
-    expect(SCHEMA_PLACEHOLDERS.NODE_STATUSES).toBe(`(${NODE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+    expect(SCHEMA_PLACEHOLDERS.NODE_STATUSES).toBe(`[${NODE_STATUSES.map((s) => `'${s}'`).join(', ')}]`);
     expect(STATED_EXECUTION_STATUSES).toEqual(['success', 'error', 'cancelled', 'timed_out']);
-    expect(SCHEMA_PLACEHOLDERS.STATED_EXECUTION_STATUSES).toBe("('success', 'error', 'cancelled', 'timed_out')");
+    expect(SCHEMA_PLACEHOLDERS.STATED_EXECUTION_STATUSES).toBe("['success', 'error', 'cancelled', 'timed_out']");
     expect(spanStatusSql('s.flow_status', 's.status_code')).toBe('span_status(s.flow_status, s.status_code)');
   });
 

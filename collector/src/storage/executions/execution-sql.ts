@@ -6,7 +6,7 @@
  * whichever page shows it.
  */
 import type { ExecutionRecord } from '../records.js';
-import { sqlStatusList, STATED_EXECUTION_STATUSES } from '../span-status-sql.js';
+import { STATED_EXECUTION_STATUSES, statusNotIn } from '../span-status-sql.js';
 
 /** `$abandon_before` of STATUS_EXPR: a running execution silent since before it is abandoned. */
 export function abandonBeforeNs(abandonAfterMs: number): bigint {
@@ -18,7 +18,7 @@ export const STATUS_EXPR =
   'execution_status(root_finished, root_flow_status, root_status_code, last_seen_ns, $abandon_before)';
 
 /** The root's flow status gives no terminal status of its own: the OTel status code decides. */
-const NO_FLOW_STATUS = `(root_flow_status IS NULL OR root_flow_status NOT IN ${sqlStatusList(STATED_EXECUTION_STATUSES)})`;
+const NO_FLOW_STATUS = `(root_flow_status IS NULL OR ${statusNotIn('root_flow_status', STATED_EXECUTION_STATUSES)})`;
 
 /**
  * `STATUS_EXPR = status` written as comparisons of plain columns, which DuckDB evaluates inside

@@ -4,7 +4,7 @@
  */
 import { FLOW_OF_EXECUTION, flowIn, STATUS_EXPR } from '../executions/execution-sql.js';
 import { ERROR_STATUSES } from '@flowtrace/instrumentation/conventions';
-import { spanStatusSql, sqlStatusList } from '../span-status-sql.js';
+import { spanStatusSql, statusIn } from '../span-status-sql.js';
 
 /** The flow's executions in a range, as a condition on execution_data (pushed into the scan). */
 const FLOW_RUNS = `${flowIn('$flow')} AND start_ns BETWEEN $from_ns AND $to_ns`;
@@ -23,7 +23,7 @@ const FLOW_EXECUTIONS = executionsWhere(FLOW_RUNS);
 const AGGREGATES = `
   count(*) AS count,
   count(*) FILTER (WHERE status = 'success') AS success_count,
-  count(*) FILTER (WHERE status IN ${sqlStatusList(ERROR_STATUSES)}) AS error_count,
+  count(*) FILTER (WHERE ${statusIn('status', ERROR_STATUSES)}) AS error_count,
   count(*) FILTER (WHERE root_finished) AS finished_count,
   avg(duration_ms) FILTER (WHERE root_finished) AS avg_ms,
   quantile_cont(duration_ms, [0.5, 0.95, 0.99]) FILTER (WHERE root_finished) AS quantiles,
@@ -67,7 +67,7 @@ SELECT s.node_id,
   arg_max(s.node_name, s.start_ns) AS node_name,
   arg_max(s.node_type, s.start_ns) AS node_type,
   count(*) AS count,
-  count(*) FILTER (WHERE ${spanStatusSql('s.flow_status', 's.status_code')} IN ${sqlStatusList(ERROR_STATUSES)}) AS error_count,
+  count(*) FILTER (WHERE ${statusIn(spanStatusSql('s.flow_status', 's.status_code'), ERROR_STATUSES)}) AS error_count,
   avg((s.end_ns - s.start_ns) / 1e6) AS avg_ms,
   quantile_cont((s.end_ns - s.start_ns) / 1e6, [0.5, 0.95, 0.99]) AS quantiles,
   min(s.node_index) AS first_index

@@ -21,7 +21,7 @@
  *   groups to sort in parallel, or without ORDER BY, saved nothing that measured.
  */
 import { NODE_STATUSES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@flowtrace/instrumentation/conventions';
-import { spanStatusSql } from '../span-status-sql.js';
+import { spanStatusSql, sqlStatusList } from '../span-status-sql.js';
 
 /** The fields of each outline tuple, in order (the API's TraceOutline `fields`; the route checks them against its type). */
 export const OUTLINE_FIELDS = [
@@ -41,8 +41,12 @@ export const OUTLINE_CODES = {
 
 const STATUSES = OUTLINE_CODES.status;
 const statusIndex = (s: (typeof STATUSES)[number]): number => STATUSES.indexOf(s);
-/** The status of a span_data row as its index: flow.*.status wins over the OTel status (as span-json-sql.ts FINISHED_STATUS). */
-const FINISHED_STATUS_INDEX = `CASE ${spanStatusSql()} ${STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
+/**
+ * The status of a span_data row as its index: flow.*.status wins over the OTel status (as
+ * span-json-sql.ts FINISHED_STATUS). The rule is evaluated once; a CASE over it would repeat it
+ * in each WHEN (span-status-sql.ts IN_PLANNED_AS_JOIN).
+ */
+const FINISHED_STATUS_INDEX = `list_position(${sqlStatusList(STATUSES)}, ${spanStatusSql()}) - 1`;
 /** OTel's kind number, unknown ones as unspecified (as span-json-sql.ts KIND). */
 const KIND_INDEX = `CASE WHEN kind BETWEEN 1 AND 5 THEN kind ELSE 0 END`;
 /** OTel's status code, unknown ones as unset (as span-json-sql.ts STATUS_CODE). */
