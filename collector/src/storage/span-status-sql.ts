@@ -26,9 +26,10 @@ export function sqlStatusList(statuses: readonly string[]): string {
 /**
  * DuckDB plans `x IN (…)` of this many constants or more as a join against the list (its IN
  * clause rewriter), and a CASE over a value repeats the value in each WHEN: the outline's status
- * index, a CASE over span_status() holding such an IN, planned eight joins and took 10.3 against
- * 5.5 ms per trace (bench/PROFILING.md, "Session 13"; test/storage/status-plans.test.ts). A
- * shorter IN stays, because DuckDB can evaluate it inside the table scan.
+ * index, a CASE over span_status() holding such an IN, planned eight joins, and an outline took
+ * 14.4 against 9.7 ms for 27c51d7's (bench/PROFILING.md, "Session 13";
+ * test/storage/status-plans.test.ts). A shorter IN stays, because DuckDB can evaluate it inside
+ * the table scan.
  */
 const IN_PLANNED_AS_JOIN = 5;
 

@@ -1,9 +1,9 @@
 /**
- * The status rules are plain expressions in every plan. DuckDB rewrites `x IN (a, b, …)` of six or
- * more constants into a join against the list, and a CASE over a value repeats that value in
+ * The status rules are plain expressions in every plan. DuckDB rewrites `x IN (a, b, …)` of five
+ * or more constants into a join against the list, and a CASE over a value repeats that value in
  * each WHEN: the outline's status index, written as a CASE over span_status(), planned eight
- * joins and took 10.3 against 5.5 ms per trace (bench/PROFILING.md, "Session 13"). The plans are
- * read here, not timed: what a query plans does not depend on the machine.
+ * joins, and an outline took 14.4 against 9.7 ms for 27c51d7's (bench/PROFILING.md, "Session
+ * 13"). The plans are read here, not timed: what a query plans does not depend on the machine.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

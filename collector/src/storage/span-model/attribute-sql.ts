@@ -90,7 +90,7 @@ export function attributeMacros(): string[] {
 -- the JSON form), so splitting it gives [key, text]. Only the input is chosen by a CASE: the JSON
 -- form and NULL enter the list functions as NULL and come out as NULL, and coalesce gives the
 -- column back. A CASE around the list functions doubled their time (all the quick plan's 87,541
--- payloads: 1.17–1.29 s, against 0.66–0.69; bench/PROFILING.md "Session 13").
+-- payloads: 1.23–1.31 s, against 0.68–0.77; bench/PROFILING.md "Session 13").
 CREATE OR REPLACE MACRO large_attributes_json(large) AS
   coalesce('{' || array_to_string(list_transform(
       list_transform(string_split(substr(CASE WHEN starts_with(large, ${entry}) THEN large END, 2), ${entry}), e -> string_split(e, ${value})),
