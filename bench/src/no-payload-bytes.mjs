@@ -84,12 +84,17 @@ async function timed(label, samples, fn, rounds = 3) {
   console.log(`${label.padEnd(62)} median ${ms[ms.length >> 1].toFixed(2).padStart(7)} ms  p90 ${ms[Math.floor(ms.length * 0.9)].toFixed(2).padStart(7)} ms`);
 }
 
-async function sideTableReads(from) {
-  const file = join(args.dir, 'side.duckdb');
+/** A scratch copy of the database `from`, opened: { file, instance }. */
+async function openCopy(from, name) {
+  const file = join(args.dir, name);
   rmSync(file, { force: true });
   rmSync(`${file}.wal`, { force: true });
   copyFileSync(from, file);
-  const instance = await DuckDBInstance.create(file);
+  return { file, instance: await DuckDBInstance.create(file) };
+}
+
+async function sideTableReads(from) {
+  const { file, instance } = await openCopy(from, 'side.duckdb');
   const [c, c2] = [await instance.connect(), await instance.connect()];
   await c.run(`CREATE TABLE span_payloads (trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, start_ns BIGINT NOT NULL, large_attributes VARCHAR USING COMPRESSION zstd)`);
   await c.run(`INSERT INTO span_payloads SELECT trace_id, span_id, start_ns, large_attributes FROM span_data WHERE large_attributes IS NOT NULL`);
@@ -144,11 +149,7 @@ async function sideTableReads(from) {
  * same way (CREATE TABLE AS, so both sides are compact).
  */
 async function twoTableReads(from) {
-  const file = join(args.dir, 'split.duckdb');
-  rmSync(file, { force: true });
-  rmSync(`${file}.wal`, { force: true });
-  copyFileSync(from, file);
-  const instance = await DuckDBInstance.create(file);
+  const { file, instance } = await openCopy(from, 'split.duckdb');
   const c = await instance.connect();
   await c.run('CREATE TABLE span_copy AS SELECT * FROM span_data ORDER BY rowid');
   await c.run('CREATE TABLE span_data_large AS SELECT * FROM span_data WHERE large_attributes IS NOT NULL ORDER BY rowid');

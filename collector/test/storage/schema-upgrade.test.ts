@@ -13,6 +13,7 @@ import { applySchema, currentSchemaVersion, SchemaVersionError } from '../../src
 import { currentState, fillPlaceholders, migrationSteps, oldestUpgradableVersion } from '../../src/storage/schema-files.js';
 import { createOldDatabase, historyFiles } from '../fixtures/old-schema.js';
 import { newSpanId, newTraceId } from '../fixtures/rows.js';
+import { openSchemaDatabase, type SchemaDatabase } from '../fixtures/schema-database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ft-schema-upgrade-'));
 const HALF = '\ud83d';
@@ -138,17 +139,13 @@ describe('a database written by an older flowtrace', () => {
 });
 
 describe('the views and macros of a database', () => {
+  let db: SchemaDatabase;
   let c: DuckDBConnection;
-  let instance: DuckDBInstance;
   beforeAll(async () => {
-    instance = await DuckDBInstance.create(':memory:');
-    c = await instance.connect();
-    await applySchema(c);
+    db = await openSchemaDatabase();
+    c = db.c;
   });
-  afterAll(() => {
-    c?.closeSync();
-    instance?.closeSync();
-  });
+  afterAll(() => db?.close());
 
   it('are the current state\'s again at the next start: a stale or changed one is dropped or restored', async () => {
     const before = await catalog(c);

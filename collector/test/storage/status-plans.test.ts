@@ -5,28 +5,21 @@
  * joins, and an outline took 14.4 against 9.7 ms for 27c51d7's (bench/PROFILING.md, "Session
  * 13"). The plans are read here, not timed: what a query plans does not depend on the machine.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applySchema } from '../../src/storage/schema.js';
 import { FINISHED_SPAN_JSON } from '../../src/storage/span-json-sql.js';
 import { TRACE_OUTLINE_SQL } from '../../src/storage/traces/trace-outline-sql.js';
+import { openSchemaDatabase, type SchemaDatabase } from '../fixtures/schema-database.js';
 
-let instance: DuckDBInstance;
-let c: DuckDBConnection;
+let db: SchemaDatabase;
 
 beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  c = await instance.connect();
-  await applySchema(c);
+  db = await openSchemaDatabase();
 });
-afterAll(() => {
-  c?.closeSync();
-  instance?.closeSync();
-});
+afterAll(() => db?.close());
 
 /** The join operators in the physical plan of `sql` (parameters bound to placeholders). */
 async function joinsIn(sql: string, params: Record<string, string | bigint> = {}): Promise<string[]> {
-  const statement = await c.prepare(`EXPLAIN ${sql}`);
+  const statement = await db.c.prepare(`EXPLAIN ${sql}`);
   statement.bind(params);
   const plan = (await statement.runAndReadAll()).getRows().map((r) => String(r[1])).join('\n');
   return plan.match(/[A-Z_]*JOIN/g) ?? [];

@@ -1,12 +1,11 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applySchema } from '../../src/storage/schema.js';
 import {
   ATTRIBUTE_VALUES_COLUMNS, columnProblem, ERROR_TEXTS_COLUMNS, EXECUTION_DATA_COLUMNS, INTEGER_RANGES, LOG_DATA_COLUMNS, logRowProblem,
   SPAN_DATA_COLUMNS, SPAN_STARTS_COLUMNS, spanRowProblem, type Column,
 } from '../../src/storage/table-columns.js';
 import { encodeSpan } from '../../src/storage/span-model/encode.js';
 import { makeLogRow, makeSpanRow } from '../fixtures/rows.js';
+import { openSchemaDatabase, type SchemaDatabase } from '../fixtures/schema-database.js';
 
 const TABLES: Array<[string, ReadonlyArray<Column<never>>]> = [
   ['span_data', SPAN_DATA_COLUMNS], ['span_starts', SPAN_STARTS_COLUMNS], ['log_data', LOG_DATA_COLUMNS],
@@ -14,22 +13,19 @@ const TABLES: Array<[string, ReadonlyArray<Column<never>>]> = [
 ];
 
 describe('the column lists the appender writes and rows are checked against', () => {
-  let instance: DuckDBInstance;
+  let db: SchemaDatabase;
   const declared = new Map<string, Array<{ name: string; type: string; nullable: boolean }>>();
   beforeAll(async () => {
-    instance = await DuckDBInstance.create(':memory:');
-    const c = await instance.connect();
-    await applySchema(c);
-    const rows = (await c.runAndReadAll(`SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+    db = await openSchemaDatabase();
+    const rows = (await db.c.runAndReadAll(`SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
       WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`)).getRowObjectsJS();
     for (const r of rows) {
       const list = declared.get(String(r.table_name)) ?? [];
       list.push({ name: String(r.column_name), type: String(r.data_type), nullable: r.is_nullable === 'YES' });
       declared.set(String(r.table_name), list);
     }
-    c.closeSync();
   });
-  afterAll(() => instance?.closeSync());
+  afterAll(() => db?.close());
 
   for (const [table, columns] of TABLES) {
     it(`equal the columns of ${table} as the schema files build it (names, types, nullability, order)`, () => {
